@@ -1,0 +1,601 @@
+//! Answers "is this request allowed?" and "who can do this?" over a snapshot, by gathering the policies that apply
+//! to a request and handing them to the engine ([`crate::eval::evaluate`]).
+
+use crate::context::Context;
+use crate::eval::{evaluate, Explanation, Level, PolicyRef, PolicySet, PolicySource, PrincipalType, Request, RequestPrincipal};
+use crate::policy::{PolicyDocument, PolicyError, PolicyType};
+use sightline_model::{PolicyKind, Principal, PrincipalKind, Provider, Resource, Snapshot};
+use std::collections::HashMap;
+
+/// Services whose resources resource control policies apply to, as AWS documents.
+pub const RCP_SERVICES: &[&str] =
+    &["s3", "sts", "kms", "sqs", "secretsmanager", "cognito-identity", "ecr", "aoss", "logs", "dynamodb"];
+
+/// A policy in the snapshot that could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{policy}: {error}")]
+pub struct LoadError {
+    /// Which policy: its ARN, or `PRINCIPAL#inline/NAME`, or `PRINCIPAL#trust`.
+    pub policy: String,
+    pub error: PolicyError,
+}
+
+/// Why a query could not be answered.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum QueryError {
+    #[error("principal {0:?} is not in the snapshot (give a user, role, assumed-role session or root ARN of an imported account, an identity provider ARN, a service principal such as ec2.amazonaws.com, or \"anonymous\")")]
+    UnknownPrincipal(String),
+    #[error("invalid action {0:?}: actions are written \"service:ActionName\"")]
+    InvalidAction(String),
+    #[error("invalid resource {0:?}: give an ARN or \"*\"")]
+    InvalidResource(String),
+}
+
+struct Parsed {
+    source: PolicySource,
+    document: PolicyDocument,
+}
+
+struct PrincipalEntry {
+    index: usize,
+    identity: Vec<usize>,
+    boundary: Option<usize>,
+    trust: Option<usize>,
+    service_linked: bool,
+}
+
+/// What the authorizer knows about an account's place in its organization.
+#[derive(Default, Clone)]
+struct OrgPath {
+    org_id: String,
+    /// Root, OUs, account: the ids along the path.
+    path: Vec<String>,
+    management: bool,
+}
+
+/// A query: may this principal perform this action on this resource?
+#[derive(Debug, Clone, Default)]
+pub struct Query {
+    /// User, role, assumed-role session or root ARN; a SAML/OIDC provider ARN; a service principal; `anonymous`.
+    pub principal: String,
+    pub action: String,
+    pub resource: String,
+    /// Request context given by the caller; principal- and resource-derived keys are added unless present.
+    pub context: Context,
+    /// Session name for role principals (default `sightline`).
+    pub session_name: Option<String>,
+    /// A session policy in force for the request.
+    pub session_policy: Option<PolicyDocument>,
+}
+
+/// A principal allowed by `who_can`.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Allowed {
+    pub principal: String,
+    pub principal_type: &'static str,
+    pub explanation: Explanation,
+}
+
+/// The parsed policies of a snapshot, indexed for evaluation.
+pub struct Authorizer<'s> {
+    snapshot: &'s Snapshot,
+    parsed: Vec<Parsed>,
+    principals: Vec<PrincipalEntry>,
+    principal_by_arn: HashMap<&'s str, usize>,
+    role_by_account_name: HashMap<(&'s str, String), usize>,
+    resource_by_arn: HashMap<&'s str, (usize, Option<usize>)>,
+    /// For each organization policy id, its parsed index.
+    org_policy: HashMap<&'s str, usize>,
+    /// Organization policy attachments: target id -> policy ids.
+    attachments: HashMap<&'s str, Vec<&'s str>>,
+    org_paths: HashMap<&'s str, OrgPath>,
+    scps_enabled: bool,
+    rcps_enabled: bool,
+}
+
+const DEFAULT_SESSION: &str = "sightline";
+
+impl<'s> Authorizer<'s> {
+    /// Parses every AWS policy of the snapshot. Every policy that cannot be read is reported; none is skipped.
+    pub fn new(snapshot: &'s Snapshot) -> Result<Authorizer<'s>, Vec<LoadError>> {
+        let mut errors = Vec::new();
+        let mut parsed = Vec::new();
+        let mut add = |source: PolicySource, text: &str, kind: PolicyType, errors: &mut Vec<LoadError>| {
+            match PolicyDocument::parse(text, kind) {
+                Ok(document) => {
+                    parsed.push(Parsed { source, document });
+                    Some(parsed.len() - 1)
+                }
+                Err(error) => {
+                    errors.push(LoadError { policy: source.id, error });
+                    None
+                }
+            }
+        };
+
+        let mut managed: HashMap<&str, usize> = HashMap::new();
+        let mut boundaries: HashMap<&str, usize> = HashMap::new();
+        let mut org_policy = HashMap::new();
+        let mut scps_enabled = false;
+        let mut rcps_enabled = false;
+        for p in snapshot.policies.iter().filter(|p| p.provider == Provider::Aws) {
+            let (kind, map) = match p.kind {
+                PolicyKind::CustomerManaged | PolicyKind::ProviderManaged => (PolicyType::Identity, &mut managed),
+                PolicyKind::ServiceControl => {
+                    scps_enabled = true;
+                    (PolicyType::ServiceControl, &mut org_policy)
+                }
+                PolicyKind::ResourceControl => {
+                    rcps_enabled = true;
+                    (PolicyType::ResourceControl, &mut org_policy)
+                }
+                PolicyKind::RoleDefinition => continue,
+            };
+            if let Some(i) = add(source(kind, p.id.clone(), &p.name), p.document.get(), kind, &mut errors) {
+                map.insert(p.id.as_str(), i);
+            }
+        }
+        // A managed policy used as a boundary is evaluated as a boundary: parse it again under that name.
+        for pr in snapshot.principals.iter().filter(|p| p.provider == Provider::Aws) {
+            if let Some(b) = &pr.permissions_boundary {
+                if boundaries.contains_key(b.as_str()) {
+                    continue;
+                }
+                if let Some(policy) = snapshot.policies.iter().find(|p| &p.id == b) {
+                    let kind = PolicyType::PermissionsBoundary;
+                    if let Some(i) = add(source(kind, policy.id.clone(), &policy.name), policy.document.get(), kind, &mut errors) {
+                        boundaries.insert(b.as_str(), i);
+                    }
+                }
+            }
+        }
+
+        let groups: HashMap<&str, &Principal> = snapshot
+            .principals
+            .iter()
+            .filter(|p| p.provider == Provider::Aws && p.kind == PrincipalKind::Group)
+            .map(|p| (p.id.as_str(), p))
+            .collect();
+        let mut group_inline: HashMap<&str, Vec<usize>> = HashMap::new();
+        for g in groups.values() {
+            let mut ids = Vec::new();
+            for inline in &g.inline_policies {
+                let id = format!("{}#inline/{}", g.id, inline.name);
+                let name = format!("{} (inline in group {})", inline.name, g.name);
+                if let Some(i) = add(source(PolicyType::Identity, id, &name), inline.document.get(), PolicyType::Identity, &mut errors) {
+                    ids.push(i);
+                }
+            }
+            group_inline.insert(g.id.as_str(), ids);
+        }
+
+        let mut principals = Vec::new();
+        let mut principal_by_arn = HashMap::new();
+        let mut role_by_account_name = HashMap::new();
+        for (index, pr) in snapshot.principals.iter().enumerate() {
+            if pr.provider != Provider::Aws || !matches!(pr.kind, PrincipalKind::User | PrincipalKind::Role | PrincipalKind::IdentityProvider) {
+                continue;
+            }
+            let mut identity = Vec::new();
+            for inline in &pr.inline_policies {
+                let id = format!("{}#inline/{}", pr.id, inline.name);
+                let name = format!("{} (inline in {})", inline.name, pr.name);
+                if let Some(i) = add(source(PolicyType::Identity, id, &name), inline.document.get(), PolicyType::Identity, &mut errors) {
+                    identity.push(i);
+                }
+            }
+            for m in &pr.attached_policies {
+                match managed.get(m.as_str()) {
+                    Some(i) => identity.push(*i),
+                    None => errors.push(missing(&pr.id, m)),
+                }
+            }
+            for g in &pr.groups {
+                let Some(group) = groups.get(g.as_str()) else {
+                    errors.push(LoadError {
+                        policy: pr.id.clone(),
+                        error: PolicyError { statement: None, sid: None, message: format!("member of group {g} which is not in the snapshot") },
+                    });
+                    continue;
+                };
+                identity.extend(group_inline.get(g.as_str()).into_iter().flatten().copied());
+                for m in &group.attached_policies {
+                    match managed.get(m.as_str()) {
+                        Some(i) => identity.push(*i),
+                        None => errors.push(missing(&group.id, m)),
+                    }
+                }
+            }
+            let boundary = match &pr.permissions_boundary {
+                Some(b) => match boundaries.get(b.as_str()) {
+                    Some(i) => Some(*i),
+                    None => {
+                        errors.push(missing(&pr.id, b));
+                        None
+                    }
+                },
+                None => None,
+            };
+            let trust = match &pr.trust_policy {
+                Some(doc) => add(
+                    source(PolicyType::Trust, format!("{}#trust", pr.id), &format!("trust policy of {}", pr.name)),
+                    doc.get(),
+                    PolicyType::Trust,
+                    &mut errors,
+                ),
+                None => None,
+            };
+            if pr.kind == PrincipalKind::Role {
+                role_by_account_name.insert((pr.account_id.as_str(), pr.name.clone()), principals.len());
+            }
+            principal_by_arn.insert(pr.id.as_str(), principals.len());
+            principals.push(PrincipalEntry {
+                index,
+                identity,
+                boundary,
+                trust,
+                service_linked: pr.path.as_deref().is_some_and(|p| p.starts_with("/aws-service-role/")),
+            });
+        }
+
+        let mut resource_by_arn = HashMap::new();
+        for (index, r) in snapshot.resources.iter().enumerate().filter(|(_, r)| r.provider == Provider::Aws) {
+            let policy = match &r.policy {
+                Some(doc) => add(
+                    source(PolicyType::Resource, format!("{}#policy", r.id), &format!("policy of {}", r.name_or_id())),
+                    doc.get(),
+                    PolicyType::Resource,
+                    &mut errors,
+                ),
+                None => None,
+            };
+            resource_by_arn.insert(r.id.as_str(), (index, policy));
+        }
+
+        let mut attachments: HashMap<&str, Vec<&str>> = HashMap::new();
+        let mut org_paths = HashMap::new();
+        for org in snapshot.organizations.iter().filter(|o| o.provider == Provider::Aws) {
+            for a in &org.attachments {
+                attachments.entry(a.target_id.as_str()).or_default().push(a.policy_id.as_str());
+            }
+            let parents: HashMap<&str, Option<&str>> =
+                org.units.iter().map(|u| (u.id.as_str(), u.parent_id.as_deref())).collect();
+            for account in snapshot.accounts.iter().filter(|a| a.organization_id.as_deref() == Some(org.id.as_str())) {
+                let mut path = vec![account.id.clone()];
+                let mut cursor = account.parent_id.as_deref();
+                while let Some(unit) = cursor {
+                    if path.len() > 64 || path.iter().any(|p| p == unit) {
+                        break; // a cycle in malformed data; the importer rejects those
+                    }
+                    path.push(unit.to_string());
+                    cursor = parents.get(unit).copied().flatten();
+                }
+                path.reverse();
+                org_paths.insert(
+                    account.id.as_str(),
+                    OrgPath {
+                        org_id: org.id.clone(),
+                        path,
+                        management: org.management_account_id.as_deref() == Some(account.id.as_str()),
+                    },
+                );
+            }
+        }
+
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        Ok(Authorizer {
+            snapshot,
+            parsed,
+            principals,
+            principal_by_arn,
+            role_by_account_name,
+            resource_by_arn,
+            org_policy,
+            attachments,
+            org_paths,
+            scps_enabled,
+            rcps_enabled,
+        })
+    }
+
+    fn policy_ref(&self, i: usize) -> PolicyRef<'_> {
+        let p = &self.parsed[i];
+        PolicyRef { source: &p.source, document: &p.document }
+    }
+
+    fn levels(&self, account: &str) -> Option<Vec<Level<'_>>> {
+        let path = self.org_paths.get(account)?;
+        Some(
+            path.path
+                .iter()
+                .map(|target| Level {
+                    target: target.clone(),
+                    policies: self
+                        .attachments
+                        .get(target.as_str())
+                        .into_iter()
+                        .flatten()
+                        .filter_map(|id| self.org_policy.get(id).map(|i| self.policy_ref(*i)))
+                        .collect(),
+                })
+                .collect(),
+        )
+    }
+
+    fn levels_of(&self, account: &str, kind: PolicyType) -> Option<Vec<Level<'_>>> {
+        let mut levels = self.levels(account)?;
+        for level in &mut levels {
+            level.policies.retain(|p| p.source.policy_type == kind);
+        }
+        Some(levels)
+    }
+
+    /// The principals (users and roles) the authorizer knows, in snapshot order.
+    pub fn principal_arns(&self) -> impl Iterator<Item = &str> {
+        self.principals.iter().map(|e| self.snapshot.principals[e.index].id.as_str())
+    }
+
+    /// Resolves a principal argument into the caller of a request and, for IAM principals, its entry.
+    fn resolve(&self, principal: &str, session_name: Option<&str>) -> Result<(RequestPrincipal, Option<&PrincipalEntry>), QueryError> {
+        let unknown = || QueryError::UnknownPrincipal(principal.to_string());
+        if principal == "anonymous" || principal == "*" {
+            return Ok((RequestPrincipal { principal_type: PrincipalType::Anonymous, arn: "*".into(), role_arn: None, account: String::new() }, None));
+        }
+        if !principal.starts_with("arn:") && principal.ends_with(".amazonaws.com") {
+            return Ok((RequestPrincipal { principal_type: PrincipalType::Service, arn: principal.into(), role_arn: None, account: String::new() }, None));
+        }
+        let arn = crate::arn::Arn::parse(principal).map_err(|_| unknown())?;
+        if arn.service == "iam" && arn.resource == "root" {
+            return Ok((RequestPrincipal { principal_type: PrincipalType::Root, arn: principal.into(), role_arn: None, account: arn.account.into() }, None));
+        }
+        if arn.service == "sts" {
+            if let Some(rest) = arn.resource.strip_prefix("assumed-role/") {
+                let (role, _session) = rest.split_once('/').ok_or_else(unknown)?;
+                let entry = self.role_by_account_name.get(&(arn.account, role.to_string())).ok_or_else(unknown)?;
+                let entry = &self.principals[*entry];
+                let role_arn = self.snapshot.principals[entry.index].id.clone();
+                return Ok((
+                    RequestPrincipal { principal_type: PrincipalType::RoleSession, arn: principal.into(), role_arn: Some(role_arn), account: arn.account.into() },
+                    Some(entry),
+                ));
+            }
+            return Err(unknown());
+        }
+        let entry = &self.principals[*self.principal_by_arn.get(principal).ok_or_else(unknown)?];
+        let model = &self.snapshot.principals[entry.index];
+        Ok(match model.kind {
+            PrincipalKind::User => (RequestPrincipal { principal_type: PrincipalType::User, arn: principal.into(), role_arn: None, account: model.account_id.clone() }, Some(entry)),
+            PrincipalKind::Role => (
+                RequestPrincipal {
+                    principal_type: PrincipalType::RoleSession,
+                    arn: format!("arn:aws:sts::{}:assumed-role/{}/{}", model.account_id, model.name, session_name.unwrap_or(DEFAULT_SESSION)),
+                    role_arn: Some(principal.into()),
+                    account: model.account_id.clone(),
+                },
+                Some(entry),
+            ),
+            PrincipalKind::IdentityProvider => (RequestPrincipal { principal_type: PrincipalType::IdentityProvider, arn: principal.into(), role_arn: None, account: String::new() }, None),
+            _ => return Err(unknown()),
+        })
+    }
+
+    /// Finds the resource a request targets: the exact ARN, an S3 object's bucket, or a role (for `sts:AssumeRole*`).
+    fn resource_of(&self, resource: &str) -> (Option<&'s Resource>, Option<usize>, Option<&'s Principal>) {
+        if let Some((i, policy)) = self.resource_by_arn.get(resource) {
+            return (Some(&self.snapshot.resources[*i]), *policy, None);
+        }
+        if let Some(rest) = resource.strip_prefix("arn:aws:s3:::") {
+            if let Some((bucket, _key)) = rest.split_once('/') {
+                let bucket_arn = format!("arn:aws:s3:::{bucket}");
+                if let Some((i, policy)) = self.resource_by_arn.get(bucket_arn.as_str()) {
+                    return (Some(&self.snapshot.resources[*i]), *policy, None);
+                }
+            }
+        }
+        if let Some(entry) = self.principal_by_arn.get(resource) {
+            let entry = &self.principals[*entry];
+            let model = &self.snapshot.principals[entry.index];
+            if model.kind == PrincipalKind::Role {
+                return (None, entry.trust, Some(model));
+            }
+        }
+        (None, None, None)
+    }
+
+    /// Evaluates one query.
+    pub fn check(&self, query: &Query) -> Result<Explanation, QueryError> {
+        if !query.action.contains(':') || query.action.contains('*') || query.action.contains('?') {
+            return Err(QueryError::InvalidAction(query.action.clone()));
+        }
+        if query.resource != "*" && crate::arn::Arn::parse(&query.resource).is_err() {
+            return Err(QueryError::InvalidResource(query.resource.clone()));
+        }
+        let (principal, entry) = self.resolve(&query.principal, query.session_name.as_deref())?;
+        Ok(self.evaluate_for(&principal, entry, query))
+    }
+
+    fn evaluate_for(&self, principal: &RequestPrincipal, entry: Option<&PrincipalEntry>, query: &Query) -> Explanation {
+        let (resource, resource_policy, role) = self.resource_of(&query.resource);
+        let is_assume_role = query.action.to_ascii_lowercase().starts_with("sts:assumerole");
+        let resource_account: Option<String> = resource
+            .map(|r| r.account_id.clone())
+            .or_else(|| role.map(|r| r.account_id.clone()))
+            .or_else(|| crate::arn::account_of(&query.resource).map(str::to_string));
+        let mut context = query.context.clone();
+        self.fill_principal_context(&mut context, principal, entry);
+        if let Some(account) = &resource_account {
+            context.insert_default("aws:ResourceAccount", vec![account.clone()]);
+            if let Some(path) = self.org_paths.get(account.as_str()) {
+                context.insert_default("aws:ResourceOrgID", vec![path.org_id.clone()]);
+                context.insert_default("aws:ResourceOrgPaths", vec![org_path_string(path)]);
+            }
+        }
+        let tags = resource.map(|r| &r.tags).or_else(|| role.map(|r| &r.tags));
+        for (k, v) in tags.into_iter().flatten() {
+            context.insert_default(&format!("aws:ResourceTag/{k}"), vec![v.clone()]);
+        }
+
+        let service = query.action.split(':').next().unwrap_or_default().to_ascii_lowercase();
+        let session_source = PolicySource { policy_type: PolicyType::Session, id: "session-policy".into(), name: "session policy".into() };
+        let external = entry.is_none();
+        let mut set = PolicySet {
+            identity: entry.map(|e| e.identity.iter().map(|i| self.policy_ref(*i)).collect()).unwrap_or_default(),
+            boundary: entry.and_then(|e| e.boundary).map(|i| self.policy_ref(i)),
+            session: query.session_policy.as_ref().map(|d| PolicyRef { source: &session_source, document: d }),
+            scps: None,
+            rcps: None,
+            resource: resource_policy.map(|i| self.policy_ref(i)),
+        };
+        if is_assume_role && role.is_none() {
+            set.resource = None;
+        }
+        if self.scps_enabled && !external && !entry.is_some_and(|e| e.service_linked) {
+            if let Some(path) = self.org_paths.get(principal.account.as_str()) {
+                if !path.management {
+                    set.scps = self.levels_of(&principal.account, PolicyType::ServiceControl);
+                }
+            }
+        }
+        if self.rcps_enabled && RCP_SERVICES.contains(&service.as_str()) && !entry.is_some_and(|e| e.service_linked) {
+            if let Some(account) = &resource_account {
+                if let Some(path) = self.org_paths.get(account.as_str()) {
+                    if !path.management {
+                        set.rcps = self.levels_of(account, PolicyType::ResourceControl);
+                    }
+                }
+            }
+        }
+        let request = Request {
+            principal,
+            action: &query.action,
+            resource: &query.resource,
+            resource_account: resource_account.as_deref(),
+            context: &context,
+        };
+        let mut explanation = evaluate(&request, &set);
+        if resource.is_none() && role.is_none() && !query.resource.starts_with("arn:aws:iam::") && query.resource != "*" {
+            explanation.notes.push(format!("{} is not in the snapshot: a resource-based policy it may have was not evaluated", query.resource));
+        }
+        if service == "s3" {
+            explanation.notes.push("S3 ACLs are not evaluated (bucket owner enforced is assumed)".into());
+        }
+        explanation
+    }
+
+    fn fill_principal_context(&self, context: &mut Context, principal: &RequestPrincipal, entry: Option<&PrincipalEntry>) {
+        let model = entry.map(|e| &self.snapshot.principals[e.index]);
+        match principal.principal_type {
+            PrincipalType::User => {
+                if let Some(m) = model {
+                    context.insert_default("aws:username", vec![m.name.clone()]);
+                    context.insert_default("aws:userid", vec![m.unique_id.clone().unwrap_or_else(|| m.name.clone())]);
+                }
+                context.insert_default("aws:PrincipalArn", vec![principal.arn.clone()]);
+                context.insert_default("aws:PrincipalType", vec!["User".into()]);
+            }
+            PrincipalType::RoleSession => {
+                let session = principal.arn.rsplit('/').next().unwrap_or_default();
+                if let Some(m) = model {
+                    let id = m.unique_id.clone().unwrap_or_else(|| m.name.clone());
+                    context.insert_default("aws:userid", vec![format!("{id}:{session}")]);
+                }
+                context.insert_default("aws:PrincipalArn", vec![principal.role_arn.clone().unwrap_or_default()]);
+                context.insert_default("aws:PrincipalType", vec!["AssumedRole".into()]);
+            }
+            PrincipalType::Root => {
+                context.insert_default("aws:userid", vec![principal.account.clone()]);
+                context.insert_default("aws:PrincipalArn", vec![principal.arn.clone()]);
+                context.insert_default("aws:PrincipalType", vec!["Account".into()]);
+            }
+            PrincipalType::FederatedUser => {
+                context.insert_default("aws:PrincipalArn", vec![principal.arn.clone()]);
+                context.insert_default("aws:PrincipalType", vec!["FederatedUser".into()]);
+            }
+            PrincipalType::Service => {
+                context.insert_default("aws:PrincipalIsAWSService", vec!["true".into()]);
+                context.insert_default("aws:PrincipalServiceName", vec![principal.arn.clone()]);
+                return;
+            }
+            PrincipalType::IdentityProvider | PrincipalType::Anonymous => return,
+        }
+        context.insert_default("aws:PrincipalAccount", vec![principal.account.clone()]);
+        context.insert_default("aws:PrincipalIsAWSService", vec!["false".into()]);
+        if let Some(m) = model {
+            for (k, v) in &m.tags {
+                context.insert_default(&format!("aws:PrincipalTag/{k}"), vec![v.clone()]);
+            }
+        }
+        if let Some(path) = self.org_paths.get(principal.account.as_str()) {
+            context.insert_default("aws:PrincipalOrgID", vec![path.org_id.clone()]);
+            context.insert_default("aws:PrincipalOrgPaths", vec![org_path_string(path)]);
+        }
+    }
+
+    /// Every user and role allowed to perform `action` on `resource`, each with its explanation.
+    pub fn who_can(&self, action: &str, resource: &str, context: &Context) -> Result<Vec<Allowed>, QueryError> {
+        let mut query = Query { principal: String::new(), action: action.into(), resource: resource.into(), context: context.clone(), session_name: None, session_policy: None };
+        // Validate once.
+        if !action.contains(':') || action.contains('*') || action.contains('?') {
+            return Err(QueryError::InvalidAction(action.into()));
+        }
+        if resource != "*" && crate::arn::Arn::parse(resource).is_err() {
+            return Err(QueryError::InvalidResource(resource.into()));
+        }
+        let mut out = Vec::new();
+        for entry in &self.principals {
+            let model = &self.snapshot.principals[entry.index];
+            if !matches!(model.kind, PrincipalKind::User | PrincipalKind::Role) {
+                continue;
+            }
+            query.principal.clone_from(&model.id);
+            let Ok((principal, e)) = self.resolve(&model.id, None) else { continue };
+            let explanation = self.evaluate_for(&principal, e, &query);
+            if explanation.decision == crate::eval::Decision::Allow {
+                out.push(Allowed {
+                    principal: model.id.clone(),
+                    principal_type: if model.kind == PrincipalKind::User { "user" } else { "role" },
+                    explanation,
+                });
+            }
+        }
+        Ok(out)
+    }
+}
+
+fn org_path_string(path: &OrgPath) -> String {
+    // aws:PrincipalOrgPaths: o-id/r-id/ou-id/.../ (the account itself is not part of it).
+    let mut s = format!("{}/", path.org_id);
+    for unit in path.path.iter().take(path.path.len().saturating_sub(1)) {
+        s.push_str(unit);
+        s.push('/');
+    }
+    s
+}
+
+fn source(policy_type: PolicyType, id: String, name: &str) -> PolicySource {
+    PolicySource { policy_type, id, name: name.to_string() }
+}
+
+fn missing(principal: &str, policy: &str) -> LoadError {
+    LoadError {
+        policy: principal.to_string(),
+        error: PolicyError { statement: None, sid: None, message: format!("attached policy {policy} is not in the snapshot") },
+    }
+}
+
+trait NameOrId {
+    fn name_or_id(&self) -> &str;
+}
+
+impl NameOrId for Resource {
+    fn name_or_id(&self) -> &str {
+        if self.name.is_empty() {
+            &self.id
+        } else {
+            &self.name
+        }
+    }
+}
+

@@ -1,0 +1,507 @@
+//! The evaluation engine: AWS's documented policy evaluation logic, one request at a time.
+//!
+//! Order, as AWS documents it: an explicit deny in any applicable policy decides; then every level of the resource
+//! control policies (RCPs) and of the service control policies (SCPs) must allow; then, within one account, a
+//! resource-based policy may allow by itself depending on which principal it names, otherwise the identity-based
+//! policies must allow and the permissions boundary and session policy must not implicitly deny. Across accounts
+//! both the identity side and the resource side must allow. Role trust policies and KMS key policies must allow
+//! explicitly even within one account.
+
+use crate::context::Context;
+use crate::policy::{Effect, PolicyDocument, PolicyType, PrincipalMatcher, Statement};
+use serde::Serialize;
+
+/// Where a policy comes from, for explanations.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PolicySource {
+    pub policy_type: PolicyType,
+    /// Stable identifier: the policy ARN, or `PRINCIPAL_ARN#inline/NAME` for inline policies.
+    pub id: String,
+    pub name: String,
+}
+
+/// A parsed policy with its source.
+#[derive(Debug, Clone, Copy)]
+pub struct PolicyRef<'a> {
+    pub source: &'a PolicySource,
+    pub document: &'a PolicyDocument,
+}
+
+/// One level of an organization path (the root, an OU, or the account) and the policies attached there.
+#[derive(Debug, Clone)]
+pub struct Level<'a> {
+    /// The root, OU or account id.
+    pub target: String,
+    pub policies: Vec<PolicyRef<'a>>,
+}
+
+/// Every policy that applies to one request.
+#[derive(Debug, Clone, Default)]
+pub struct PolicySet<'a> {
+    /// The principal's identity-based policies (inline, managed, and its groups').
+    pub identity: Vec<PolicyRef<'a>>,
+    pub boundary: Option<PolicyRef<'a>>,
+    pub session: Option<PolicyRef<'a>>,
+    /// SCPs of the principal's account, root first; `None` where none apply (no organization, the management
+    /// account, a service-linked role).
+    pub scps: Option<Vec<Level<'a>>>,
+    /// RCPs of the resource's account, root first; `None` where none apply.
+    pub rcps: Option<Vec<Level<'a>>>,
+    /// The resource-based policy (for `sts:AssumeRole*`, the role's trust policy).
+    pub resource: Option<PolicyRef<'a>>,
+}
+
+/// What kind of caller makes the request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PrincipalType {
+    /// An IAM user.
+    User,
+    /// A session of an IAM role (`arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION`).
+    RoleSession,
+    /// An AWS STS federated user session (`arn:aws:sts::ACCOUNT:federated-user/NAME`).
+    FederatedUser,
+    /// The account's root user.
+    Root,
+    /// A SAML or OIDC provider calling `sts:AssumeRoleWithSAML` or `sts:AssumeRoleWithWebIdentity`.
+    IdentityProvider,
+    /// An AWS service principal such as `ec2.amazonaws.com`.
+    Service,
+    /// An unauthenticated caller.
+    Anonymous,
+}
+
+impl PrincipalType {
+    /// Callers that have no identity-based policies: only resource-based policies can allow them.
+    fn is_external(self) -> bool {
+        matches!(self, PrincipalType::IdentityProvider | PrincipalType::Service | PrincipalType::Anonymous)
+    }
+}
+
+/// The caller of a request, as AWS sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RequestPrincipal {
+    pub principal_type: PrincipalType,
+    /// The caller's identity: user ARN, assumed-role session ARN, root ARN, provider ARN, or service name.
+    pub arn: String,
+    /// For a role session, the role's ARN.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub role_arn: Option<String>,
+    /// The caller's account ("" for external callers).
+    pub account: String,
+}
+
+/// One request to evaluate.
+#[derive(Debug, Clone, Copy)]
+pub struct Request<'a> {
+    pub principal: &'a RequestPrincipal,
+    pub action: &'a str,
+    pub resource: &'a str,
+    /// The account that owns the resource, when known.
+    pub resource_account: Option<&'a str>,
+    pub context: &'a Context,
+}
+
+/// Allow or deny.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Decision {
+    Allow,
+    Deny,
+}
+
+/// A statement that took part in a decision.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StatementMatch {
+    pub policy_type: PolicyType,
+    pub policy: String,
+    pub policy_name: String,
+    /// 0-based index of the statement in its policy.
+    pub statement: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sid: Option<String>,
+    pub effect: Effect,
+}
+
+/// A decision and why it was made.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Explanation {
+    pub decision: Decision,
+    /// True when an explicit `Deny` statement decided.
+    pub explicit_deny: bool,
+    /// One sentence: what decided.
+    pub summary: String,
+    /// The statements that decided (the denying ones, or the allowing ones on every layer that had to allow).
+    pub statements: Vec<StatementMatch>,
+    /// Further facts worth knowing (limits of the evaluation, layers that did not apply).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+}
+
+/// How a resource-based policy statement names the caller.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Grant {
+    /// The caller's account (`"123456789012"` or `arn:aws:iam::123456789012:root`): a delegation to the account's
+    /// own IAM policies, which must allow too.
+    Account,
+    /// The role ARN of a role session: within one account, still limited by the boundary and session policy.
+    RoleArn,
+    /// The caller itself (user ARN, session ARN, `*`, a service or provider): enough on its own within one account.
+    Direct,
+}
+
+fn statement_match(policy: PolicyRef<'_>, s: &Statement) -> StatementMatch {
+    StatementMatch {
+        policy_type: policy.source.policy_type,
+        policy: policy.source.id.clone(),
+        policy_name: policy.source.name.clone(),
+        statement: s.index,
+        sid: s.sid.clone(),
+        effect: s.effect,
+    }
+}
+
+/// Whether the statement's action, resource and conditions all cover the request (principal aside).
+fn covers(s: &Statement, action_lower: &str, req: &Request<'_>) -> bool {
+    if !s.action.covers(action_lower) {
+        return false;
+    }
+    if let Some(resource) = &s.resource {
+        let hit = resource.patterns.iter().any(|p| p.matches_arn(req.resource, req.context));
+        if hit == resource.negated {
+            return false;
+        }
+    }
+    s.conditions.iter().all(|c| c.evaluate(req.context))
+}
+
+/// How (if at all) a `Principal`/`NotPrincipal` element names the caller.
+fn principal_grant(m: &PrincipalMatcher, p: &RequestPrincipal, effect: Effect, has_boundary: bool) -> Option<Grant> {
+    if m.negated {
+        // NotPrincipal: the statement applies unless every identity of the caller's chain is listed. With Deny it
+        // always applies to a principal that has a permissions boundary, as AWS documents.
+        if effect == Effect::Deny && has_boundary {
+            return Some(Grant::Direct);
+        }
+        let listed = |arn: &str| m.aws.iter().any(|a| a == arn) || m.wildcard;
+        let account_listed = m.wildcard
+            || m.aws.iter().any(|a| a == &p.account || a == &format!("arn:aws:iam::{}:root", p.account));
+        let excluded = match p.principal_type {
+            PrincipalType::User | PrincipalType::FederatedUser => account_listed && listed(&p.arn),
+            PrincipalType::RoleSession => {
+                account_listed
+                    && listed(&p.arn)
+                    && p.role_arn.as_deref().is_some_and(|role| listed(role))
+            }
+            PrincipalType::Root => account_listed,
+            PrincipalType::Service => m.service.iter().any(|s| s == &p.arn),
+            PrincipalType::IdentityProvider => m.federated.iter().any(|s| s == &p.arn),
+            PrincipalType::Anonymous => m.wildcard,
+        };
+        return if excluded { None } else { Some(Grant::Direct) };
+    }
+    if m.wildcard {
+        return Some(Grant::Direct);
+    }
+    let mut best: Option<Grant> = None;
+    let mut offer = |g: Grant| best = Some(best.map_or(g, |b| b.max(g)));
+    match p.principal_type {
+        PrincipalType::User | PrincipalType::RoleSession | PrincipalType::FederatedUser | PrincipalType::Root => {
+            for a in &m.aws {
+                if a == &p.arn {
+                    offer(Grant::Direct);
+                } else if p.role_arn.as_deref() == Some(a.as_str()) {
+                    offer(Grant::RoleArn);
+                } else if !p.account.is_empty()
+                    && (a == &p.account || a.strip_prefix("arn:aws:iam::").and_then(|r| r.strip_suffix(":root")) == Some(&p.account))
+                {
+                    offer(if p.principal_type == PrincipalType::Root { Grant::Direct } else { Grant::Account });
+                }
+            }
+        }
+        PrincipalType::Service => {
+            if m.service.iter().any(|s| s == &p.arn) {
+                offer(Grant::Direct);
+            }
+        }
+        PrincipalType::IdentityProvider => {
+            if m.federated.iter().any(|s| s == &p.arn) {
+                offer(Grant::Direct);
+            }
+        }
+        PrincipalType::Anonymous => {}
+    }
+    best
+}
+
+/// Statements of one policy that cover the request with the given effect.
+fn matching<'a>(
+    policy: PolicyRef<'a>,
+    effect: Effect,
+    action_lower: &'a str,
+    req: &'a Request<'a>,
+) -> impl Iterator<Item = &'a Statement> + 'a {
+    policy.document.statements.iter().filter(move |s| s.effect == effect && covers(s, action_lower, req))
+}
+
+/// Whether this action on this resource needs the resource-based policy to allow explicitly, even in one account.
+fn needs_explicit_resource_allow(action_lower: &str, resource: &str) -> Option<&'static str> {
+    if action_lower.starts_with("sts:assumerole") {
+        Some("role trust policy")
+    } else if action_lower.starts_with("kms:") && resource.starts_with("arn:") && resource.contains(":key/") {
+        Some("KMS key policy")
+    } else {
+        None
+    }
+}
+
+/// Evaluates one request against its policies.
+pub fn evaluate(req: &Request<'_>, set: &PolicySet<'_>) -> Explanation {
+    let action_lower = req.action.to_ascii_lowercase();
+    let action = action_lower.as_str();
+    let has_boundary = set.boundary.is_some();
+    let mut notes = Vec::new();
+
+    // 1. Explicit deny anywhere.
+    let mut denies = Vec::new();
+    let mut collect_denies = |policy: PolicyRef<'_>, check_principal: bool| {
+        for s in matching(policy, Effect::Deny, action, req) {
+            let applies = !check_principal
+                || match &s.principal {
+                    Some(m) => principal_grant(m, req.principal, Effect::Deny, has_boundary).is_some(),
+                    None => true,
+                };
+            if applies {
+                denies.push(statement_match(policy, s));
+            }
+        }
+    };
+    let external = req.principal.principal_type.is_external();
+    if !external {
+        for p in &set.identity {
+            collect_denies(*p, false);
+        }
+        if let Some(p) = set.boundary {
+            collect_denies(p, false);
+        }
+        if let Some(p) = set.session {
+            collect_denies(p, false);
+        }
+        for level in set.scps.iter().flatten() {
+            for p in &level.policies {
+                collect_denies(*p, false);
+            }
+        }
+    }
+    for level in set.rcps.iter().flatten() {
+        for p in &level.policies {
+            collect_denies(*p, true);
+        }
+    }
+    if let Some(p) = set.resource {
+        collect_denies(p, true);
+    }
+    if !denies.is_empty() {
+        let first = &denies[0];
+        let summary = format!(
+            "explicitly denied by statement {}{} of {} {}",
+            first.statement,
+            first.sid.as_ref().map(|s| format!(" ({s})")).unwrap_or_default(),
+            first.policy_type.as_str(),
+            first.policy_name
+        );
+        return Explanation { decision: Decision::Deny, explicit_deny: true, summary, statements: denies, notes };
+    }
+
+    let mut allowing = Vec::new();
+    let implicit = |summary: String, statements: Vec<StatementMatch>, notes: Vec<String>| Explanation {
+        decision: Decision::Deny,
+        explicit_deny: false,
+        summary,
+        statements,
+        notes,
+    };
+
+    // 2. RCPs: every level of the resource account's path must allow.
+    if let Some(levels) = &set.rcps {
+        for level in levels {
+            let hit = level.policies.iter().find_map(|p| {
+                matching(*p, Effect::Allow, action, req)
+                    .find(|s| s.principal.as_ref().is_none_or(|m| principal_grant(m, req.principal, Effect::Allow, has_boundary).is_some()))
+                    .map(|s| statement_match(*p, s))
+            });
+            match hit {
+                Some(m) => allowing.push(m),
+                None => {
+                    return implicit(
+                        format!("implicitly denied: no resource control policy attached to {} allows it", level.target),
+                        Vec::new(),
+                        notes,
+                    )
+                }
+            }
+        }
+    }
+
+    // 3. SCPs: every level of the principal account's path must allow.
+    if let (Some(levels), false) = (&set.scps, external) {
+        for level in levels {
+            let hit = level.policies.iter().find_map(|p| matching(*p, Effect::Allow, action, req).next().map(|s| statement_match(*p, s)));
+            match hit {
+                Some(m) => allowing.push(m),
+                None => {
+                    return implicit(
+                        format!("implicitly denied: no service control policy attached to {} allows it", level.target),
+                        Vec::new(),
+                        notes,
+                    )
+                }
+            }
+        }
+    }
+
+    // 4. The resource-based policy, and how it names the caller.
+    let mut resource_allows: Vec<(Grant, StatementMatch)> = Vec::new();
+    if let Some(p) = set.resource {
+        for s in matching(p, Effect::Allow, action, req) {
+            let grant = match &s.principal {
+                Some(m) => principal_grant(m, req.principal, Effect::Allow, has_boundary),
+                None => None,
+            };
+            if let Some(g) = grant {
+                resource_allows.push((g, statement_match(p, s)));
+            }
+        }
+    }
+    resource_allows.sort_by(|a, b| b.0.cmp(&a.0));
+    let best_grant = resource_allows.first().map(|(g, _)| *g);
+    let resource_statements = || resource_allows.iter().map(|(_, m)| m.clone()).collect::<Vec<_>>();
+
+    // The identity side: identity policies, then the boundary and the session policy.
+    let identity_allow: Vec<StatementMatch> = if req.principal.principal_type == PrincipalType::Root {
+        notes.push("the root user has every permission in its own account unless a policy denies it".into());
+        Vec::new()
+    } else {
+        set.identity
+            .iter()
+            .flat_map(|p| matching(*p, Effect::Allow, action, req).map(move |s| statement_match(*p, s)))
+            .collect()
+    };
+    let identity_ok = req.principal.principal_type == PrincipalType::Root || !identity_allow.is_empty();
+    let boundary_allow = set.boundary.map(|p| matching(p, Effect::Allow, action, req).next().map(|s| statement_match(p, s)));
+    let session_allow = set.session.map(|p| matching(p, Effect::Allow, action, req).next().map(|s| statement_match(p, s)));
+    let boundary_ok = !matches!(boundary_allow, Some(None));
+    let session_ok = !matches!(session_allow, Some(None));
+    let identity_side = |mut statements: Vec<StatementMatch>| -> Result<Vec<StatementMatch>, String> {
+        if !identity_ok {
+            return Err("no identity-based policy allows it".into());
+        }
+        statements.extend(identity_allow.iter().cloned());
+        match &boundary_allow {
+            Some(None) => return Err("the permissions boundary does not allow it".into()),
+            Some(Some(m)) => statements.push(m.clone()),
+            None => {}
+        }
+        match &session_allow {
+            Some(None) => return Err("the session policy does not allow it".into()),
+            Some(Some(m)) => statements.push(m.clone()),
+            None => {}
+        }
+        Ok(statements)
+    };
+
+    let resource_account = req
+        .resource_account
+        .map(str::to_string)
+        .or_else(|| crate::arn::account_of(req.resource).map(str::to_string));
+    let same_account = match &resource_account {
+        Some(a) => !external && *a == req.principal.account,
+        None => {
+            if !external {
+                notes.push("the resource's account is unknown: taken to be the caller's".into());
+            }
+            !external
+        }
+    };
+    let explicit_needed = needs_explicit_resource_allow(action, req.resource);
+    if set.resource.is_none() {
+        if let Some(kind) = explicit_needed {
+            notes.push(format!("no {kind} was found for {}", req.resource));
+        }
+    }
+
+    let allow = |summary: String, statements: Vec<StatementMatch>, notes: Vec<String>| Explanation {
+        decision: Decision::Allow,
+        explicit_deny: false,
+        summary,
+        statements,
+        notes,
+    };
+    let resource_kind = explicit_needed.unwrap_or("resource-based policy");
+
+    if same_account {
+        // Within one account a resource-based policy that names the caller itself is enough; one naming the role
+        // (not the session) is still limited by the boundary and session policy; one naming the account only
+        // delegates to the identity-based policies.
+        match best_grant {
+            Some(Grant::Direct) => {
+                let mut statements = allowing;
+                statements.extend(resource_statements());
+                return allow(format!("allowed by the {resource_kind}, which names the caller"), statements, notes);
+            }
+            Some(Grant::RoleArn) if boundary_ok && session_ok => {
+                let mut statements = allowing;
+                statements.extend(resource_statements());
+                statements.extend(boundary_allow.clone().flatten());
+                statements.extend(session_allow.clone().flatten());
+                return allow(format!("allowed by the {resource_kind}, which names the role"), statements, notes);
+            }
+            Some(Grant::RoleArn) => {
+                let why = if boundary_ok { "the session policy" } else { "the permissions boundary" };
+                notes.push(format!("the {resource_kind} names the role ARN, so {why} still limits it"));
+            }
+            Some(Grant::Account) | None => {}
+        }
+        if explicit_needed.is_some() && best_grant.is_none() {
+            return implicit(format!("implicitly denied: the {resource_kind} does not allow the caller"), Vec::new(), notes);
+        }
+        let mut statements = allowing;
+        statements.extend(resource_statements());
+        return match identity_side(statements) {
+            Ok(statements) => allow(
+                if best_grant == Some(Grant::Account) {
+                    format!("allowed: the {resource_kind} trusts the account and the identity-based policies allow it")
+                } else {
+                    "allowed by the identity-based policies".to_string()
+                },
+                statements,
+                notes,
+            ),
+            Err(why) => implicit(format!("implicitly denied: {why}"), Vec::new(), notes),
+        };
+    }
+
+    // Across accounts (or for callers with no identity policies): the resource side must allow, and so must the
+    // identity side.
+    if best_grant.is_none() {
+        let who = if external { "the caller" } else { "the caller's account" };
+        return implicit(
+            format!("implicitly denied: the {resource_kind} of the resource's account does not allow {who}"),
+            Vec::new(),
+            notes,
+        );
+    }
+    let mut statements = allowing;
+    statements.extend(resource_statements());
+    if external {
+        return allow(format!("allowed by the {resource_kind}"), statements, notes);
+    }
+    match identity_side(statements) {
+        Ok(statements) => allow(
+            format!("allowed across accounts: the {resource_kind} and the caller's identity-based policies both allow it"),
+            statements,
+            notes,
+        ),
+        Err(why) => implicit(format!("implicitly denied across accounts: {why}"), Vec::new(), notes),
+    }
+}

@@ -1,0 +1,258 @@
+//! The provider-neutral snapshot: what Sightline knows about one or more cloud accounts at one moment.
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+//!
+//! Sources (importers, collectors) write a [`Snapshot`]; analyses read it. Resources keep the provider's own API
+//! shape under the provider's own type names (`AWS::S3::Bucket`, `Microsoft.Storage/storageAccounts`); policy
+//! documents are kept verbatim as JSON in the provider's policy language, and only the engines interpret them.
+
+mod jsonl;
+
+pub use jsonl::{looks_like_jsonl, read_jsonl, write_jsonl, JsonlError};
+
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
+use std::collections::BTreeMap;
+
+/// Version of the snapshot format. Bump when a change would make an older reader misread a snapshot.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// A verbatim JSON document (a policy in the provider's language), kept unparsed so that imports stay cheap.
+pub type Document = Box<RawValue>;
+
+/// The cloud a record belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Provider {
+    Aws,
+    Azure,
+}
+
+/// Everything collected or imported at one moment, for any number of accounts of any provider.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Snapshot {
+    pub format_version: u32,
+    /// Free-form label: what produced the snapshot (`import aws-iam`, `collect aws`, ...).
+    #[serde(default)]
+    pub source: String,
+    /// RFC 3339 time at which the snapshot was taken.
+    #[serde(default)]
+    pub created_at: String,
+    #[serde(default)]
+    pub accounts: Vec<Account>,
+    #[serde(default)]
+    pub organizations: Vec<Organization>,
+    #[serde(default)]
+    pub principals: Vec<Principal>,
+    #[serde(default)]
+    pub policies: Vec<Policy>,
+    #[serde(default)]
+    pub resources: Vec<Resource>,
+    #[serde(default)]
+    pub coverage: Vec<Coverage>,
+}
+
+impl Snapshot {
+    /// An empty snapshot of the current format version.
+    pub fn new(source: impl Into<String>) -> Self {
+        Snapshot { format_version: FORMAT_VERSION, source: source.into(), ..Default::default() }
+    }
+
+    /// Adds everything of `other` to this snapshot (used when several inputs make one snapshot).
+    pub fn merge(&mut self, other: Snapshot) {
+        self.accounts.extend(other.accounts);
+        self.organizations.extend(other.organizations);
+        self.principals.extend(other.principals);
+        self.policies.extend(other.policies);
+        self.resources.extend(other.resources);
+        self.coverage.extend(other.coverage);
+    }
+}
+
+/// An AWS account or an Azure subscription.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Account {
+    pub provider: Provider,
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The organization (AWS Organizations, Azure tenant) the account belongs to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organization_id: Option<String>,
+    /// The organizational unit (or management group) directly above the account.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent_id: Option<String>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub tags: BTreeMap<String, String>,
+}
+
+/// An organization: AWS Organizations, or an Azure tenant's management-group tree.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Organization {
+    pub provider: Provider,
+    pub id: String,
+    /// The account that manages the organization (AWS: exempt from SCPs and RCPs).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub management_account_id: Option<String>,
+    /// The organization's units (AWS: the root and the OUs; Azure: management groups).
+    #[serde(default)]
+    pub units: Vec<OrganizationUnit>,
+    /// Which organization policies are attached to which unit or account.
+    #[serde(default)]
+    pub attachments: Vec<PolicyAttachment>,
+}
+
+/// A node of an organization tree. The root has no parent.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OrganizationUnit {
+    pub id: String,
+    #[serde(default)]
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent_id: Option<String>,
+}
+
+/// An organization policy attached to a unit or an account.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PolicyAttachment {
+    pub policy_id: String,
+    pub target_id: String,
+}
+
+/// What kind of identity a principal is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PrincipalKind {
+    /// A person's long-lived identity (AWS IAM user, Entra user).
+    User,
+    /// A collection of principals that receives permissions for its members.
+    Group,
+    /// An identity assumed by others (AWS IAM role).
+    Role,
+    /// An application identity (Entra service principal).
+    ServicePrincipal,
+    /// A provider-managed workload identity (Azure managed identity).
+    ManagedIdentity,
+    /// An external identity provider trusted by the account (AWS SAML or OIDC provider).
+    IdentityProvider,
+}
+
+/// A policy embedded in one principal (AWS inline policy).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct InlinePolicy {
+    pub name: String,
+    pub document: Document,
+}
+
+/// An identity: person or not, with the policies attached to it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Principal {
+    pub provider: Provider,
+    /// The provider's identifier (AWS: the ARN).
+    pub id: String,
+    pub kind: PrincipalKind,
+    pub account_id: String,
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    /// The provider's opaque unique id (AWS: AIDA.../AROA...).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unique_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<String>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub tags: BTreeMap<String, String>,
+    /// Ids of the managed policies attached to the principal.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attached_policies: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub inline_policies: Vec<InlinePolicy>,
+    /// Ids of the groups the principal belongs to.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub groups: Vec<String>,
+    /// Id of the managed policy that bounds the principal's permissions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub permissions_boundary: Option<String>,
+    /// The policy saying who may act as this principal (AWS: a role's trust policy).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trust_policy: Option<Document>,
+    /// Everything else the provider reports, in its own shape.
+    #[serde(default, skip_serializing_if = "serde_json::Value::is_null")]
+    pub properties: serde_json::Value,
+}
+
+/// What a standalone policy is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PolicyKind {
+    /// A managed identity policy written by the customer.
+    CustomerManaged,
+    /// A managed identity policy written by the provider.
+    ProviderManaged,
+    /// An AWS Organizations service control policy.
+    ServiceControl,
+    /// An AWS Organizations resource control policy.
+    ResourceControl,
+    /// An Azure role definition.
+    RoleDefinition,
+}
+
+/// A standalone policy (managed policy, SCP, RCP, role definition).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Policy {
+    pub provider: Provider,
+    /// The provider's identifier (AWS: the ARN).
+    pub id: String,
+    pub kind: PolicyKind,
+    pub name: String,
+    /// The owning account; `None` for provider-managed and organization policies.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account_id: Option<String>,
+    pub document: Document,
+    #[serde(default, skip_serializing_if = "serde_json::Value::is_null")]
+    pub properties: serde_json::Value,
+}
+
+/// A cloud resource in the provider's own API shape.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Resource {
+    pub provider: Provider,
+    /// The provider's identifier (AWS: the ARN; Azure: the resource id).
+    pub id: String,
+    /// CloudFormation-style (`AWS::S3::Bucket`) or ARM-style (`Microsoft.Storage/storageAccounts`) type.
+    pub resource_type: String,
+    pub account_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    #[serde(default)]
+    pub name: String,
+    /// The resource-based policy (bucket policy, key policy, queue policy, ...), verbatim.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy: Option<Document>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub tags: BTreeMap<String, String>,
+    #[serde(default, skip_serializing_if = "serde_json::Value::is_null")]
+    pub properties: serde_json::Value,
+}
+
+/// Whether a piece of data could be collected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CoverageStatus {
+    Collected,
+    Denied,
+    Failed,
+}
+
+/// One record of what was (or was not) collected, so that checks can say "not evaluated" rather than "pass".
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Coverage {
+    pub provider: Provider,
+    pub account_id: String,
+    pub service: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    pub operation: String,
+    pub status: CoverageStatus,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+}
