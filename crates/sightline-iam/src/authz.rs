@@ -2,14 +2,13 @@
 //! to a request and handing them to the engine ([`crate::eval::evaluate`]).
 
 use crate::context::Context;
-use crate::eval::{evaluate, Explanation, Level, PolicyRef, PolicySet, PolicySource, PrincipalType, Request, RequestPrincipal};
+use crate::eval::{
+    add_principal_context, evaluate, Explanation, Level, PolicyRef, PolicySet, PolicySource, PrincipalFacts, PrincipalType,
+    Request, RequestPrincipal,
+};
 use crate::policy::{PolicyDocument, PolicyError, PolicyType};
 use sightline_model::{PolicyKind, Principal, PrincipalKind, Provider, Resource, Snapshot};
 use std::collections::HashMap;
-
-/// Services whose resources resource control policies apply to, as AWS documents.
-pub const RCP_SERVICES: &[&str] =
-    &["s3", "sts", "kms", "sqs", "secretsmanager", "cognito-identity", "ecr", "aoss", "logs", "dynamodb"];
 
 /// A policy in the snapshot that could not be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -340,45 +339,34 @@ impl<'s> Authorizer<'s> {
     /// Resolves a principal argument into the caller of a request and, for IAM principals, its entry.
     fn resolve(&self, principal: &str, session_name: Option<&str>) -> Result<(RequestPrincipal, Option<&PrincipalEntry>), QueryError> {
         let unknown = || QueryError::UnknownPrincipal(principal.to_string());
-        if principal == "anonymous" || principal == "*" {
-            return Ok((RequestPrincipal { principal_type: PrincipalType::Anonymous, arn: "*".into(), role_arn: None, account: String::new() }, None));
-        }
-        if !principal.starts_with("arn:") && principal.ends_with(".amazonaws.com") {
-            return Ok((RequestPrincipal { principal_type: PrincipalType::Service, arn: principal.into(), role_arn: None, account: String::new() }, None));
-        }
-        let arn = crate::arn::Arn::parse(principal).map_err(|_| unknown())?;
-        if arn.service == "iam" && arn.resource == "root" {
-            return Ok((RequestPrincipal { principal_type: PrincipalType::Root, arn: principal.into(), role_arn: None, account: arn.account.into() }, None));
-        }
-        if arn.service == "sts" {
-            if let Some(rest) = arn.resource.strip_prefix("assumed-role/") {
-                let (role, _session) = rest.split_once('/').ok_or_else(unknown)?;
-                let entry = self.role_by_account_name.get(&(arn.account, role.to_string())).ok_or_else(unknown)?;
-                let entry = &self.principals[*entry];
-                let role_arn = self.snapshot.principals[entry.index].id.clone();
-                return Ok((
-                    RequestPrincipal { principal_type: PrincipalType::RoleSession, arn: principal.into(), role_arn: Some(role_arn), account: arn.account.into() },
-                    Some(entry),
-                ));
+        let mut caller = RequestPrincipal::from_arn(principal, session_name.unwrap_or(DEFAULT_SESSION)).ok_or_else(unknown)?;
+        let entry = match caller.principal_type {
+            PrincipalType::User => Some(*self.principal_by_arn.get(principal).ok_or_else(unknown)?),
+            PrincipalType::RoleSession => {
+                // A session ARN names the role without its path: find the role by account and name.
+                let name = caller.role_arn.as_deref().and_then(|r| r.rsplit('/').next()).unwrap_or_default();
+                let i = *self.role_by_account_name.get(&(caller.account.as_str(), name.to_string())).ok_or_else(unknown)?;
+                if principal.starts_with("arn:aws:iam::") && self.principal_by_arn.get(principal) != Some(&i) {
+                    return Err(unknown());
+                }
+                Some(i)
             }
-            return Err(unknown());
+            PrincipalType::IdentityProvider => {
+                self.principal_by_arn.get(principal).ok_or_else(unknown)?;
+                None
+            }
+            PrincipalType::FederatedUser => return Err(unknown()),
+            _ => None,
+        };
+        let entry = entry.map(|i| &self.principals[i]);
+        if let Some(e) = entry {
+            let model = &self.snapshot.principals[e.index];
+            if model.kind == PrincipalKind::Role {
+                caller.role_arn = Some(model.id.clone());
+            }
+            caller.service_linked = e.service_linked;
         }
-        let entry = &self.principals[*self.principal_by_arn.get(principal).ok_or_else(unknown)?];
-        let model = &self.snapshot.principals[entry.index];
-        Ok(match model.kind {
-            PrincipalKind::User => (RequestPrincipal { principal_type: PrincipalType::User, arn: principal.into(), role_arn: None, account: model.account_id.clone() }, Some(entry)),
-            PrincipalKind::Role => (
-                RequestPrincipal {
-                    principal_type: PrincipalType::RoleSession,
-                    arn: format!("arn:aws:sts::{}:assumed-role/{}/{}", model.account_id, model.name, session_name.unwrap_or(DEFAULT_SESSION)),
-                    role_arn: Some(principal.into()),
-                    account: model.account_id.clone(),
-                },
-                Some(entry),
-            ),
-            PrincipalKind::IdentityProvider => (RequestPrincipal { principal_type: PrincipalType::IdentityProvider, arn: principal.into(), role_arn: None, account: String::new() }, None),
-            _ => return Err(unknown()),
-        })
+        Ok((caller, entry))
     }
 
     /// Finds the resource a request targets: the exact ARN, an S3 object's bucket, or a role (for `sts:AssumeRole*`).
@@ -451,14 +439,14 @@ impl<'s> Authorizer<'s> {
         if is_assume_role && role.is_none() {
             set.resource = None;
         }
-        if self.scps_enabled && !external && !entry.is_some_and(|e| e.service_linked) {
+        if self.scps_enabled && !external {
             if let Some(path) = self.org_paths.get(principal.account.as_str()) {
                 if !path.management {
                     set.scps = self.levels_of(&principal.account, PolicyType::ServiceControl);
                 }
             }
         }
-        if self.rcps_enabled && RCP_SERVICES.contains(&service.as_str()) && !entry.is_some_and(|e| e.service_linked) {
+        if self.rcps_enabled {
             if let Some(account) = &resource_account {
                 if let Some(path) = self.org_paths.get(account.as_str()) {
                     if !path.management {
@@ -486,51 +474,16 @@ impl<'s> Authorizer<'s> {
 
     fn fill_principal_context(&self, context: &mut Context, principal: &RequestPrincipal, entry: Option<&PrincipalEntry>) {
         let model = entry.map(|e| &self.snapshot.principals[e.index]);
-        match principal.principal_type {
-            PrincipalType::User => {
-                if let Some(m) = model {
-                    context.insert_default("aws:username", vec![m.name.clone()]);
-                    context.insert_default("aws:userid", vec![m.unique_id.clone().unwrap_or_else(|| m.name.clone())]);
-                }
-                context.insert_default("aws:PrincipalArn", vec![principal.arn.clone()]);
-                context.insert_default("aws:PrincipalType", vec!["User".into()]);
-            }
-            PrincipalType::RoleSession => {
-                let session = principal.arn.rsplit('/').next().unwrap_or_default();
-                if let Some(m) = model {
-                    let id = m.unique_id.clone().unwrap_or_else(|| m.name.clone());
-                    context.insert_default("aws:userid", vec![format!("{id}:{session}")]);
-                }
-                context.insert_default("aws:PrincipalArn", vec![principal.role_arn.clone().unwrap_or_default()]);
-                context.insert_default("aws:PrincipalType", vec!["AssumedRole".into()]);
-            }
-            PrincipalType::Root => {
-                context.insert_default("aws:userid", vec![principal.account.clone()]);
-                context.insert_default("aws:PrincipalArn", vec![principal.arn.clone()]);
-                context.insert_default("aws:PrincipalType", vec!["Account".into()]);
-            }
-            PrincipalType::FederatedUser => {
-                context.insert_default("aws:PrincipalArn", vec![principal.arn.clone()]);
-                context.insert_default("aws:PrincipalType", vec!["FederatedUser".into()]);
-            }
-            PrincipalType::Service => {
-                context.insert_default("aws:PrincipalIsAWSService", vec!["true".into()]);
-                context.insert_default("aws:PrincipalServiceName", vec![principal.arn.clone()]);
-                return;
-            }
-            PrincipalType::IdentityProvider | PrincipalType::Anonymous => return,
-        }
-        context.insert_default("aws:PrincipalAccount", vec![principal.account.clone()]);
-        context.insert_default("aws:PrincipalIsAWSService", vec!["false".into()]);
-        if let Some(m) = model {
-            for (k, v) in &m.tags {
-                context.insert_default(&format!("aws:PrincipalTag/{k}"), vec![v.clone()]);
-            }
-        }
-        if let Some(path) = self.org_paths.get(principal.account.as_str()) {
-            context.insert_default("aws:PrincipalOrgID", vec![path.org_id.clone()]);
-            context.insert_default("aws:PrincipalOrgPaths", vec![org_path_string(path)]);
-        }
+        let org = self.org_paths.get(principal.account.as_str());
+        let org_path = org.map(org_path_string);
+        let facts = PrincipalFacts {
+            user_name: model.filter(|m| m.kind == PrincipalKind::User).map(|m| m.name.as_str()),
+            unique_id: model.and_then(|m| m.unique_id.as_deref()),
+            tags: model.map(|m| &m.tags),
+            org_id: org.map(|o| o.org_id.as_str()),
+            org_path: org_path.as_deref(),
+        };
+        add_principal_context(context, principal, &facts);
     }
 
     /// Every user and role allowed to perform `action` on `resource`, each with its explanation.

@@ -89,6 +89,130 @@ pub struct RequestPrincipal {
     pub role_arn: Option<String>,
     /// The caller's account ("" for external callers).
     pub account: String,
+    /// A service-linked role's session: exempt from SCPs and RCPs.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub service_linked: bool,
+}
+
+impl RequestPrincipal {
+    /// Builds the caller from an ARN as written in a query or a test: a user, role (a session of it named
+    /// `session_name`), assumed-role session, federated user, root, SAML/OIDC provider, a service principal
+    /// (`ec2.amazonaws.com`) or `anonymous`. Returns `None` for anything else.
+    pub fn from_arn(text: &str, session_name: &str) -> Option<RequestPrincipal> {
+        let make = |principal_type, arn: String, role_arn: Option<String>, account: &str| RequestPrincipal {
+            principal_type,
+            arn,
+            role_arn,
+            account: account.to_string(),
+            service_linked: false,
+        };
+        if text == "anonymous" || text == "*" {
+            return Some(make(PrincipalType::Anonymous, "*".into(), None, ""));
+        }
+        if !text.starts_with("arn:") {
+            return text.ends_with(".amazonaws.com").then(|| make(PrincipalType::Service, text.into(), None, ""));
+        }
+        let arn = crate::arn::Arn::parse(text).ok()?;
+        match (arn.service, arn.resource) {
+            ("iam", "root") => Some(make(PrincipalType::Root, text.into(), None, arn.account)),
+            ("iam", r) if r.starts_with("user/") => Some(make(PrincipalType::User, text.into(), None, arn.account)),
+            ("iam", r) if r.starts_with("role/") => {
+                let name = r.rsplit('/').next().unwrap_or(r);
+                let session = format!("arn:aws:sts::{}:assumed-role/{name}/{session_name}", arn.account);
+                let mut p = make(PrincipalType::RoleSession, session, Some(text.into()), arn.account);
+                p.service_linked = r.starts_with("role/aws-service-role/");
+                Some(p)
+            }
+            ("iam", r) if r.starts_with("saml-provider/") || r.starts_with("oidc-provider/") => {
+                Some(make(PrincipalType::IdentityProvider, text.into(), None, ""))
+            }
+            ("sts", r) if r.starts_with("assumed-role/") => {
+                let role = r.trim_start_matches("assumed-role/").split('/').next().unwrap_or_default();
+                let role_arn = format!("arn:aws:iam::{}:role/{role}", arn.account);
+                Some(make(PrincipalType::RoleSession, text.into(), Some(role_arn), arn.account))
+            }
+            ("sts", r) if r.starts_with("federated-user/") => {
+                Some(make(PrincipalType::FederatedUser, text.into(), None, arn.account))
+            }
+            _ => None,
+        }
+    }
+}
+
+/// What is known about a caller beyond its ARN, for the principal's condition keys.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PrincipalFacts<'a> {
+    /// The IAM user name (users only).
+    pub user_name: Option<&'a str>,
+    /// The unique id of the user (`AIDA...`) or role (`AROA...`).
+    pub unique_id: Option<&'a str>,
+    pub tags: Option<&'a std::collections::BTreeMap<String, String>>,
+    /// The organization id and `aws:PrincipalOrgPaths` value of the caller's account.
+    pub org_id: Option<&'a str>,
+    pub org_path: Option<&'a str>,
+}
+
+/// Adds the condition keys AWS derives from the caller (`aws:username`, `aws:userid`, `aws:PrincipalArn`,
+/// `aws:PrincipalAccount`, `aws:PrincipalType`, `aws:PrincipalTag/*`, ...) unless the request already has them.
+pub fn add_principal_context(context: &mut Context, p: &RequestPrincipal, facts: &PrincipalFacts<'_>) {
+    let mut set = |key: &str, value: &str| context.insert_default(key, vec![value.to_string()]);
+    match p.principal_type {
+        PrincipalType::User => {
+            let name = facts.user_name.or_else(|| p.arn.rsplit('/').next()).unwrap_or_default();
+            set("aws:username", name);
+            if let Some(id) = facts.unique_id {
+                set("aws:userid", id);
+            }
+            set("aws:PrincipalArn", &p.arn);
+            set("aws:PrincipalType", "User");
+        }
+        PrincipalType::RoleSession => {
+            let session = p.arn.rsplit('/').next().unwrap_or_default();
+            if let Some(id) = facts.unique_id {
+                set("aws:userid", &format!("{id}:{session}"));
+            }
+            set("aws:PrincipalArn", p.role_arn.as_deref().unwrap_or_default());
+            set("aws:PrincipalType", "AssumedRole");
+        }
+        PrincipalType::Root => {
+            set("aws:userid", &p.account);
+            set("aws:PrincipalArn", &p.arn);
+            set("aws:PrincipalType", "Account");
+        }
+        PrincipalType::FederatedUser => {
+            let name = p.arn.rsplit('/').next().unwrap_or_default();
+            set("aws:userid", &format!("{}:{name}", p.account));
+            set("aws:PrincipalArn", &p.arn);
+            set("aws:PrincipalType", "FederatedUser");
+        }
+        PrincipalType::Service => {
+            set("aws:PrincipalIsAWSService", "true");
+            set("aws:PrincipalServiceName", &p.arn);
+            return;
+        }
+        PrincipalType::Anonymous => {
+            set("aws:PrincipalType", "Anonymous");
+            set("aws:userid", "anonymous");
+            set("aws:PrincipalAccount", "anonymous");
+            return;
+        }
+        PrincipalType::IdentityProvider => return,
+    }
+    set("aws:PrincipalAccount", &p.account);
+    set("aws:PrincipalIsAWSService", "false");
+    if let Some(org) = facts.org_id {
+        set("aws:PrincipalOrgID", org);
+    }
+    if let Some(path) = facts.org_path {
+        set("aws:PrincipalOrgPaths", path);
+    }
+    if let Some(tags) = facts.tags {
+        if p.principal_type != PrincipalType::Root {
+            for (k, v) in tags {
+                context.insert_default(&format!("aws:PrincipalTag/{k}"), vec![v.clone()]);
+            }
+        }
+    }
 }
 
 /// One request to evaluate.
@@ -261,6 +385,13 @@ pub fn evaluate(req: &Request<'_>, set: &PolicySet<'_>) -> Explanation {
     let action = action_lower.as_str();
     let has_boundary = set.boundary.is_some();
     let mut notes = Vec::new();
+    // Service-linked roles are exempt from SCPs and RCPs; RCPs apply only to the services that support them.
+    let service = action.split(':').next().unwrap_or_default();
+    let scps = set.scps.as_ref().filter(|_| !req.principal.service_linked);
+    let rcps = set
+        .rcps
+        .as_ref()
+        .filter(|_| !req.principal.service_linked && crate::data::RCP_SERVICES.binary_search(&service).is_ok());
 
     // 1. Explicit deny anywhere.
     let mut denies = Vec::new();
@@ -287,13 +418,13 @@ pub fn evaluate(req: &Request<'_>, set: &PolicySet<'_>) -> Explanation {
         if let Some(p) = set.session {
             collect_denies(p, false);
         }
-        for level in set.scps.iter().flatten() {
+        for level in scps.into_iter().flatten() {
             for p in &level.policies {
                 collect_denies(*p, false);
             }
         }
     }
-    for level in set.rcps.iter().flatten() {
+    for level in rcps.into_iter().flatten() {
         for p in &level.policies {
             collect_denies(*p, true);
         }
@@ -323,7 +454,7 @@ pub fn evaluate(req: &Request<'_>, set: &PolicySet<'_>) -> Explanation {
     };
 
     // 2. RCPs: every level of the resource account's path must allow.
-    if let Some(levels) = &set.rcps {
+    if let Some(levels) = rcps {
         for level in levels {
             let hit = level.policies.iter().find_map(|p| {
                 matching(*p, Effect::Allow, action, req)
@@ -344,7 +475,7 @@ pub fn evaluate(req: &Request<'_>, set: &PolicySet<'_>) -> Explanation {
     }
 
     // 3. SCPs: every level of the principal account's path must allow.
-    if let (Some(levels), false) = (&set.scps, external) {
+    if let (Some(levels), false) = (scps, external) {
         for level in levels {
             let hit = level.policies.iter().find_map(|p| matching(*p, Effect::Allow, action, req).next().map(|s| statement_match(*p, s)));
             match hit {
@@ -388,11 +519,16 @@ pub fn evaluate(req: &Request<'_>, set: &PolicySet<'_>) -> Explanation {
             .collect()
     };
     let identity_ok = req.principal.principal_type == PrincipalType::Root || !identity_allow.is_empty();
+    // A federated user session without a session policy has no permissions from identity policies.
+    let federated_without_session = req.principal.principal_type == PrincipalType::FederatedUser && set.session.is_none();
     let boundary_allow = set.boundary.map(|p| matching(p, Effect::Allow, action, req).next().map(|s| statement_match(p, s)));
     let session_allow = set.session.map(|p| matching(p, Effect::Allow, action, req).next().map(|s| statement_match(p, s)));
     let boundary_ok = !matches!(boundary_allow, Some(None));
     let session_ok = !matches!(session_allow, Some(None));
     let identity_side = |mut statements: Vec<StatementMatch>| -> Result<Vec<StatementMatch>, String> {
+        if federated_without_session {
+            return Err("a federated user session without a session policy has no identity-based permissions".into());
+        }
         if !identity_ok {
             return Err("no identity-based policy allows it".into());
         }
@@ -443,7 +579,12 @@ pub fn evaluate(req: &Request<'_>, set: &PolicySet<'_>) -> Explanation {
         // Within one account a resource-based policy that names the caller itself is enough; one naming the role
         // (not the session) is still limited by the boundary and session policy; one naming the account only
         // delegates to the identity-based policies.
+        // A role trust policy naming the caller directly is still limited by the caller's permissions boundary.
+        let trust_limited_by_boundary = explicit_needed == Some("role trust policy") && !boundary_ok;
         match best_grant {
+            Some(Grant::Direct) if trust_limited_by_boundary => {
+                notes.push("the role trust policy names the caller, but its permissions boundary does not allow it".into());
+            }
             Some(Grant::Direct) => {
                 let mut statements = allowing;
                 statements.extend(resource_statements());

@@ -12,11 +12,12 @@ pub mod arn;
 pub mod authz;
 pub mod condition;
 pub mod context;
+pub mod data;
 pub mod eval;
 pub mod glob;
 pub mod pattern;
 pub mod policy;
 
 pub use context::Context;
-pub use eval::{evaluate, Decision, Explanation, PolicySet, PrincipalType, Request, RequestPrincipal};
+pub use eval::{add_principal_context, evaluate, Decision, Explanation, PolicySet, PrincipalFacts, PrincipalType, Request, RequestPrincipal};
 pub use policy::{PolicyDocument, PolicyError, PolicyType};

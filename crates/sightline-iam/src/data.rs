@@ -1,0 +1,76 @@
+//! Facts about AWS that the engine needs and that change over time: kept here as data, not spread through code.
+
+/// Service prefixes whose actions resource control policies apply to, as the AWS Organizations user guide lists
+/// them ("List of AWS services that support RCPs"). Sorted, for binary search.
+pub const RCP_SERVICES: &[&str] = &[
+    "aoss",
+    "appconfig",
+    "appstream",
+    "autoscaling",
+    "autoscaling-plans",
+    "budgets",
+    "clouddirectory",
+    "cloudfront",
+    "cloudsearch",
+    "cloudtrail-data",
+    "codeartifact",
+    "codebuild",
+    "codecommit",
+    "codepipeline",
+    "cognito-identity",
+    "cognito-idp",
+    "comprehend",
+    "comprehendmedical",
+    "compute-optimizer",
+    "cost-optimization-hub",
+    "dax",
+    "dsql",
+    "dynamodb",
+    "ecr",
+    "ecr-public",
+    "events",
+    "firehose",
+    "fis",
+    "fms",
+    "gamelift",
+    "health",
+    "inspector-scan",
+    "kendra",
+    "kinesisvideo",
+    "kms",
+    "logs",
+    "memorydb",
+    "networkmonitor",
+    "notifications",
+    "opensearch",
+    "pca-connector-ad",
+    "personalize",
+    "polly",
+    "pricing",
+    "resource-groups",
+    "rolesanywhere",
+    "s3",
+    "secretsmanager",
+    "servicediscovery",
+    "signin",
+    "sqs",
+    "sts",
+    "support",
+    "swf",
+    "textract",
+    "timestream-influxdb",
+    "transcribe",
+    "transfer",
+    "translate",
+    "wafv2",
+    "workspaces",
+    "xray",
+];
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn rcp_services_are_sorted() {
+        assert!(super::RCP_SERVICES.windows(2).all(|w| w[0] < w[1]));
+    }
+}
