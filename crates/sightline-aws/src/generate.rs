@@ -36,7 +36,8 @@ fn statement(rng: &mut SmallRng, account: &str, i: usize) -> Value {
         "dynamodb" => json!(format!("arn:aws:dynamodb:us-east-1:{account}:table/t{}", i % 50)),
         _ => json!("*"),
     };
-    let mut s = json!({"Effect": if rng.gen_ratio(1, 10) { "Deny" } else { "Allow" }, "Action": action, "Resource": resource});
+    let mut s =
+        json!({"Effect": if rng.gen_ratio(1, 10) { "Deny" } else { "Allow" }, "Action": action, "Resource": resource});
     if rng.gen_ratio(1, 5) {
         s["Condition"] = json!({"StringEquals": {"aws:RequestedRegion": ["us-east-1", "eu-west-1"]}});
     }

@@ -34,7 +34,8 @@ pub fn expand_inputs(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, ImportError> {
     let mut files = Vec::new();
     for input in inputs {
         if input.is_dir() {
-            let entries = std::fs::read_dir(input).map_err(|e| fault(input, "", format!("cannot read directory: {e}")))?;
+            let entries =
+                std::fs::read_dir(input).map_err(|e| fault(input, "", format!("cannot read directory: {e}")))?;
             let mut found: Vec<PathBuf> = entries
                 .filter_map(Result::ok)
                 .map(|e| e.path())
@@ -50,6 +51,95 @@ pub fn expand_inputs(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, ImportError> {
         }
     }
     Ok(files)
+}
+
+/// A file's name (for messages) and contents.
+pub struct Input {
+    pub name: PathBuf,
+    pub bytes: Vec<u8>,
+}
+
+/// What kind of export a file holds, told from its first JSON key (or the snapshot header).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputKind {
+    /// A Sightline snapshot export (JSON Lines).
+    Snapshot,
+    /// `aws iam get-account-authorization-details` output.
+    AuthorizationDetails,
+    /// An AWS Organizations description.
+    Organization,
+    /// Resources with resource-based policies.
+    Resources,
+}
+
+/// Tells the kind of an input from its first bytes.
+pub fn sniff(bytes: &[u8]) -> InputKind {
+    if sightline_model::looks_like_jsonl(&bytes[..bytes.len().min(64)]) {
+        return InputKind::Snapshot;
+    }
+    let head = String::from_utf8_lossy(&bytes[..bytes.len().min(512)]);
+    let first_key = head
+        .trim_start()
+        .strip_prefix('{')
+        .and_then(|r| r.trim_start().strip_prefix('"'))
+        .and_then(|r| r.split('"').next());
+    match first_key {
+        Some("Organization") | Some("Roots") | Some("OrganizationalUnits") => InputKind::Organization,
+        Some("Resources") => InputKind::Resources,
+        _ => InputKind::AuthorizationDetails,
+    }
+}
+
+/// Reads any mix of inputs (files, or directories of `.json`/`.jsonl` files), telling each file's kind from its
+/// contents, into one snapshot.
+pub fn load(paths: &[PathBuf]) -> Result<Snapshot, ImportError> {
+    let mut files = Vec::new();
+    for path in paths {
+        if path.is_dir() {
+            let entries =
+                std::fs::read_dir(path).map_err(|e| fault(path, "", format!("cannot read directory: {e}")))?;
+            let mut found: Vec<PathBuf> = entries
+                .filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|p| {
+                    p.extension().is_some_and(|x| x.eq_ignore_ascii_case("json") || x.eq_ignore_ascii_case("jsonl"))
+                })
+                .collect();
+            found.sort();
+            if found.is_empty() {
+                return Err(fault(path, "", "the directory holds no .json or .jsonl file"));
+            }
+            files.extend(found);
+        } else {
+            files.push(path.clone());
+        }
+    }
+    let mut inputs = Vec::with_capacity(files.len());
+    for file in files {
+        let bytes = read(&file)?;
+        inputs.push(Input { name: file, bytes });
+    }
+    load_from(inputs)
+}
+
+/// Like [`load`], from bytes already read.
+pub fn load_from(inputs: Vec<Input>) -> Result<Snapshot, ImportError> {
+    let mut parts = Vec::new();
+    let mut pages = Vec::new();
+    for input in inputs {
+        match sniff(&input.bytes) {
+            InputKind::Snapshot => parts.push(
+                sightline_model::read_jsonl(&input.bytes[..]).map_err(|e| fault(&input.name, "", e.to_string()))?,
+            ),
+            InputKind::Organization => parts.push(organization_from(&input.name, &input.bytes)?),
+            InputKind::Resources => parts.push(resources_from(&input.name, &input.bytes)?),
+            InputKind::AuthorizationDetails => pages.push(input),
+        }
+    }
+    if !pages.is_empty() {
+        parts.insert(0, authorization_details_from(pages)?);
+    }
+    Ok(combine(parts))
 }
 
 fn read(file: &Path) -> Result<Vec<u8>, ImportError> {
@@ -255,6 +345,15 @@ pub fn authorization_details(inputs: &[PathBuf]) -> Result<Snapshot, ImportError
     let mut pages = Vec::with_capacity(files.len());
     for file in files {
         let bytes = read(&file)?;
+        pages.push(Input { name: file, bytes });
+    }
+    authorization_details_from(pages)
+}
+
+/// Like [`authorization_details`], from bytes already read (each named for error messages).
+pub fn authorization_details_from(inputs: Vec<Input>) -> Result<Snapshot, ImportError> {
+    let mut pages = Vec::with_capacity(inputs.len());
+    for Input { name: file, bytes } in inputs {
         let details: AuthorizationDetails = serde_json::from_slice(&bytes).map_err(|e| json_fault(&file, e))?;
         drop(bytes);
         pages.push(Page { file, details });
@@ -278,7 +377,8 @@ pub fn authorization_details(inputs: &[PathBuf]) -> Result<Snapshot, ImportError
         let d = page.details;
         for (i, u) in d.user_detail_list.into_iter().enumerate() {
             let at = format!("UserDetailList[{i}] ({})", u.user_name);
-            let account = account_of(&u.arn).ok_or_else(|| fault(&file, &at, format!("invalid user ARN {:?}", u.arn)))?;
+            let account =
+                account_of(&u.arn).ok_or_else(|| fault(&file, &at, format!("invalid user ARN {:?}", u.arn)))?;
             accounts.insert(account.clone());
             let inline_policies = inline(&file, &at, u.user_policy_list)?;
             let groups = u
@@ -311,7 +411,8 @@ pub fn authorization_details(inputs: &[PathBuf]) -> Result<Snapshot, ImportError
         }
         for (i, g) in d.group_detail_list.into_iter().enumerate() {
             let at = format!("GroupDetailList[{i}] ({})", g.group_name);
-            let account = account_of(&g.arn).ok_or_else(|| fault(&file, &at, format!("invalid group ARN {:?}", g.arn)))?;
+            let account =
+                account_of(&g.arn).ok_or_else(|| fault(&file, &at, format!("invalid group ARN {:?}", g.arn)))?;
             accounts.insert(account.clone());
             let inline_policies = inline(&file, &at, g.group_policy_list)?;
             snapshot.principals.push(Principal {
@@ -334,22 +435,19 @@ pub fn authorization_details(inputs: &[PathBuf]) -> Result<Snapshot, ImportError
         }
         for (i, r) in d.role_detail_list.into_iter().enumerate() {
             let at = format!("RoleDetailList[{i}] ({})", r.role_name);
-            let account = account_of(&r.arn).ok_or_else(|| fault(&file, &at, format!("invalid role ARN {:?}", r.arn)))?;
+            let account =
+                account_of(&r.arn).ok_or_else(|| fault(&file, &at, format!("invalid role ARN {:?}", r.arn)))?;
             accounts.insert(account.clone());
             let inline_policies = inline(&file, &at, r.role_policy_list)?;
             let trust_policy = match r.assume_role_policy_document {
                 Some(doc) => Some(
-                    document(&doc, PolicyType::Trust)
-                        .map_err(|e| fault(&file, format!("{at}, trust policy"), e))?,
+                    document(&doc, PolicyType::Trust).map_err(|e| fault(&file, format!("{at}, trust policy"), e))?,
                 ),
                 None => None,
             };
             let mut properties = serde_json::Map::new();
-            let profiles: Vec<serde_json::Value> = r
-                .instance_profile_list
-                .iter()
-                .filter_map(|p| p.get("Arn").cloned())
-                .collect();
+            let profiles: Vec<serde_json::Value> =
+                r.instance_profile_list.iter().filter_map(|p| p.get("Arn").cloned()).collect();
             if !profiles.is_empty() {
                 properties.insert("InstanceProfileArns".into(), profiles.into());
             }
@@ -389,10 +487,15 @@ pub fn authorization_details(inputs: &[PathBuf]) -> Result<Snapshot, ImportError
                 .policy_version_list
                 .iter()
                 .find(|v| v.is_default_version)
-                .or_else(|| p.policy_version_list.iter().find(|v| v.version_id.is_some() && v.version_id == p.default_version_id))
+                .or_else(|| {
+                    p.policy_version_list
+                        .iter()
+                        .find(|v| v.version_id.is_some() && v.version_id == p.default_version_id)
+                })
                 .ok_or_else(|| fault(&file, &at, "no default version in PolicyVersionList"))?;
-            let doc = document(&version.document, PolicyType::Identity)
-                .map_err(|e| fault(&file, format!("{at}, version {}", version.version_id.as_deref().unwrap_or("?")), e))?;
+            let doc = document(&version.document, PolicyType::Identity).map_err(|e| {
+                fault(&file, format!("{at}, version {}", version.version_id.as_deref().unwrap_or("?")), e)
+            })?;
             let account = account_of(&p.arn);
             if let Some(a) = &account {
                 accounts.insert(a.clone());
@@ -413,7 +516,11 @@ pub fn authorization_details(inputs: &[PathBuf]) -> Result<Snapshot, ImportError
             policy_seen.insert(p.arn.clone(), ());
             snapshot.policies.push(Policy {
                 provider: Provider::Aws,
-                kind: if p.arn.starts_with("arn:aws:iam::aws:policy/") { PolicyKind::ProviderManaged } else { PolicyKind::CustomerManaged },
+                kind: if p.arn.starts_with("arn:aws:iam::aws:policy/") {
+                    PolicyKind::ProviderManaged
+                } else {
+                    PolicyKind::CustomerManaged
+                },
                 id: p.arn,
                 name: p.policy_name,
                 account_id: account,
@@ -521,8 +628,12 @@ struct OrgPolicy {
 /// Reads an AWS Organizations description (see the README for its shape) into a snapshot holding the organization,
 /// its accounts and its SCPs and RCPs.
 pub fn organization(file: &Path) -> Result<Snapshot, ImportError> {
-    let bytes = read(file)?;
-    let org: OrganizationFile = serde_json::from_slice(&bytes).map_err(|e| json_fault(file, e))?;
+    organization_from(file, &read(file)?)
+}
+
+/// Like [`organization`], from bytes already read.
+pub fn organization_from(file: &Path, bytes: &[u8]) -> Result<Snapshot, ImportError> {
+    let org: OrganizationFile = serde_json::from_slice(bytes).map_err(|e| json_fault(file, e))?;
     let mut snapshot = Snapshot::new("import aws-organization");
     let mut units = Vec::new();
     for r in &org.roots {
@@ -538,7 +649,11 @@ pub fn organization(file: &Path) -> Result<Snapshot, ImportError> {
     for (i, u) in units.iter().enumerate() {
         if let Some(parent) = &u.parent_id {
             if !known.contains_key(parent.as_str()) {
-                return Err(fault(file, format!("unit {}", u.id), format!("parent {parent} is neither a root nor an OU")));
+                return Err(fault(
+                    file,
+                    format!("unit {}", u.id),
+                    format!("parent {parent} is neither a root nor an OU"),
+                ));
             }
         }
         // Walk up: a cycle would make the path endless.
@@ -554,7 +669,11 @@ pub fn organization(file: &Path) -> Result<Snapshot, ImportError> {
     }
     for (i, a) in org.accounts.iter().enumerate() {
         if !known.contains_key(a.parent_id.as_str()) {
-            return Err(fault(file, format!("Accounts[{i}] ({})", a.id), format!("parent {} is neither a root nor an OU", a.parent_id)));
+            return Err(fault(
+                file,
+                format!("Accounts[{i}] ({})", a.id),
+                format!("parent {} is neither a root nor an OU", a.parent_id),
+            ));
         }
         snapshot.accounts.push(Account {
             provider: Provider::Aws,
@@ -571,9 +690,13 @@ pub fn organization(file: &Path) -> Result<Snapshot, ImportError> {
         let (kind, policy_type) = match p.policy_type.as_str() {
             "SERVICE_CONTROL_POLICY" => (PolicyKind::ServiceControl, PolicyType::ServiceControl),
             "RESOURCE_CONTROL_POLICY" => (PolicyKind::ResourceControl, PolicyType::ResourceControl),
-            other => {
-                return Err(fault(file, at, format!("unsupported policy Type {other:?} (expected SERVICE_CONTROL_POLICY or RESOURCE_CONTROL_POLICY)")))
-            }
+            other => return Err(fault(
+                file,
+                at,
+                format!(
+                    "unsupported policy Type {other:?} (expected SERVICE_CONTROL_POLICY or RESOURCE_CONTROL_POLICY)"
+                ),
+            )),
         };
         let doc = document(&p.content, policy_type).map_err(|e| fault(file, &at, e))?;
         for t in &p.targets {
@@ -633,8 +756,12 @@ struct ResourceEntry {
 
 /// Reads resources with their resource-based policies (see the README for the shape).
 pub fn resources(file: &Path) -> Result<Snapshot, ImportError> {
-    let bytes = read(file)?;
-    let parsed: ResourcesFile = serde_json::from_slice(&bytes).map_err(|e| json_fault(file, e))?;
+    resources_from(file, &read(file)?)
+}
+
+/// Like [`resources`], from bytes already read.
+pub fn resources_from(file: &Path, bytes: &[u8]) -> Result<Snapshot, ImportError> {
+    let parsed: ResourcesFile = serde_json::from_slice(bytes).map_err(|e| json_fault(file, e))?;
     let mut snapshot = Snapshot::new("import aws-resources");
     for (i, r) in parsed.resources.into_iter().enumerate() {
         let at = format!("Resources[{i}] ({})", r.arn);

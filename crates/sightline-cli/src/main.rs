@@ -1,1 +1,416 @@
-fn main() {}
+//! `sightline`: argument parsing and wiring. Every command's logic lives in the library crates.
+
+mod demo;
+mod output;
+
+use anyhow::{bail, Context as _, Result};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use sightline_iam::authz::{Authorizer, Query};
+use sightline_iam::{Context, PolicyDocument, PolicyType};
+use sightline_model::Snapshot;
+use sightline_store::Store;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Sightline: cloud security for the customer's side of the shared responsibility model.
+#[derive(Parser)]
+#[command(name = "sightline", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Load the bundled demo organization and answer the questions that reveal its mistakes.
+    Demo(DemoArgs),
+    /// Import offline exports into the database.
+    #[command(subcommand)]
+    Import(ImportCommand),
+    /// Export a stored snapshot.
+    #[command(subcommand)]
+    Export(ExportCommand),
+    /// List the stored snapshots.
+    Snapshots(SnapshotsArgs),
+    /// Is PRINCIPAL allowed to perform ACTION on RESOURCE? Prints the decision and why.
+    Can(CanArgs),
+    /// Who can perform ACTION on RESOURCE? Lists every allowed principal with the reason.
+    WhoCan(WhoCanArgs),
+    /// Check a policy document the way IAM would before accepting it.
+    #[command(subcommand)]
+    Validate(ValidateCommand),
+    /// Expand an action pattern (`s3:Get*`, `iam:*Policy*`) with the action database.
+    Actions(ActionsArgs),
+    /// Generate synthetic exports for benchmarks.
+    #[command(subcommand, hide = true)]
+    Generate(GenerateCommand),
+}
+
+#[derive(Clone, Copy, ValueEnum, Default, PartialEq, Eq)]
+enum Format {
+    #[default]
+    Text,
+    Json,
+}
+
+#[derive(Args)]
+struct DbArg {
+    /// The Sightline database.
+    #[arg(long, env = "SIGHTLINE_DB", default_value = "sightline.db")]
+    db: PathBuf,
+}
+
+#[derive(Args)]
+struct Source {
+    /// The Sightline database to read (its newest snapshot unless --snapshot).
+    #[arg(long, env = "SIGHTLINE_DB", default_value = "sightline.db")]
+    db: PathBuf,
+    /// Which stored snapshot to use.
+    #[arg(long)]
+    snapshot: Option<i64>,
+    /// Read export files or directories directly instead of the database (authorization details, organization,
+    /// resources, or a snapshot export; the kind of each file is told from its contents).
+    #[arg(long, num_args = 1.., conflicts_with_all = ["snapshot"])]
+    input: Vec<PathBuf>,
+}
+
+impl Source {
+    fn load(&self) -> Result<Snapshot> {
+        if !self.input.is_empty() {
+            return Ok(sightline_aws::import::load(&self.input)?);
+        }
+        if !self.db.exists() {
+            bail!(
+                "{}: no such database (run `sightline import aws-iam FILE...` first, or give --input FILE)",
+                self.db.display()
+            );
+        }
+        let store = Store::open(&self.db)?;
+        let id = match self.snapshot {
+            Some(id) => id,
+            None => store.latest()?,
+        };
+        Ok(store.load(id)?)
+    }
+}
+
+#[derive(Args)]
+struct DemoArgs {
+    #[arg(long, value_enum, default_value_t)]
+    format: Format,
+    /// Also save the demo snapshot into this database, to explore it with `can` and `who-can`.
+    #[arg(long)]
+    save: Option<PathBuf>,
+}
+
+#[derive(Subcommand)]
+enum ImportCommand {
+    /// `aws iam get-account-authorization-details` output: files, pages, or directories of pages.
+    AwsIam {
+        /// Export files or directories (several accounts may go in one snapshot).
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// An AWS Organizations description (accounts, OUs, SCPs, RCPs); see the README for its shape.
+        #[arg(long)]
+        organization: Option<PathBuf>,
+        /// Resources with their resource-based policies; see the README for its shape.
+        #[arg(long)]
+        resources: Option<PathBuf>,
+        #[command(flatten)]
+        db: DbArg,
+    },
+    /// A snapshot exported with `sightline export snapshot`.
+    Snapshot {
+        file: PathBuf,
+        #[command(flatten)]
+        db: DbArg,
+    },
+}
+
+#[derive(Subcommand)]
+enum ExportCommand {
+    /// Write a stored snapshot as JSON Lines.
+    Snapshot {
+        #[command(flatten)]
+        db: DbArg,
+        #[arg(long)]
+        snapshot: Option<i64>,
+        /// Output file (standard output if absent).
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
+}
+
+#[derive(Args)]
+struct SnapshotsArgs {
+    #[command(flatten)]
+    db: DbArg,
+    #[arg(long, value_enum, default_value_t)]
+    format: Format,
+}
+
+#[derive(Args)]
+struct RequestArgs {
+    /// Request context, KEY=VALUE; repeat a key for a multi-valued key.
+    #[arg(long = "context", value_name = "KEY=VALUE")]
+    context: Vec<String>,
+    #[arg(long, value_enum, default_value_t)]
+    format: Format,
+}
+
+impl RequestArgs {
+    fn context(&self) -> Result<Context> {
+        let mut ctx = Context::default();
+        for item in &self.context {
+            let Some((k, v)) = item.split_once('=') else {
+                bail!("--context {item:?}: expected KEY=VALUE");
+            };
+            if k.is_empty() {
+                bail!("--context {item:?}: the key is empty");
+            }
+            ctx.push(k.trim(), v);
+        }
+        Ok(ctx)
+    }
+}
+
+#[derive(Args)]
+struct CanArgs {
+    /// User, role, assumed-role session or root ARN; a SAML/OIDC provider ARN; a service principal; `anonymous`.
+    principal: String,
+    /// The action, `service:ActionName`.
+    action: String,
+    /// The resource ARN (`*` for actions without resources).
+    resource: String,
+    #[command(flatten)]
+    source: Source,
+    #[command(flatten)]
+    request: RequestArgs,
+    /// Session name for role principals.
+    #[arg(long)]
+    session_name: Option<String>,
+    /// A session policy in force (JSON file).
+    #[arg(long)]
+    session_policy: Option<PathBuf>,
+}
+
+#[derive(Args)]
+struct WhoCanArgs {
+    /// The action, `service:ActionName`.
+    action: String,
+    /// The resource ARN.
+    resource: String,
+    #[command(flatten)]
+    source: Source,
+    #[command(flatten)]
+    request: RequestArgs,
+}
+
+#[derive(Subcommand)]
+enum ValidateCommand {
+    /// Validate a policy document (JSON file).
+    Policy {
+        file: PathBuf,
+        /// How the policy is used.
+        #[arg(long = "type", value_enum, default_value_t = KindArg::Identity)]
+        kind: KindArg,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum KindArg {
+    Identity,
+    Boundary,
+    Session,
+    Scp,
+    Rcp,
+    Resource,
+    Trust,
+}
+
+impl From<KindArg> for PolicyType {
+    fn from(k: KindArg) -> PolicyType {
+        match k {
+            KindArg::Identity => PolicyType::Identity,
+            KindArg::Boundary => PolicyType::PermissionsBoundary,
+            KindArg::Session => PolicyType::Session,
+            KindArg::Scp => PolicyType::ServiceControl,
+            KindArg::Rcp => PolicyType::ResourceControl,
+            KindArg::Resource => PolicyType::Resource,
+            KindArg::Trust => PolicyType::Trust,
+        }
+    }
+}
+
+#[derive(Args)]
+struct ActionsArgs {
+    /// An action or pattern: `s3:GetObject`, `s3:Get*`, `*`.
+    pattern: String,
+    #[arg(long, value_enum, default_value_t)]
+    format: Format,
+}
+
+#[derive(Subcommand)]
+enum GenerateCommand {
+    /// A synthetic `get-account-authorization-details` export.
+    AwsIam {
+        #[arg(long, default_value_t = 10_000)]
+        principals: usize,
+        #[arg(long, default_value_t = 50_000)]
+        policies: usize,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        #[arg(long, default_value = "123456789012")]
+        account: String,
+        #[arg(short, long)]
+        output: PathBuf,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn authorizer(snapshot: &Snapshot) -> Result<Authorizer<'_>> {
+    Authorizer::new(snapshot).map_err(|errors| {
+        let list: Vec<String> = errors.iter().map(|e| format!("  {e}")).collect();
+        anyhow::anyhow!(
+            "{} polic{} in the snapshot cannot be read:\n{}",
+            errors.len(),
+            if errors.len() == 1 { "y" } else { "ies" },
+            list.join("\n")
+        )
+    })
+}
+
+fn run(cli: Cli) -> Result<ExitCode> {
+    match cli.command {
+        Command::Demo(args) => demo::run(args.format, args.save.as_deref()),
+        Command::Import(ImportCommand::AwsIam { files, organization, resources, db }) => {
+            let mut parts = vec![sightline_aws::import::authorization_details(&files)?];
+            if let Some(org) = organization {
+                parts.push(sightline_aws::import::organization(&org)?);
+            }
+            if let Some(res) = resources {
+                parts.push(sightline_aws::import::resources(&res)?);
+            }
+            let snapshot = sightline_aws::import::combine(parts);
+            authorizer(&snapshot)?;
+            save(&db.db, &snapshot)
+        }
+        Command::Import(ImportCommand::Snapshot { file, db }) => {
+            let reader = std::io::BufReader::new(
+                std::fs::File::open(&file).with_context(|| format!("{}: cannot open", file.display()))?,
+            );
+            let snapshot = sightline_model::read_jsonl(reader).with_context(|| format!("{}", file.display()))?;
+            authorizer(&snapshot)?;
+            save(&db.db, &snapshot)
+        }
+        Command::Export(ExportCommand::Snapshot { db, snapshot, output }) => {
+            let source = Source { db: db.db, snapshot, input: Vec::new() };
+            let snapshot = source.load()?;
+            match output {
+                Some(path) => {
+                    let file =
+                        std::fs::File::create(&path).with_context(|| format!("{}: cannot create", path.display()))?;
+                    sightline_model::write_jsonl(&snapshot, std::io::BufWriter::new(file))?;
+                }
+                None => sightline_model::write_jsonl(&snapshot, std::io::BufWriter::new(std::io::stdout().lock()))?,
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Snapshots(args) => {
+            if !args.db.db.exists() {
+                bail!("{}: no such database", args.db.db.display());
+            }
+            let list = Store::open(&args.db.db)?.list()?;
+            output::snapshots(&list, args.format)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Can(args) => {
+            let snapshot = args.source.load()?;
+            let authz = authorizer(&snapshot)?;
+            let session_policy = match &args.session_policy {
+                Some(path) => {
+                    let text =
+                        std::fs::read_to_string(path).with_context(|| format!("{}: cannot read", path.display()))?;
+                    Some(
+                        PolicyDocument::parse(&text, PolicyType::Session)
+                            .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?,
+                    )
+                }
+                None => None,
+            };
+            let query = Query {
+                principal: args.principal.clone(),
+                action: args.action.clone(),
+                resource: args.resource.clone(),
+                context: args.request.context()?,
+                session_name: args.session_name.clone(),
+                session_policy,
+            };
+            let explanation = authz.check(&query)?;
+            output::decision(&query, &explanation, args.request.format)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::WhoCan(args) => {
+            let snapshot = args.source.load()?;
+            let authz = authorizer(&snapshot)?;
+            let allowed = authz.who_can(&args.action, &args.resource, &args.request.context()?)?;
+            output::who_can(&args.action, &args.resource, &allowed, args.request.format)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Validate(ValidateCommand::Policy { file, kind }) => {
+            let text = std::fs::read_to_string(&file).with_context(|| format!("{}: cannot read", file.display()))?;
+            match PolicyDocument::parse(&text, kind.into()) {
+                Ok(doc) => {
+                    println!(
+                        "{}: valid {} ({} statement{})",
+                        file.display(),
+                        PolicyType::from(kind).as_str(),
+                        doc.statements.len(),
+                        if doc.statements.len() == 1 { "" } else { "s" }
+                    );
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(e) => bail!("{}: {e}", file.display()),
+            }
+        }
+        Command::Actions(args) => {
+            output::actions(&args.pattern, args.format)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Generate(GenerateCommand::AwsIam { principals, policies, seed, account, output }) => {
+            let text = sightline_aws::generate::authorization_details(
+                sightline_aws::generate::Size { principals, policies, seed },
+                &account,
+            );
+            std::fs::write(&output, text).with_context(|| format!("{}: cannot write", output.display()))?;
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn save(db: &std::path::Path, snapshot: &Snapshot) -> Result<ExitCode> {
+    let mut store = Store::open(db)?;
+    let id = store.save(snapshot)?;
+    let count = |k: sightline_model::PrincipalKind| snapshot.principals.iter().filter(|p| p.kind == k).count();
+    println!(
+        "snapshot {id} saved to {}: {} account(s), {} user(s), {} group(s), {} role(s), {} policies, {} resource(s)",
+        db.display(),
+        snapshot.accounts.len(),
+        count(sightline_model::PrincipalKind::User),
+        count(sightline_model::PrincipalKind::Group),
+        count(sightline_model::PrincipalKind::Role),
+        snapshot.policies.len(),
+        snapshot.resources.len()
+    );
+    Ok(ExitCode::SUCCESS)
+}

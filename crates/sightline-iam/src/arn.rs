@@ -17,7 +17,9 @@ pub struct Arn<'a> {
 pub enum ArnError {
     #[error("invalid ARN {0:?}: it must start with \"arn:\"")]
     Prefix(String),
-    #[error("invalid ARN {0:?}: it must have six colon-separated parts (arn:partition:service:region:account:resource)")]
+    #[error(
+        "invalid ARN {0:?}: it must have six colon-separated parts (arn:partition:service:region:account:resource)"
+    )]
     Parts(String),
     #[error("invalid ARN {0:?}: the partition and service must not be empty")]
     Empty(String),

@@ -3,8 +3,8 @@
 
 use crate::context::Context;
 use crate::eval::{
-    add_principal_context, evaluate, Explanation, Level, PolicyRef, PolicySet, PolicySource, PrincipalFacts, PrincipalType,
-    Request, RequestPrincipal,
+    add_principal_context, evaluate, Explanation, Level, PolicyRef, PolicySet, PolicySource, PrincipalFacts,
+    PrincipalType, Request, RequestPrincipal,
 };
 use crate::policy::{PolicyDocument, PolicyError, PolicyType};
 use sightline_model::{PolicyKind, Principal, PrincipalKind, Provider, Resource, Snapshot};
@@ -142,7 +142,9 @@ impl<'s> Authorizer<'s> {
                 }
                 if let Some(policy) = snapshot.policies.iter().find(|p| &p.id == b) {
                     let kind = PolicyType::PermissionsBoundary;
-                    if let Some(i) = add(source(kind, policy.id.clone(), &policy.name), policy.document.get(), kind, &mut errors) {
+                    if let Some(i) =
+                        add(source(kind, policy.id.clone(), &policy.name), policy.document.get(), kind, &mut errors)
+                    {
                         boundaries.insert(b.as_str(), i);
                     }
                 }
@@ -161,7 +163,12 @@ impl<'s> Authorizer<'s> {
             for inline in &g.inline_policies {
                 let id = format!("{}#inline/{}", g.id, inline.name);
                 let name = format!("{} (inline in group {})", inline.name, g.name);
-                if let Some(i) = add(source(PolicyType::Identity, id, &name), inline.document.get(), PolicyType::Identity, &mut errors) {
+                if let Some(i) = add(
+                    source(PolicyType::Identity, id, &name),
+                    inline.document.get(),
+                    PolicyType::Identity,
+                    &mut errors,
+                ) {
                     ids.push(i);
                 }
             }
@@ -172,14 +179,21 @@ impl<'s> Authorizer<'s> {
         let mut principal_by_arn = HashMap::new();
         let mut role_by_account_name = HashMap::new();
         for (index, pr) in snapshot.principals.iter().enumerate() {
-            if pr.provider != Provider::Aws || !matches!(pr.kind, PrincipalKind::User | PrincipalKind::Role | PrincipalKind::IdentityProvider) {
+            if pr.provider != Provider::Aws
+                || !matches!(pr.kind, PrincipalKind::User | PrincipalKind::Role | PrincipalKind::IdentityProvider)
+            {
                 continue;
             }
             let mut identity = Vec::new();
             for inline in &pr.inline_policies {
                 let id = format!("{}#inline/{}", pr.id, inline.name);
                 let name = format!("{} (inline in {})", inline.name, pr.name);
-                if let Some(i) = add(source(PolicyType::Identity, id, &name), inline.document.get(), PolicyType::Identity, &mut errors) {
+                if let Some(i) = add(
+                    source(PolicyType::Identity, id, &name),
+                    inline.document.get(),
+                    PolicyType::Identity,
+                    &mut errors,
+                ) {
                     identity.push(i);
                 }
             }
@@ -193,7 +207,11 @@ impl<'s> Authorizer<'s> {
                 let Some(group) = groups.get(g.as_str()) else {
                     errors.push(LoadError {
                         policy: pr.id.clone(),
-                        error: PolicyError { statement: None, sid: None, message: format!("member of group {g} which is not in the snapshot") },
+                        error: PolicyError {
+                            statement: None,
+                            sid: None,
+                            message: format!("member of group {g} which is not in the snapshot"),
+                        },
                     });
                     continue;
                 };
@@ -337,24 +355,32 @@ impl<'s> Authorizer<'s> {
     }
 
     /// Resolves a principal argument into the caller of a request and, for IAM principals, its entry.
-    fn resolve(&self, principal: &str, session_name: Option<&str>) -> Result<(RequestPrincipal, Option<&PrincipalEntry>), QueryError> {
+    fn resolve(&self, principal: &str, session_name: Option<&str>) -> Result<Caller<'_>, QueryError> {
         let unknown = || QueryError::UnknownPrincipal(principal.to_string());
-        let mut caller = RequestPrincipal::from_arn(principal, session_name.unwrap_or(DEFAULT_SESSION)).ok_or_else(unknown)?;
+        let mut caller =
+            RequestPrincipal::from_arn(principal, session_name.unwrap_or(DEFAULT_SESSION)).ok_or_else(unknown)?;
+        let outside = matches!(
+            caller.principal_type,
+            PrincipalType::User | PrincipalType::RoleSession | PrincipalType::FederatedUser
+        ) && !self.snapshot.accounts.iter().any(|a| a.id == caller.account);
+        if outside {
+            // A principal of an account we know nothing about: its identity side is unknown.
+            return Ok(Caller { principal: caller, entry: None, identity_unknown: true });
+        }
         let entry = match caller.principal_type {
             PrincipalType::User => Some(*self.principal_by_arn.get(principal).ok_or_else(unknown)?),
             PrincipalType::RoleSession => {
                 // A session ARN names the role without its path: find the role by account and name.
                 let name = caller.role_arn.as_deref().and_then(|r| r.rsplit('/').next()).unwrap_or_default();
-                let i = *self.role_by_account_name.get(&(caller.account.as_str(), name.to_string())).ok_or_else(unknown)?;
+                let i =
+                    *self.role_by_account_name.get(&(caller.account.as_str(), name.to_string())).ok_or_else(unknown)?;
                 if principal.starts_with("arn:aws:iam::") && self.principal_by_arn.get(principal) != Some(&i) {
                     return Err(unknown());
                 }
                 Some(i)
             }
-            PrincipalType::IdentityProvider => {
-                self.principal_by_arn.get(principal).ok_or_else(unknown)?;
-                None
-            }
+            // Identity providers are not part of an IAM authorization export: trust policies name them by ARN.
+            PrincipalType::IdentityProvider => None,
             PrincipalType::FederatedUser => return Err(unknown()),
             _ => None,
         };
@@ -366,7 +392,7 @@ impl<'s> Authorizer<'s> {
             }
             caller.service_linked = e.service_linked;
         }
-        Ok((caller, entry))
+        Ok(Caller { principal: caller, entry, identity_unknown: false })
     }
 
     /// Finds the resource a request targets: the exact ARN, an S3 object's bucket, or a role (for `sts:AssumeRole*`).
@@ -400,11 +426,13 @@ impl<'s> Authorizer<'s> {
         if query.resource != "*" && crate::arn::Arn::parse(&query.resource).is_err() {
             return Err(QueryError::InvalidResource(query.resource.clone()));
         }
-        let (principal, entry) = self.resolve(&query.principal, query.session_name.as_deref())?;
-        Ok(self.evaluate_for(&principal, entry, query))
+        let caller = self.resolve(&query.principal, query.session_name.as_deref())?;
+        Ok(self.evaluate_for(&caller, query))
     }
 
-    fn evaluate_for(&self, principal: &RequestPrincipal, entry: Option<&PrincipalEntry>, query: &Query) -> Explanation {
+    fn evaluate_for(&self, caller: &Caller<'_>, query: &Query) -> Explanation {
+        let principal = &caller.principal;
+        let entry = caller.entry;
         let (resource, resource_policy, role) = self.resource_of(&query.resource);
         let is_assume_role = query.action.to_ascii_lowercase().starts_with("sts:assumerole");
         let resource_account: Option<String> = resource
@@ -420,15 +448,31 @@ impl<'s> Authorizer<'s> {
                 context.insert_default("aws:ResourceOrgPaths", vec![org_path_string(path)]);
             }
         }
+        // Keys every real request carries: AWS SDKs always use TLS, regional requests name their region, and a
+        // request happens now. A caller can override each with --context.
+        context.insert_default("aws:SecureTransport", vec!["true".into()]);
+        let region = crate::arn::Arn::parse(&query.resource)
+            .ok()
+            .map(|a| a.region)
+            .filter(|r| !r.is_empty() && !r.contains('*'));
+        context.insert_default("aws:RequestedRegion", vec![region.unwrap_or("us-east-1").to_string()]);
+        let now = chrono::Utc::now();
+        context.insert_default("aws:CurrentTime", vec![now.format("%Y-%m-%dT%H:%M:%SZ").to_string()]);
+        context.insert_default("aws:EpochTime", vec![now.timestamp().to_string()]);
         let tags = resource.map(|r| &r.tags).or_else(|| role.map(|r| &r.tags));
         for (k, v) in tags.into_iter().flatten() {
             context.insert_default(&format!("aws:ResourceTag/{k}"), vec![v.clone()]);
         }
 
         let service = query.action.split(':').next().unwrap_or_default().to_ascii_lowercase();
-        let session_source = PolicySource { policy_type: PolicyType::Session, id: "session-policy".into(), name: "session policy".into() };
+        let session_source = PolicySource {
+            policy_type: PolicyType::Session,
+            id: "session-policy".into(),
+            name: "session policy".into(),
+        };
         let external = entry.is_none();
         let mut set = PolicySet {
+            identity_unknown: caller.identity_unknown,
             identity: entry.map(|e| e.identity.iter().map(|i| self.policy_ref(*i)).collect()).unwrap_or_default(),
             boundary: entry.and_then(|e| e.boundary).map(|i| self.policy_ref(i)),
             session: query.session_policy.as_ref().map(|d| PolicyRef { source: &session_source, document: d }),
@@ -440,6 +484,7 @@ impl<'s> Authorizer<'s> {
             set.resource = None;
         }
         if self.scps_enabled && !external {
+            // (A caller outside the snapshot has no known organization path, so no SCP is applied to it.)
             if let Some(path) = self.org_paths.get(principal.account.as_str()) {
                 if !path.management {
                     set.scps = self.levels_of(&principal.account, PolicyType::ServiceControl);
@@ -463,8 +508,12 @@ impl<'s> Authorizer<'s> {
             context: &context,
         };
         let mut explanation = evaluate(&request, &set);
-        if resource.is_none() && role.is_none() && !query.resource.starts_with("arn:aws:iam::") && query.resource != "*" {
-            explanation.notes.push(format!("{} is not in the snapshot: a resource-based policy it may have was not evaluated", query.resource));
+        if resource.is_none() && role.is_none() && !query.resource.starts_with("arn:aws:iam::") && query.resource != "*"
+        {
+            explanation.notes.push(format!(
+                "{} is not in the snapshot: a resource-based policy it may have was not evaluated",
+                query.resource
+            ));
         }
         if service == "s3" {
             explanation.notes.push("S3 ACLs are not evaluated (bucket owner enforced is assumed)".into());
@@ -472,7 +521,12 @@ impl<'s> Authorizer<'s> {
         explanation
     }
 
-    fn fill_principal_context(&self, context: &mut Context, principal: &RequestPrincipal, entry: Option<&PrincipalEntry>) {
+    fn fill_principal_context(
+        &self,
+        context: &mut Context,
+        principal: &RequestPrincipal,
+        entry: Option<&PrincipalEntry>,
+    ) {
         let model = entry.map(|e| &self.snapshot.principals[e.index]);
         let org = self.org_paths.get(principal.account.as_str());
         let org_path = org.map(org_path_string);
@@ -486,9 +540,54 @@ impl<'s> Authorizer<'s> {
         add_principal_context(context, principal, &facts);
     }
 
+    /// Principals named by the resource's policy (or role trust policy) that are not users or roles of an imported
+    /// account: each account as its root ARN (standing for "some principal of that account"), specific external
+    /// ARNs, services, identity providers, and `anonymous` for `*`.
+    fn external_candidates(&self, resource: &str, action: &str) -> Vec<String> {
+        let (_, policy, _) = self.resource_of(resource);
+        let Some(policy) = policy else { return Vec::new() };
+        let known = |arn: &str| self.principal_by_arn.contains_key(arn);
+        let imported = |account: &str| self.snapshot.accounts.iter().any(|a| a.id == account);
+        let mut out: Vec<String> = Vec::new();
+        let is_assume = action.to_ascii_lowercase().starts_with("sts:assumerole");
+        for s in &self.parsed[policy].document.statements {
+            let Some(m) = &s.principal else { continue };
+            if s.effect != crate::policy::Effect::Allow {
+                continue;
+            }
+            if m.wildcard || m.negated {
+                out.push("anonymous".into());
+            }
+            for a in &m.aws {
+                let account = if a.len() == 12 { a.as_str() } else { crate::arn::account_of(a).unwrap_or_default() };
+                if a.len() == 12 || a.ends_with(":root") {
+                    if !imported(account) {
+                        out.push(format!("arn:aws:iam::{account}:root"));
+                    }
+                } else if !known(a) && !imported(account) {
+                    out.push(a.clone());
+                }
+            }
+            out.extend(m.service.iter().cloned());
+            if is_assume {
+                out.extend(m.federated.iter().filter(|f| f.starts_with("arn:")).cloned());
+            }
+        }
+        out.sort();
+        out.dedup();
+        out
+    }
+
     /// Every user and role allowed to perform `action` on `resource`, each with its explanation.
     pub fn who_can(&self, action: &str, resource: &str, context: &Context) -> Result<Vec<Allowed>, QueryError> {
-        let mut query = Query { principal: String::new(), action: action.into(), resource: resource.into(), context: context.clone(), session_name: None, session_policy: None };
+        let mut query = Query {
+            principal: String::new(),
+            action: action.into(),
+            resource: resource.into(),
+            context: context.clone(),
+            session_name: None,
+            session_policy: None,
+        };
         // Validate once.
         if !action.contains(':') || action.contains('*') || action.contains('?') {
             return Err(QueryError::InvalidAction(action.into()));
@@ -503,8 +602,8 @@ impl<'s> Authorizer<'s> {
                 continue;
             }
             query.principal.clone_from(&model.id);
-            let Ok((principal, e)) = self.resolve(&model.id, None) else { continue };
-            let explanation = self.evaluate_for(&principal, e, &query);
+            let Ok(caller) = self.resolve(&model.id, None) else { continue };
+            let explanation = self.evaluate_for(&caller, &query);
             if explanation.decision == crate::eval::Decision::Allow {
                 out.push(Allowed {
                     principal: model.id.clone(),
@@ -513,8 +612,38 @@ impl<'s> Authorizer<'s> {
                 });
             }
         }
+        // Principals outside the snapshot that the resource's own policy names: other accounts, their users and
+        // roles, services, identity providers, and everyone (`*`).
+        for candidate in self.external_candidates(resource, action) {
+            query.principal.clone_from(&candidate);
+            let Ok(caller) = self.resolve(&candidate, None) else { continue };
+            let explanation = self.evaluate_for(&caller, &query);
+            if explanation.decision == crate::eval::Decision::Allow {
+                let principal_type = match caller.principal.principal_type {
+                    PrincipalType::Anonymous => "public",
+                    PrincipalType::Service => "service",
+                    PrincipalType::IdentityProvider => "identity provider",
+                    PrincipalType::Root => "external account",
+                    _ => "external",
+                };
+                let principal = if caller.principal.principal_type == PrincipalType::Anonymous {
+                    "*".to_string()
+                } else {
+                    candidate
+                };
+                out.push(Allowed { principal, principal_type, explanation });
+            }
+        }
         Ok(out)
     }
+}
+
+/// A resolved caller: the request principal, its snapshot entry (IAM principals of imported accounts), and whether
+/// its identity side is unknown (a principal of an account outside the snapshot).
+struct Caller<'a> {
+    principal: RequestPrincipal,
+    entry: Option<&'a PrincipalEntry>,
+    identity_unknown: bool,
 }
 
 fn org_path_string(path: &OrgPath) -> String {
@@ -534,7 +663,11 @@ fn source(policy_type: PolicyType, id: String, name: &str) -> PolicySource {
 fn missing(principal: &str, policy: &str) -> LoadError {
     LoadError {
         policy: principal.to_string(),
-        error: PolicyError { statement: None, sid: None, message: format!("attached policy {policy} is not in the snapshot") },
+        error: PolicyError {
+            statement: None,
+            sid: None,
+            message: format!("attached policy {policy} is not in the snapshot"),
+        },
     }
 }
 
@@ -551,4 +684,3 @@ impl NameOrId for Resource {
         }
     }
 }
-

@@ -170,7 +170,8 @@ impl Condition {
         for v in &values {
             let p = Pattern::parse(v, variables)?;
             if !p.has_variables() {
-                check_value(operator.base, v).map_err(|e| format!("condition {} on {key}: {e}", operator.base.name()))?;
+                check_value(operator.base, v)
+                    .map_err(|e| format!("condition {} on {key}: {e}", operator.base.name()))?;
             }
             patterns.push(p);
         }
@@ -293,7 +294,10 @@ pub(crate) fn parse_date(v: &str) -> Option<DateTime<Utc>> {
             return Some(Utc.from_utc_datetime(&d));
         }
     }
-    NaiveDate::parse_from_str(v, "%Y-%m-%d").ok().and_then(|d| d.and_hms_opt(0, 0, 0)).map(|d| Utc.from_utc_datetime(&d))
+    NaiveDate::parse_from_str(v, "%Y-%m-%d")
+        .ok()
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .map(|d| Utc.from_utc_datetime(&d))
 }
 
 fn parse_network(v: &str) -> Option<ipnet::IpNet> {
@@ -306,8 +310,7 @@ mod tests {
     use super::*;
 
     fn cond(op: &str, key: &str, values: &[&str]) -> Condition {
-        Condition::new(Operator::parse(op).unwrap(), key, values.iter().map(|s| s.to_string()).collect(), true)
-            .unwrap()
+        Condition::new(Operator::parse(op).unwrap(), key, values.iter().map(|s| s.to_string()).collect(), true).unwrap()
     }
 
     fn ctx(pairs: &[(&str, &[&str])]) -> Context {

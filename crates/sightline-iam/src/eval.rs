@@ -49,6 +49,9 @@ pub struct PolicySet<'a> {
     pub rcps: Option<Vec<Level<'a>>>,
     /// The resource-based policy (for `sts:AssumeRole*`, the role's trust policy).
     pub resource: Option<PolicyRef<'a>>,
+    /// The caller belongs to an account whose policies are not known (outside the snapshot): its identity side is
+    /// taken to allow, and the explanation says so. This answers "could anyone in that account get in?".
+    pub identity_unknown: bool,
 }
 
 /// What kind of caller makes the request.
@@ -245,6 +248,9 @@ pub struct StatementMatch {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sid: Option<String>,
     pub effect: Effect,
+    /// For SCPs and RCPs: the root, OU or account the policy is attached to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attached_to: Option<String>,
 }
 
 /// A decision and why it was made.
@@ -282,7 +288,13 @@ fn statement_match(policy: PolicyRef<'_>, s: &Statement) -> StatementMatch {
         statement: s.index,
         sid: s.sid.clone(),
         effect: s.effect,
+        attached_to: None,
     }
+}
+
+fn at_level(mut m: StatementMatch, level: &Level<'_>) -> StatementMatch {
+    m.attached_to = Some(level.target.clone());
+    m
 }
 
 /// Whether the statement's action, resource and conditions all cover the request (principal aside).
@@ -308,14 +320,12 @@ fn principal_grant(m: &PrincipalMatcher, p: &RequestPrincipal, effect: Effect, h
             return Some(Grant::Direct);
         }
         let listed = |arn: &str| m.aws.iter().any(|a| a == arn) || m.wildcard;
-        let account_listed = m.wildcard
-            || m.aws.iter().any(|a| a == &p.account || a == &format!("arn:aws:iam::{}:root", p.account));
+        let account_listed =
+            m.wildcard || m.aws.iter().any(|a| a == &p.account || a == &format!("arn:aws:iam::{}:root", p.account));
         let excluded = match p.principal_type {
             PrincipalType::User | PrincipalType::FederatedUser => account_listed && listed(&p.arn),
             PrincipalType::RoleSession => {
-                account_listed
-                    && listed(&p.arn)
-                    && p.role_arn.as_deref().is_some_and(|role| listed(role))
+                account_listed && listed(&p.arn) && p.role_arn.as_deref().is_some_and(|role| listed(role))
             }
             PrincipalType::Root => account_listed,
             PrincipalType::Service => m.service.iter().any(|s| s == &p.arn),
@@ -337,7 +347,8 @@ fn principal_grant(m: &PrincipalMatcher, p: &RequestPrincipal, effect: Effect, h
                 } else if p.role_arn.as_deref() == Some(a.as_str()) {
                     offer(Grant::RoleArn);
                 } else if !p.account.is_empty()
-                    && (a == &p.account || a.strip_prefix("arn:aws:iam::").and_then(|r| r.strip_suffix(":root")) == Some(&p.account))
+                    && (a == &p.account
+                        || a.strip_prefix("arn:aws:iam::").and_then(|r| r.strip_suffix(":root")) == Some(&p.account))
                 {
                     offer(if p.principal_type == PrincipalType::Root { Grant::Direct } else { Grant::Account });
                 }
@@ -395,7 +406,7 @@ pub fn evaluate(req: &Request<'_>, set: &PolicySet<'_>) -> Explanation {
 
     // 1. Explicit deny anywhere.
     let mut denies = Vec::new();
-    let mut collect_denies = |policy: PolicyRef<'_>, check_principal: bool| {
+    let mut collect_denies = |policy: PolicyRef<'_>, check_principal: bool, level: Option<&Level<'_>>| {
         for s in matching(policy, Effect::Deny, action, req) {
             let applies = !check_principal
                 || match &s.principal {
@@ -403,34 +414,38 @@ pub fn evaluate(req: &Request<'_>, set: &PolicySet<'_>) -> Explanation {
                     None => true,
                 };
             if applies {
-                denies.push(statement_match(policy, s));
+                let m = statement_match(policy, s);
+                denies.push(match level {
+                    Some(l) => at_level(m, l),
+                    None => m,
+                });
             }
         }
     };
     let external = req.principal.principal_type.is_external();
     if !external {
         for p in &set.identity {
-            collect_denies(*p, false);
+            collect_denies(*p, false, None);
         }
         if let Some(p) = set.boundary {
-            collect_denies(p, false);
+            collect_denies(p, false, None);
         }
         if let Some(p) = set.session {
-            collect_denies(p, false);
+            collect_denies(p, false, None);
         }
         for level in scps.into_iter().flatten() {
             for p in &level.policies {
-                collect_denies(*p, false);
+                collect_denies(*p, false, Some(level));
             }
         }
     }
     for level in rcps.into_iter().flatten() {
         for p in &level.policies {
-            collect_denies(*p, true);
+            collect_denies(*p, true, Some(level));
         }
     }
     if let Some(p) = set.resource {
-        collect_denies(p, true);
+        collect_denies(p, true, None);
     }
     if !denies.is_empty() {
         let first = &denies[0];
@@ -458,8 +473,12 @@ pub fn evaluate(req: &Request<'_>, set: &PolicySet<'_>) -> Explanation {
         for level in levels {
             let hit = level.policies.iter().find_map(|p| {
                 matching(*p, Effect::Allow, action, req)
-                    .find(|s| s.principal.as_ref().is_none_or(|m| principal_grant(m, req.principal, Effect::Allow, has_boundary).is_some()))
-                    .map(|s| statement_match(*p, s))
+                    .find(|s| {
+                        s.principal
+                            .as_ref()
+                            .is_none_or(|m| principal_grant(m, req.principal, Effect::Allow, has_boundary).is_some())
+                    })
+                    .map(|s| at_level(statement_match(*p, s), level))
             });
             match hit {
                 Some(m) => allowing.push(m),
@@ -477,7 +496,9 @@ pub fn evaluate(req: &Request<'_>, set: &PolicySet<'_>) -> Explanation {
     // 3. SCPs: every level of the principal account's path must allow.
     if let (Some(levels), false) = (scps, external) {
         for level in levels {
-            let hit = level.policies.iter().find_map(|p| matching(*p, Effect::Allow, action, req).next().map(|s| statement_match(*p, s)));
+            let hit = level.policies.iter().find_map(|p| {
+                matching(*p, Effect::Allow, action, req).next().map(|s| at_level(statement_match(*p, s), level))
+            });
             match hit {
                 Some(m) => allowing.push(m),
                 None => {
@@ -518,11 +539,21 @@ pub fn evaluate(req: &Request<'_>, set: &PolicySet<'_>) -> Explanation {
             .flat_map(|p| matching(*p, Effect::Allow, action, req).map(move |s| statement_match(*p, s)))
             .collect()
     };
-    let identity_ok = req.principal.principal_type == PrincipalType::Root || !identity_allow.is_empty();
+    if set.identity_unknown {
+        notes.push(format!(
+            "account {} is not in the snapshot: its own identity-based policies are assumed to allow the request",
+            req.principal.account
+        ));
+    }
+    let identity_ok =
+        req.principal.principal_type == PrincipalType::Root || set.identity_unknown || !identity_allow.is_empty();
     // A federated user session without a session policy has no permissions from identity policies.
-    let federated_without_session = req.principal.principal_type == PrincipalType::FederatedUser && set.session.is_none();
-    let boundary_allow = set.boundary.map(|p| matching(p, Effect::Allow, action, req).next().map(|s| statement_match(p, s)));
-    let session_allow = set.session.map(|p| matching(p, Effect::Allow, action, req).next().map(|s| statement_match(p, s)));
+    let federated_without_session =
+        req.principal.principal_type == PrincipalType::FederatedUser && set.session.is_none();
+    let boundary_allow =
+        set.boundary.map(|p| matching(p, Effect::Allow, action, req).next().map(|s| statement_match(p, s)));
+    let session_allow =
+        set.session.map(|p| matching(p, Effect::Allow, action, req).next().map(|s| statement_match(p, s)));
     let boundary_ok = !matches!(boundary_allow, Some(None));
     let session_ok = !matches!(session_allow, Some(None));
     let identity_side = |mut statements: Vec<StatementMatch>| -> Result<Vec<StatementMatch>, String> {
@@ -546,10 +577,8 @@ pub fn evaluate(req: &Request<'_>, set: &PolicySet<'_>) -> Explanation {
         Ok(statements)
     };
 
-    let resource_account = req
-        .resource_account
-        .map(str::to_string)
-        .or_else(|| crate::arn::account_of(req.resource).map(str::to_string));
+    let resource_account =
+        req.resource_account.map(str::to_string).or_else(|| crate::arn::account_of(req.resource).map(str::to_string));
     let same_account = match &resource_account {
         Some(a) => !external && *a == req.principal.account,
         None => {
@@ -583,7 +612,9 @@ pub fn evaluate(req: &Request<'_>, set: &PolicySet<'_>) -> Explanation {
         let trust_limited_by_boundary = explicit_needed == Some("role trust policy") && !boundary_ok;
         match best_grant {
             Some(Grant::Direct) if trust_limited_by_boundary => {
-                notes.push("the role trust policy names the caller, but its permissions boundary does not allow it".into());
+                notes.push(
+                    "the role trust policy names the caller, but its permissions boundary does not allow it".into(),
+                );
             }
             Some(Grant::Direct) => {
                 let mut statements = allowing;
@@ -604,7 +635,11 @@ pub fn evaluate(req: &Request<'_>, set: &PolicySet<'_>) -> Explanation {
             Some(Grant::Account) | None => {}
         }
         if explicit_needed.is_some() && best_grant.is_none() {
-            return implicit(format!("implicitly denied: the {resource_kind} does not allow the caller"), Vec::new(), notes);
+            return implicit(
+                format!("implicitly denied: the {resource_kind} does not allow the caller"),
+                Vec::new(),
+                notes,
+            );
         }
         let mut statements = allowing;
         statements.extend(resource_statements());
@@ -639,7 +674,11 @@ pub fn evaluate(req: &Request<'_>, set: &PolicySet<'_>) -> Explanation {
     }
     match identity_side(statements) {
         Ok(statements) => allow(
-            format!("allowed across accounts: the {resource_kind} and the caller's identity-based policies both allow it"),
+            if set.identity_unknown {
+                format!("allowed across accounts by the {resource_kind}, if the caller's own account allows it too")
+            } else {
+                format!("allowed across accounts: the {resource_kind} and the caller's identity-based policies both allow it")
+            },
             statements,
             notes,
         ),

@@ -19,5 +19,8 @@ pub mod pattern;
 pub mod policy;
 
 pub use context::Context;
-pub use eval::{add_principal_context, evaluate, Decision, Explanation, PolicySet, PrincipalFacts, PrincipalType, Request, RequestPrincipal};
+pub use eval::{
+    add_principal_context, evaluate, Decision, Explanation, PolicySet, PrincipalFacts, PrincipalType, Request,
+    RequestPrincipal,
+};
 pub use policy::{PolicyDocument, PolicyError, PolicyType};

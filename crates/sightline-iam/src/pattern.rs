@@ -54,10 +54,9 @@ impl Pattern {
                     let (key, default) = match inner.split_once(',') {
                         Some((key, default)) => {
                             let d = default.trim();
-                            let d = d
-                                .strip_prefix('\'')
-                                .and_then(|d| d.strip_suffix('\''))
-                                .ok_or_else(|| format!("the default value of a policy variable must be quoted with ' in {text:?}"))?;
+                            let d = d.strip_prefix('\'').and_then(|d| d.strip_suffix('\'')).ok_or_else(|| {
+                                format!("the default value of a policy variable must be quoted with ' in {text:?}")
+                            })?;
                             (key.trim(), Some(d.to_string()))
                         }
                         None => (inner, None),

@@ -314,8 +314,7 @@ fn parse_resources(value: &Value, negated: bool, version: Version) -> Result<Res
     let mut patterns = Vec::new();
     for resource in strings(value, element)? {
         if resource != "*" {
-            Arn::parse(resource)
-                .map_err(|e| format!("{element} {resource:?} must be \"*\" or an ARN: {e}"))?;
+            Arn::parse(resource).map_err(|e| format!("{element} {resource:?} must be \"*\" or an ARN: {e}"))?;
         }
         patterns.push(Pattern::parse(resource, version == Version::V2012_10_17)?);
     }
@@ -379,9 +378,8 @@ fn parse_conditions(value: &Value, version: Version) -> Result<Vec<Condition>, S
     let mut conditions = Vec::new();
     for (operator_name, block) in map {
         let operator = Operator::parse(operator_name)?;
-        let block = block
-            .as_object()
-            .ok_or_else(|| format!("condition {operator_name} must map condition keys to values"))?;
+        let block =
+            block.as_object().ok_or_else(|| format!("condition {operator_name} must map condition keys to values"))?;
         if block.is_empty() {
             return Err(format!("condition {operator_name} names no condition key"));
         }
@@ -428,16 +426,28 @@ mod tests {
     #[test]
     fn rejects_what_iam_rejects() {
         let cases = [
-            (r#"{"Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*","Foo":1}]}"#, "unknown statement element"),
+            (
+                r#"{"Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*","Foo":1}]}"#,
+                "unknown statement element",
+            ),
             (r#"{"Statement":[{"Action":"s3:*","Resource":"*"}]}"#, "no Effect"),
             (r#"{"Statement":[{"Effect":"allow","Action":"s3:*","Resource":"*"}]}"#, "invalid Effect"),
-            (r#"{"Statement":[{"Effect":"Allow","Action":"s3:*","NotAction":"s3:x","Resource":"*"}]}"#, "both Action and NotAction"),
+            (
+                r#"{"Statement":[{"Effect":"Allow","Action":"s3:*","NotAction":"s3:x","Resource":"*"}]}"#,
+                "both Action and NotAction",
+            ),
             (r#"{"Statement":[{"Effect":"Allow","Action":"s3:*"}]}"#, "no Resource"),
             (r#"{"Statement":[{"Effect":"Allow","Action":"s3","Resource":"*"}]}"#, "invalid action"),
             (r#"{"Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"bucket"}]}"#, "must be \"*\" or an ARN"),
-            (r#"{"Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:*","Resource":"*"}]}"#, "not allowed in a identity"),
+            (
+                r#"{"Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:*","Resource":"*"}]}"#,
+                "not allowed in a identity",
+            ),
             (r#"{"Version":"2013-01-01","Statement":[]}"#, "invalid Version"),
-            (r#"{"Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{"StringEqualz":{"a":"b"}}}]}"#, "unknown condition operator"),
+            (
+                r#"{"Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{"StringEqualz":{"a":"b"}}}]}"#,
+                "unknown condition operator",
+            ),
             (r#"{"Statemen":[]}"#, "unknown policy element"),
             (r#"[1]"#, "must be a JSON object"),
         ];

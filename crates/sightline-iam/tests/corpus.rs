@@ -5,7 +5,10 @@
 use serde::Deserialize;
 use sightline_iam::eval::{Level, PolicyRef, PolicySource};
 use sightline_iam::policy::PolicyType;
-use sightline_iam::{add_principal_context, evaluate, Context, Decision, PolicyDocument, PolicySet, PrincipalFacts, Request, RequestPrincipal};
+use sightline_iam::{
+    add_principal_context, evaluate, Context, Decision, PolicyDocument, PolicySet, PrincipalFacts, Request,
+    RequestPrincipal,
+};
 use std::collections::BTreeMap;
 
 #[derive(Deserialize)]
@@ -70,13 +73,17 @@ fn to_ref(p: &Parsed) -> PolicyRef<'_> {
 
 fn to_levels(ls: &Option<Vec<Vec<Parsed>>>) -> Option<Vec<Level<'_>>> {
     ls.as_ref().map(|ls| {
-        ls.iter().enumerate().map(|(i, ps)| Level { target: format!("level {i}"), policies: ps.iter().map(to_ref).collect() }).collect()
+        ls.iter()
+            .enumerate()
+            .map(|(i, ps)| Level { target: format!("level {i}"), policies: ps.iter().map(to_ref).collect() })
+            .collect()
     })
 }
 
 fn run(case: &Case) -> Result<(), String> {
-    let mut principal = RequestPrincipal::from_arn(&case.principal.arn, case.principal.session_name.as_deref().unwrap_or("session"))
-        .ok_or_else(|| format!("unsupported principal {}", case.principal.arn))?;
+    let mut principal =
+        RequestPrincipal::from_arn(&case.principal.arn, case.principal.session_name.as_deref().unwrap_or("session"))
+            .ok_or_else(|| format!("unsupported principal {}", case.principal.arn))?;
     principal.service_linked |= case.principal.service_linked;
     let identity: Vec<Parsed> = case
         .identity_policies
@@ -84,24 +91,38 @@ fn run(case: &Case) -> Result<(), String> {
         .enumerate()
         .map(|(i, p)| parse(p, PolicyType::Identity, &format!("identity[{i}]")))
         .collect::<Result<_, _>>()?;
-    let boundary = case.permissions_boundary.as_ref().map(|p| parse(p, PolicyType::PermissionsBoundary, "boundary")).transpose()?;
+    let boundary = case
+        .permissions_boundary
+        .as_ref()
+        .map(|p| parse(p, PolicyType::PermissionsBoundary, "boundary"))
+        .transpose()?;
     let session = case.session_policy.as_ref().map(|p| parse(p, PolicyType::Session, "session")).transpose()?;
-    let resource_kind =
-        if case.request.action.to_ascii_lowercase().starts_with("sts:assumerole") { PolicyType::Trust } else { PolicyType::Resource };
+    let resource_kind = if case.request.action.to_ascii_lowercase().starts_with("sts:assumerole") {
+        PolicyType::Trust
+    } else {
+        PolicyType::Resource
+    };
     let resource = case.resource_policy.as_ref().map(|p| parse(p, resource_kind, "resource")).transpose()?;
-    let levels = |levels: &Option<Vec<Vec<serde_json::Value>>>, kind, prefix: &str| -> Result<Option<Vec<Vec<Parsed>>>, String> {
+    let levels = |levels: &Option<Vec<Vec<serde_json::Value>>>,
+                  kind,
+                  prefix: &str|
+     -> Result<Option<Vec<Vec<Parsed>>>, String> {
         levels
             .as_ref()
             .map(|ls| {
                 ls.iter()
                     .enumerate()
-                    .map(|(l, ps)| ps.iter().enumerate().map(|(i, p)| parse(p, kind, &format!("{prefix}[{l}][{i}]"))).collect())
+                    .map(|(l, ps)| {
+                        ps.iter().enumerate().map(|(i, p)| parse(p, kind, &format!("{prefix}[{l}][{i}]"))).collect()
+                    })
                     .collect()
             })
             .transpose()
     };
-    let scps = if case.principal.management_account { None } else { levels(&case.scps, PolicyType::ServiceControl, "scp")? };
-    let rcps = if case.resource_management_account { None } else { levels(&case.rcps, PolicyType::ResourceControl, "rcp")? };
+    let scps =
+        if case.principal.management_account { None } else { levels(&case.scps, PolicyType::ServiceControl, "scp")? };
+    let rcps =
+        if case.resource_management_account { None } else { levels(&case.rcps, PolicyType::ResourceControl, "rcp")? };
     let set = PolicySet {
         identity: identity.iter().map(to_ref).collect(),
         boundary: boundary.as_ref().map(to_ref),
@@ -109,6 +130,7 @@ fn run(case: &Case) -> Result<(), String> {
         scps: to_levels(&scps),
         rcps: to_levels(&rcps),
         resource: resource.as_ref().map(to_ref),
+        identity_unknown: false,
     };
     let mut context = Context::default();
     for (k, v) in &case.request.context {
@@ -123,7 +145,9 @@ fn run(case: &Case) -> Result<(), String> {
     };
     add_principal_context(&mut context, &principal, &facts);
     let resource_account = case.resource_account.clone().or_else(|| {
-        sightline_iam::arn::account_of(&case.request.resource).map(str::to_string).or_else(|| Some(principal.account.clone()))
+        sightline_iam::arn::account_of(&case.request.resource)
+            .map(str::to_string)
+            .or_else(|| Some(principal.account.clone()))
     });
     if let Some(a) = &resource_account {
         context.insert_default("aws:ResourceAccount", vec![a.clone()]);
@@ -149,7 +173,10 @@ fn run(case: &Case) -> Result<(), String> {
     }
     if let Some(explicit) = case.expect_explicit_deny {
         if explanation.explicit_deny != explicit {
-            return Err(format!("expected explicit_deny={explicit}, got {}: {}", explanation.explicit_deny, explanation.summary));
+            return Err(format!(
+                "expected explicit_deny={explicit}, got {}: {}",
+                explanation.explicit_deny, explanation.summary
+            ));
         }
     }
     Ok(())
@@ -158,7 +185,11 @@ fn run(case: &Case) -> Result<(), String> {
 #[test]
 fn corpus() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus");
-    let mut files: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).filter(|p| p.extension().is_some_and(|e| e == "json")).collect();
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
     files.sort();
     let mut total = 0;
     let mut failures = Vec::new();
@@ -168,10 +199,20 @@ fn corpus() {
             .unwrap_or_else(|e| panic!("{}: {e}", file.display()));
         for case in &cases {
             total += 1;
-            assert!(case.doc.starts_with("https://docs.aws.amazon.com/"), "{}: case {:?} cites no AWS page", file.display(), case.name);
+            assert!(
+                case.doc.starts_with("https://docs.aws.amazon.com/"),
+                "{}: case {:?} cites no AWS page",
+                file.display(),
+                case.name
+            );
             assert!(names.insert(case.name.clone()), "duplicate case name {:?}", case.name);
             if let Err(e) = run(case) {
-                failures.push(format!("{} / {}: {e}\n    see {}", file.file_name().unwrap().to_string_lossy(), case.name, case.doc));
+                failures.push(format!(
+                    "{} / {}: {e}\n    see {}",
+                    file.file_name().unwrap().to_string_lossy(),
+                    case.name,
+                    case.doc
+                ));
             }
         }
     }

@@ -50,7 +50,11 @@ pub fn write_jsonl(snapshot: &Snapshot, mut out: impl Write) -> Result<(), Jsonl
     };
     serde_json::to_writer(&mut out, &header)?;
     out.write_all(b"\n")?;
-    fn line<'a, T>(out: &mut impl Write, wrap: impl Fn(&'a T) -> RecordRef<'a>, items: &'a [T]) -> Result<(), JsonlError> {
+    fn line<'a, T>(
+        out: &mut impl Write,
+        wrap: impl Fn(&'a T) -> RecordRef<'a>,
+        items: &'a [T],
+    ) -> Result<(), JsonlError> {
         for item in items {
             serde_json::to_writer(&mut *out, &wrap(item))?;
             out.write_all(b"\n")?;
@@ -106,8 +110,8 @@ pub fn read_jsonl(input: impl BufRead) -> Result<Snapshot, JsonlError> {
         if line.trim().is_empty() {
             continue;
         }
-        let record: Record = serde_json::from_str(&line)
-            .map_err(|e| JsonlError::Line { line: index + 2, message: e.to_string() })?;
+        let record: Record =
+            serde_json::from_str(&line).map_err(|e| JsonlError::Line { line: index + 2, message: e.to_string() })?;
         match record {
             Record::Account(x) => snapshot.accounts.push(x),
             Record::Organization(x) => snapshot.organizations.push(x),

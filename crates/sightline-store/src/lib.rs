@@ -47,7 +47,6 @@ pub enum StoreError {
     Empty { path: PathBuf },
 }
 
-
 /// One stored snapshot's summary.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct SnapshotInfo {
@@ -75,7 +74,11 @@ impl Store {
         conn.pragma_update(None, "foreign_keys", "ON").map_err(sql)?;
         let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0)).map_err(sql)?;
         if version > SCHEMA_VERSION {
-            return Err(StoreError::NewerSchema { path: path.to_path_buf(), found: version, supported: SCHEMA_VERSION });
+            return Err(StoreError::NewerSchema {
+                path: path.to_path_buf(),
+                found: version,
+                supported: SCHEMA_VERSION,
+            });
         }
         conn.execute_batch(SCHEMA).map_err(sql)?;
         conn.pragma_update(None, "user_version", SCHEMA_VERSION).map_err(sql)?;
@@ -146,7 +149,12 @@ impl Store {
             .map_err(self.sql())?
             .ok_or_else(|| StoreError::NoSnapshot { path: self.path.clone(), id })?;
         if header.0 > i64::from(FORMAT_VERSION) {
-            return Err(StoreError::NewerFormat { path: self.path.clone(), id, found: header.0, supported: FORMAT_VERSION });
+            return Err(StoreError::NewerFormat {
+                path: self.path.clone(),
+                id,
+                found: header.0,
+                supported: FORMAT_VERSION,
+            });
         }
         let mut snapshot = Snapshot::new(header.1);
         snapshot.created_at = header.2;
@@ -160,8 +168,10 @@ impl Store {
     }
 
     fn records<T: serde::de::DeserializeOwned>(&self, id: i64, table: &str) -> Result<Vec<T>, StoreError> {
-        let mut stmt =
-            self.conn.prepare(&format!("SELECT rowid, body FROM {table} WHERE snapshot_id = ?1 ORDER BY rowid")).map_err(self.sql())?;
+        let mut stmt = self
+            .conn
+            .prepare(&format!("SELECT rowid, body FROM {table} WHERE snapshot_id = ?1 ORDER BY rowid"))
+            .map_err(self.sql())?;
         let mut rows = stmt.query([id]).map_err(self.sql())?;
         let mut out = Vec::new();
         while let Some(row) = rows.next().map_err(self.sql())? {
@@ -252,7 +262,14 @@ mod tests {
         let mut store = Store::open(&path).unwrap();
         assert!(matches!(store.latest(), Err(StoreError::Empty { .. })));
         let mut s = Snapshot::new("test");
-        s.accounts.push(Account { provider: Provider::Aws, id: "1".into(), name: None, organization_id: None, parent_id: None, tags: Default::default() });
+        s.accounts.push(Account {
+            provider: Provider::Aws,
+            id: "1".into(),
+            name: None,
+            organization_id: None,
+            parent_id: None,
+            tags: Default::default(),
+        });
         let a = store.save(&s).unwrap();
         let b = store.save(&s).unwrap();
         assert!(b > a);
@@ -270,7 +287,8 @@ mod tests {
     fn not_a_database_is_an_error() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("x.db");
-        std::fs::write(&path, b"this is not sqlite at all, just text that is long enough to look like a header").unwrap();
+        std::fs::write(&path, b"this is not sqlite at all, just text that is long enough to look like a header")
+            .unwrap();
         let err = Store::open(&path).err().unwrap();
         assert!(err.to_string().contains("x.db"), "{err}");
     }
