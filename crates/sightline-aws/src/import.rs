@@ -304,7 +304,7 @@ struct PolicyVersion {
 /// string. Returns the document as JSON text, checked to be a valid policy of `kind`.
 fn document(raw: &RawValue, kind: PolicyType) -> Result<Document, String> {
     let text = raw.get();
-    let json = if text.starts_with('"') {
+    let json: String = if text.starts_with('"') {
         let s: String = serde_json::from_str(text).map_err(|e| format!("unreadable policy string: {e}"))?;
         let trimmed = s.trim_start();
         if trimmed.starts_with('{') {
@@ -319,10 +319,7 @@ fn document(raw: &RawValue, kind: PolicyType) -> Result<Document, String> {
         text.to_string()
     };
     PolicyDocument::parse(&json, kind).map_err(|e| e.to_string())?;
-    if text.starts_with('{') {
-        return Ok(raw.to_owned());
-    }
-    RawValue::from_string(json).map_err(|e| format!("the policy is not valid JSON: {e}"))
+    sightline_model::compact_document(&json).map_err(|e| format!("the policy is not valid JSON: {e}"))
 }
 
 fn tags(tags: Vec<Tag>) -> BTreeMap<String, String> {
@@ -690,13 +687,15 @@ pub fn organization_from(file: &Path, bytes: &[u8]) -> Result<Snapshot, ImportEr
         let (kind, policy_type) = match p.policy_type.as_str() {
             "SERVICE_CONTROL_POLICY" => (PolicyKind::ServiceControl, PolicyType::ServiceControl),
             "RESOURCE_CONTROL_POLICY" => (PolicyKind::ResourceControl, PolicyType::ResourceControl),
-            other => return Err(fault(
-                file,
-                at,
-                format!(
+            other => {
+                return Err(fault(
+                    file,
+                    at,
+                    format!(
                     "unsupported policy Type {other:?} (expected SERVICE_CONTROL_POLICY or RESOURCE_CONTROL_POLICY)"
                 ),
-            )),
+                ))
+            }
         };
         let doc = document(&p.content, policy_type).map_err(|e| fault(file, &at, e))?;
         for t in &p.targets {

@@ -324,9 +324,7 @@ fn principal_grant(m: &PrincipalMatcher, p: &RequestPrincipal, effect: Effect, h
             m.wildcard || m.aws.iter().any(|a| a == &p.account || a == &format!("arn:aws:iam::{}:root", p.account));
         let excluded = match p.principal_type {
             PrincipalType::User | PrincipalType::FederatedUser => account_listed && listed(&p.arn),
-            PrincipalType::RoleSession => {
-                account_listed && listed(&p.arn) && p.role_arn.as_deref().is_some_and(|role| listed(role))
-            }
+            PrincipalType::RoleSession => account_listed && listed(&p.arn) && p.role_arn.as_deref().is_some_and(listed),
             PrincipalType::Root => account_listed,
             PrincipalType::Service => m.service.iter().any(|s| s == &p.arn),
             PrincipalType::IdentityProvider => m.federated.iter().any(|s| s == &p.arn),
@@ -525,7 +523,7 @@ pub fn evaluate(req: &Request<'_>, set: &PolicySet<'_>) -> Explanation {
             }
         }
     }
-    resource_allows.sort_by(|a, b| b.0.cmp(&a.0));
+    resource_allows.sort_by_key(|a| std::cmp::Reverse(a.0));
     let best_grant = resource_allows.first().map(|(g, _)| *g);
     let resource_statements = || resource_allows.iter().map(|(_, m)| m.clone()).collect::<Vec<_>>();
 

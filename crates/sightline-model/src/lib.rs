@@ -19,6 +19,32 @@ pub const FORMAT_VERSION: u32 = 1;
 /// A verbatim JSON document (a policy in the provider's language), kept unparsed so that imports stay cheap.
 pub type Document = Box<RawValue>;
 
+/// Makes a [`Document`] from JSON text, dropping the whitespace between tokens so that every document fits on one
+/// line (JSON Lines exports rely on it). Fails if the text is not one valid JSON value.
+pub fn compact_document(text: &str) -> Result<Document, serde_json::Error> {
+    let mut out = String::with_capacity(text.len());
+    let mut in_string = false;
+    let mut escaped = false;
+    for c in text.chars() {
+        if in_string {
+            out.push(c);
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == '"' {
+                in_string = false;
+            }
+        } else if c == '"' {
+            in_string = true;
+            out.push(c);
+        } else if !c.is_whitespace() {
+            out.push(c);
+        }
+    }
+    RawValue::from_string(out)
+}
+
 /// The cloud a record belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -255,4 +281,16 @@ pub struct Coverage {
     pub status: CoverageStatus,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn compact_keeps_strings() {
+        let d = compact_document("{\n  \"a b\" : [1, \"x \\\" y\"]\n}").unwrap();
+        assert_eq!(d.get(), r#"{"a b":[1,"x \" y"]}"#);
+        assert!(compact_document("{\"a\":").is_err());
+    }
 }

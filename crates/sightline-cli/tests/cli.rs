@@ -1,0 +1,444 @@
+//! Runs the real `sightline` binary on the bundled demo organization and on broken inputs.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn demo_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/demo/aws")
+}
+
+fn sightline(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_sightline")).args(args).env_remove("SIGHTLINE_DB").output().unwrap()
+}
+
+fn ok_json(args: &[&str]) -> Value {
+    let out = sightline(args);
+    assert!(out.status.success(), "{args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn demo_can(principal: &str, action: &str, resource: &str, extra: &[&str]) -> Value {
+    let dir = demo_dir();
+    let mut args = vec!["can", principal, action, resource, "--input", dir.to_str().unwrap(), "--format", "json"];
+    args.extend_from_slice(extra);
+    ok_json(&args)
+}
+
+fn demo_who_can(action: &str, resource: &str, extra: &[&str]) -> Vec<String> {
+    let dir = demo_dir();
+    let mut args = vec!["who-can", action, resource, "--input", dir.to_str().unwrap(), "--format", "json"];
+    args.extend_from_slice(extra);
+    let v = ok_json(&args);
+    let mut names: Vec<String> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            assert!(a["explanation"]["summary"].is_string());
+            a["principal"].as_str().unwrap().to_string()
+        })
+        .collect();
+    names.sort();
+    names
+}
+
+fn sorted(items: &[&str]) -> Vec<String> {
+    let mut v: Vec<String> = items.iter().map(|s| s.to_string()).collect();
+    v.sort();
+    v
+}
+
+const PROD: &str = "arn:aws:iam::200000000002";
+const DEV: &str = "arn:aws:iam::300000000003";
+
+#[test]
+fn who_can_read_customer_data() {
+    let got = demo_who_can("s3:GetObject", "arn:aws:s3:::northwind-customer-data/customers.csv", &[]);
+    assert_eq!(
+        got,
+        sorted(&[
+            &format!("{PROD}:user/dana"),
+            &format!("{PROD}:role/OrganizationAccountAccessRole"),
+            &format!("{PROD}:role/DataAnalyst"),
+            &format!("{PROD}:role/BreakGlass"),
+            &format!("{PROD}:role/ec2-app-server"),
+            "arn:aws:iam::777788889999:role/shipfast-label-printer",
+        ])
+    );
+    // With MFA, the two admins join; from the reporting network, the reporting user does.
+    let with_mfa = demo_who_can(
+        "s3:GetObject",
+        "arn:aws:s3:::northwind-customer-data/customers.csv",
+        &["--context", "aws:MultiFactorAuthPresent=true", "--context", "aws:SourceIp=203.0.113.9"],
+    );
+    for extra in ["user/marcus.webb", "user/jordan.park", "user/metabase-reporting"] {
+        assert!(with_mfa.contains(&format!("{PROD}:{extra}")), "{extra} missing from {with_mfa:?}");
+    }
+    // Over plain HTTP the bucket policy denies everyone.
+    let insecure = demo_who_can(
+        "s3:GetObject",
+        "arn:aws:s3:::northwind-customer-data/customers.csv",
+        &["--context", "aws:SecureTransport=false"],
+    );
+    assert!(insecure.is_empty(), "{insecure:?}");
+}
+
+#[test]
+fn who_can_assume_prod_deployer_and_data_analyst() {
+    let got = demo_who_can("sts:AssumeRole", &format!("{PROD}:role/ProdDeployer"), &[]);
+    assert_eq!(
+        got,
+        sorted(&[
+            &format!("{DEV}:role/jenkins-agent"),
+            &format!("{DEV}:user/priya.nair"),
+            &format!("{DEV}:user/tom.becker"),
+            &format!("{DEV}:user/ravi.shah"),
+            &format!("{DEV}:role/OrganizationAccountAccessRole"),
+            &format!("{DEV}:role/dev-lambda-admin"),
+        ])
+    );
+    let got = demo_who_can("sts:AssumeRole", &format!("{PROD}:role/DataAnalyst"), &[]);
+    assert_eq!(
+        got,
+        sorted(&[
+            &format!("{PROD}:user/sam.okafor"),
+            &format!("{PROD}:user/lena.fischer"),
+            &format!("{PROD}:role/OrganizationAccountAccessRole"),
+            &format!("{PROD}:role/BreakGlass"),
+            &format!("{PROD}:role/ProdDeployer"),
+        ])
+    );
+}
+
+#[test]
+fn guarded_actions_have_one_holder() {
+    assert_eq!(
+        demo_who_can("s3:DeleteBucket", "arn:aws:s3:::northwind-customer-data", &[]),
+        sorted(&[&format!("{PROD}:role/BreakGlass")])
+    );
+    assert_eq!(
+        demo_who_can("cloudtrail:StopLogging", "arn:aws:cloudtrail:us-east-1:200000000002:trail/prod-data-events", &[]),
+        sorted(&[&format!("{PROD}:role/SecurityAdmin")])
+    );
+    assert_eq!(
+        demo_who_can(
+            "secretsmanager:GetSecretValue",
+            "arn:aws:secretsmanager:us-east-1:200000000002:secret:prod/payments/stripe-api-key-Xk3p9Q",
+            &[]
+        ),
+        sorted(&[&format!("{PROD}:role/BreakGlass"), &format!("{PROD}:role/PaymentsService")])
+    );
+    assert!(demo_who_can("sts:AssumeRole", &format!("{PROD}:role/ShipFastIntegration"), &[]).is_empty());
+    let public = demo_who_can("sns:Subscribe", "arn:aws:sns:us-east-1:200000000002:order-events", &[]);
+    assert!(public.contains(&"*".to_string()), "{public:?}");
+}
+
+#[test]
+fn can_answers_with_reasons() {
+    let v = demo_can(&format!("{PROD}:user/dana"), "iam:CreateUser", &format!("{PROD}:user/x"), &[]);
+    assert_eq!(v["decision"], "deny");
+    assert_eq!(v["explanation"]["explicit_deny"], false);
+    assert!(v["explanation"]["summary"].as_str().unwrap().contains("permissions boundary"));
+
+    let v = demo_can(&format!("{PROD}:user/dana"), "iam:CreateAccessKey", &format!("{PROD}:user/dana"), &[]);
+    assert_eq!(v["decision"], "allow", "{v}");
+
+    let v = demo_can(
+        &format!("{DEV}:user/automation/ci-deploy"),
+        "iam:PassRole",
+        &format!("{DEV}:role/dev-lambda-admin"),
+        &[],
+    );
+    assert_eq!(v["decision"], "allow");
+    let statements = v["explanation"]["statements"].as_array().unwrap();
+    assert!(statements.iter().any(|s| s["sid"] == "PassAnyRole" && s["policy_type"] == "identity"), "{v}");
+
+    let v = demo_can(
+        "arn:aws:iam::777788889999:role/shipfast-label-printer",
+        "sts:AssumeRole",
+        &format!("{PROD}:role/ShipFastIntegration"),
+        &[],
+    );
+    assert_eq!(v["decision"], "deny");
+    assert_eq!(v["explanation"]["explicit_deny"], true);
+    assert_eq!(v["explanation"]["statements"][0]["policy_type"], "resource_control");
+
+    let jordan = format!("{PROD}:user/jordan.park");
+    let v = demo_can(&jordan, "iam:CreateUser", &format!("{PROD}:user/backdoor"), &[]);
+    assert_eq!(v["decision"], "deny");
+    assert_eq!(v["explanation"]["explicit_deny"], true);
+    let v = demo_can(
+        &jordan,
+        "iam:CreateUser",
+        &format!("{PROD}:user/backdoor"),
+        &["--context", "aws:MultiFactorAuthPresent=true"],
+    );
+    assert_eq!(v["decision"], "allow");
+
+    // Region guard-rail SCP.
+    let priya = format!("{DEV}:user/priya.nair");
+    let v = demo_can(&priya, "ec2:RunInstances", "arn:aws:ec2:ap-southeast-2:300000000003:instance/*", &[]);
+    assert_eq!(v["decision"], "deny");
+    assert_eq!(v["explanation"]["statements"][0]["policy_type"], "service_control");
+    let v = demo_can(&priya, "ec2:RunInstances", "arn:aws:ec2:eu-west-1:300000000003:instance/*", &[]);
+    assert_eq!(v["decision"], "allow");
+
+    // Per-user home directories through ${aws:username}.
+    let sam = format!("{PROD}:user/sam.okafor");
+    let v = demo_can(&sam, "s3:PutObject", "arn:aws:s3:::northwind-home-dirs/home/sam.okafor/notes.txt", &[]);
+    assert_eq!(v["decision"], "allow");
+    let v = demo_can(&sam, "s3:GetObject", "arn:aws:s3:::northwind-home-dirs/home/lena.fischer/notes.txt", &[]);
+    assert_eq!(v["decision"], "deny");
+}
+
+#[test]
+fn text_explanation_is_stable() {
+    let dir = demo_dir();
+    let out = sightline(&[
+        "can",
+        "arn:aws:iam::777788889999:role/shipfast-label-printer",
+        "sts:AssumeRole",
+        "arn:aws:iam::200000000002:role/ShipFastIntegration",
+        "--input",
+        dir.to_str().unwrap(),
+    ]);
+    assert!(out.status.success());
+    insta::assert_snapshot!(String::from_utf8_lossy(&out.stdout));
+}
+
+#[test]
+fn import_store_export_round_trip() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("s.db");
+    let dir = demo_dir();
+    let f = |n: &str| dir.join(n).to_str().unwrap().to_string();
+    let out = sightline(&[
+        "import",
+        "aws-iam",
+        &f("100000000001-authorization-details.json"),
+        &f("200000000002-authorization-details.json"),
+        &f("300000000003-authorization-details-page1.json"),
+        &f("300000000003-authorization-details-page2.json"),
+        &f("400000000004-authorization-details.json"),
+        "--organization",
+        &f("organization.json"),
+        "--resources",
+        &f("resources.json"),
+        "--db",
+        db.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("4 account(s), 14 user(s), 7 group(s), 20 role(s)"));
+
+    let v = ok_json(&[
+        "can",
+        &format!("{PROD}:user/dana"),
+        "iam:CreateUser",
+        &format!("{PROD}:user/x"),
+        "--db",
+        db.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(v["decision"], "deny");
+
+    let export = tmp.path().join("snap.jsonl");
+    let out = sightline(&["export", "snapshot", "--db", db.to_str().unwrap(), "-o", export.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let db2 = tmp.path().join("t.db");
+    let out = sightline(&["import", "snapshot", export.to_str().unwrap(), "--db", db2.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    // The export also works directly as --input.
+    let names = {
+        let v = ok_json(&[
+            "who-can",
+            "s3:DeleteBucket",
+            "arn:aws:s3:::northwind-customer-data",
+            "--input",
+            export.to_str().unwrap(),
+            "--format",
+            "json",
+        ]);
+        v.as_array().unwrap().len()
+    };
+    assert_eq!(names, 1);
+    let list = ok_json(&["snapshots", "--db", db2.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(list[0]["principals"], 41);
+}
+
+#[test]
+fn demo_command_runs() {
+    let out = sightline(&["demo"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("Who can read the customer data?"));
+    assert!(text.contains("EnforceOrgIdentitiesSTS"));
+    let v = ok_json(&["demo", "--format", "json"]);
+    assert_eq!(v.as_array().unwrap().len(), 8);
+}
+
+// ---- bad input: a clear error naming the file, the policy and the statement; exit status 2 ----
+
+fn fails_with(args: &[&str], expected: &[&str]) {
+    let out = sightline(args);
+    assert_eq!(out.status.code(), Some(2), "{args:?} should fail with status 2");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains("panicked"), "{err}");
+    for e in expected {
+        assert!(err.contains(e), "error for {args:?} should mention {e:?}:\n{err}");
+    }
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> String {
+    let p = dir.join(name);
+    std::fs::write(&p, text).unwrap();
+    p.to_str().unwrap().to_string()
+}
+
+const USER_WITH_POLICY: &str = r#"{"UserDetailList":[{"UserName":"alice","Arn":"arn:aws:iam::111111111111:user/alice","UserPolicyList":[{"PolicyName":"p1","PolicyDocument":POLICY}]}],"GroupDetailList":[],"RoleDetailList":[],"Policies":[]}"#;
+
+fn with_policy(policy: &str) -> String {
+    USER_WITH_POLICY.replace("POLICY", policy)
+}
+
+#[test]
+fn bad_inputs_are_named() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    let db = d.join("x.db");
+    let db = db.to_str().unwrap();
+
+    let f = write(d, "malformed.json", "{\"UserDetailList\": [");
+    fails_with(&["import", "aws-iam", &f, "--db", db], &["malformed.json", "truncated"]);
+
+    let f = write(d, "garbage.json", "{\"UserDetailList\": nope}");
+    fails_with(&["import", "aws-iam", &f, "--db", db], &["garbage.json", "invalid JSON", "line 1"]);
+
+    let f = write(
+        d,
+        "unknown-element.json",
+        &with_policy(
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"},{"Effect":"Allow","Action":"s3:*","Resource":"*","Condtion":{}}]}"#,
+        ),
+    );
+    fails_with(
+        &["import", "aws-iam", &f, "--db", db],
+        &["unknown-element.json", "UserDetailList[0] (alice)", "inline policy \"p1\"", "statement 1", "Condtion"],
+    );
+
+    let f = write(
+        d,
+        "bad-arn.json",
+        &with_policy(
+            r#"{"Version":"2012-10-17","Statement":[{"Sid":"Data","Effect":"Allow","Action":"s3:*","Resource":"arn:aws:s3"}]}"#,
+        ),
+    );
+    fails_with(&["import", "aws-iam", &f, "--db", db], &["bad-arn.json", "statement 0 (Sid \"Data\")", "arn:aws:s3"]);
+
+    let f = write(
+        d,
+        "bad-operator.json",
+        &with_policy(
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{"StringEqualsMaybe":{"aws:username":"x"}}}]}"#,
+        ),
+    );
+    fails_with(
+        &["import", "aws-iam", &f, "--db", db],
+        &["bad-operator.json", "unknown condition operator", "StringEqualsMaybe"],
+    );
+
+    let f = write(
+        d,
+        "url-encoded.json",
+        &with_policy(
+            r#""%7B%22Version%22%3A%222012-10-17%22%2C%22Statement%22%3A%5B%7B%22Effect%22%3A%22Allow%22%2C%22Action%22%3A%22s3%3A*%22%2C%22Resource%22%3A%22*%22%2C%22Bogus%22%3A1%7D%5D%7D""#,
+        ),
+    );
+    fails_with(&["import", "aws-iam", &f, "--db", db], &["url-encoded.json", "statement 0", "Bogus"]);
+
+    let page = write(
+        d,
+        "page1.json",
+        r#"{"UserDetailList":[],"GroupDetailList":[],"RoleDetailList":[],"Policies":[],"IsTruncated":true,"Marker":"abc"}"#,
+    );
+    fails_with(&["import", "aws-iam", &page, "--db", db], &["page1.json", "incomplete", "IsTruncated"]);
+
+    fails_with(
+        &["import", "aws-iam", &d.join("missing.json").to_string_lossy(), "--db", db],
+        &["missing.json", "cannot read"],
+    );
+
+    // Query mistakes.
+    let good = write(
+        d,
+        "good.json",
+        &with_policy(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}"#),
+    );
+    fails_with(
+        &["can", "arn:aws:iam::111111111111:user/bob", "s3:GetObject", "arn:aws:s3:::b/k", "--input", &good],
+        &["user/bob", "not in the snapshot"],
+    );
+    fails_with(
+        &["can", "arn:aws:iam::111111111111:user/alice", "s3GetObject", "arn:aws:s3:::b/k", "--input", &good],
+        &["invalid action"],
+    );
+    fails_with(
+        &["can", "arn:aws:iam::111111111111:user/alice", "s3:GetObject", "bucket", "--input", &good],
+        &["invalid resource"],
+    );
+    fails_with(
+        &[
+            "can",
+            "arn:aws:iam::111111111111:user/alice",
+            "s3:GetObject",
+            "arn:aws:s3:::b",
+            "--input",
+            &good,
+            "--context",
+            "novalue",
+        ],
+        &["KEY=VALUE"],
+    );
+    fails_with(
+        &["who-can", "s3:GetObject", "arn:aws:s3:::b/k", "--db", &d.join("none.db").to_string_lossy()],
+        &["none.db", "no such database"],
+    );
+
+    // Organization file faults.
+    let org = write(
+        d,
+        "org.json",
+        r#"{"Organization":{"Id":"o-1","MasterAccountId":"111111111111"},"Roots":[{"Id":"r-1","Name":"Root"}],"Accounts":[{"Id":"111111111111","ParentId":"ou-missing"}]}"#,
+    );
+    fails_with(
+        &["import", "aws-iam", &good, "--organization", &org, "--db", db],
+        &["org.json", "Accounts[0]", "ou-missing"],
+    );
+}
+
+#[test]
+fn validate_policy_command() {
+    let tmp = tempfile::tempdir().unwrap();
+    let f = write(
+        tmp.path(),
+        "trust.json",
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#,
+    );
+    let out = sightline(&["validate", "policy", &f, "--type", "trust"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    fails_with(
+        &["validate", "policy", &f, "--type", "identity"],
+        &["trust.json", "statement 0", "Principal is not allowed"],
+    );
+}
+
+#[test]
+fn actions_expand_with_access_levels() {
+    let v = ok_json(&["actions", "iam:*Policy*", "--format", "json"]);
+    let rows = v.as_array().unwrap();
+    assert!(rows.len() > 20);
+    assert!(rows.iter().any(|r| r["action"] == "iam:PutUserPolicy" && r["access_level"] == "Permissions management"));
+    fails_with(&["actions", "nosuchservice:Foo"], &["no action matches"]);
+}

@@ -1,0 +1,155 @@
+#!/usr/bin/env bash
+# Measures Sightline against the performance goals and prints a summary (see BENCHMARKS.md for the results).
+#
+#   1. one `can` evaluation: median under 10 µs on a typical account            (criterion, can/*)
+#   2. `who-can` over 10,000 principals and 50,000 policies: under 1 s          (criterion + the CLI end to end)
+#   3. importing a ~100 MB authorization-details export: under 3 s, peak RSS under 4x the file size
+#
+# Usage (from anywhere; needs cargo, python3 and GNU time, which it installs from Debian if missing):
+#
+#   scripts/bench.sh                 # everything
+#   SKIP_CRITERION=1 scripts/bench.sh  # only the CLI measurements
+#
+# Temporary files go under $BENCH_DIR (default /tmp/sightline-bench); generated exports are kept there and reused
+# while the generator parameters stay the same (delete the directory to regenerate).
+#
+# The ~100 MB export: `generate aws-iam --principals 20000 --policies 125000` writes about 100 MB (measured:
+# see BENCHMARKS.md). The 10k/50k export is about 42 MB.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+DIR=${BENCH_DIR:-/tmp/sightline-bench}
+TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
+BIN=$TARGET/release/sightline
+MID_PRINCIPALS=10000
+MID_POLICIES=50000
+BIG_PRINCIPALS=${BIG_PRINCIPALS:-20000}
+BIG_POLICIES=${BIG_POLICIES:-125000}
+mkdir -p "$DIR"
+
+if [ ! -x /usr/bin/time ]; then
+    echo "== installing GNU time"
+    apt-get update -qq && apt-get install -y -qq time >/dev/null
+fi
+
+echo "== building the release binary"
+cargo build --release -p sightline-cli
+
+generate() { # NAME PRINCIPALS POLICIES
+    local file=$DIR/$1.json
+    if [ ! -s "$file" ] || [ "$(cat "$file.params" 2>/dev/null)" != "$2/$3" ]; then
+        echo "== generating $file ($2 principals, $3 policies)"
+        "$BIN" generate aws-iam --principals "$2" --policies "$3" --seed 1 -o "$file"
+        echo "$2/$3" >"$file.params"
+    fi
+}
+generate mid "$MID_PRINCIPALS" "$MID_POLICIES"
+generate big "$BIG_PRINCIPALS" "$BIG_POLICIES"
+
+RESULTS=$DIR/results.tsv
+: >"$RESULTS"
+
+# measure NAME COMMAND...: runs COMMAND under GNU time, records wall seconds and max RSS (KiB).
+measure() {
+    local name=$1
+    shift
+    echo "== $name: $*"
+    if ! /usr/bin/time -v -o "$DIR/$name.time" "$@" >"$DIR/$name.out" 2>"$DIR/$name.err"; then
+        echo "   FAILED (see $DIR/$name.err)"
+        cat "$DIR/$name.err" "$DIR/$name.time" >&2
+        exit 1
+    fi
+    local wall rss
+    wall=$(python3 - "$DIR/$name.time" <<'EOF'
+import sys
+for line in open(sys.argv[1]):
+    if "Elapsed (wall clock)" in line:
+        t = line.rsplit(" ", 1)[1].strip().split(":")
+        print(round(sum(float(x) * 60 ** i for i, x in enumerate(reversed(t))), 2))
+EOF
+)
+    rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$DIR/$name.time")
+    printf '%s\t%s\t%s\n' "$name" "$wall" "$rss" >>"$RESULTS"
+    printf '   wall %s s, max RSS %s MiB\n' "$wall" "$((rss / 1024))"
+}
+
+rm -f "$DIR/big.db" "$DIR/mid.db"
+# Import = read + parse + check every policy, index (Authorizer::new, as import does), write SQLite.
+measure import_big "$BIN" import aws-iam "$DIR/big.json" --db "$DIR/big.db"
+# Without SQLite: read + parse + Authorizer::new + one evaluation.
+measure parse_big "$BIN" can "arn:aws:iam::123456789012:user/user-0" s3:GetObject arn:aws:s3:::bucket-1/key \
+    --input "$DIR/big.json"
+measure import_mid "$BIN" import aws-iam "$DIR/mid.json" --db "$DIR/mid.db"
+# Loading from the database + Authorizer::new + one evaluation: the fixed cost of every query command.
+measure can_mid "$BIN" can "arn:aws:iam::123456789012:user/user-0" s3:GetObject arn:aws:s3:::bucket-1/key \
+    --db "$DIR/mid.db"
+measure who_can_mid "$BIN" who-can s3:GetObject arn:aws:s3:::bucket-1/key --db "$DIR/mid.db"
+measure who_can_mid_input "$BIN" who-can s3:GetObject arn:aws:s3:::bucket-1/key --input "$DIR/mid.json"
+
+if [ -z "${SKIP_CRITERION:-}" ]; then
+    echo "== cargo bench -p sightline-iam --bench evaluation"
+    cargo bench -p sightline-iam --bench evaluation 2>&1 | tee "$DIR/criterion.log"
+fi
+
+echo
+echo "================ summary ================"
+python3 - "$DIR" "$TARGET/criterion" <<'EOF'
+import json, os, sys
+d, crit = sys.argv[1], sys.argv[2]
+rows = {}
+for line in open(os.path.join(d, "results.tsv")):
+    name, wall, rss = line.split("\t")
+    rows[name] = (float(wall), int(rss) * 1024)
+size = {n: os.path.getsize(os.path.join(d, n + ".json")) for n in ("mid", "big")}
+mib = lambda b: b / 2**20
+
+def median(path):
+    try:
+        with open(os.path.join(crit, path, "new", "estimates.json")) as f:
+            return json.load(f)["median"]["point_estimate"]  # nanoseconds
+    except OSError:
+        return None
+
+def fmt(ns):
+    if ns is None:
+        return "not run"
+    for unit, scale in (("s", 1e9), ("ms", 1e6), ("µs", 1e3)):
+        if ns >= scale:
+            return f"{ns / scale:.3g} {unit}"
+    return f"{ns:.3g} ns"
+
+print(f"exports: mid (10k principals / 50k policies) {mib(size['mid']):.1f} MiB, big {mib(size['big']):.1f} MiB")
+print()
+print("CLI (GNU time)                      wall      max RSS   RSS / file")
+for name, file in (("import_big", "big"), ("parse_big", "big"), ("import_mid", "mid"), ("can_mid", "mid"),
+                   ("who_can_mid", "mid"), ("who_can_mid_input", "mid")):
+    wall, rss = rows[name]
+    print(f"  {name:32} {wall:6.2f} s  {mib(rss):7.0f} MiB  {rss / size[file]:5.2f}x")
+print()
+cases = ["user_allow", "user_implicit_deny", "user_explicit_deny", "role_allow", "role_implicit_deny",
+         "role_explicit_deny"]
+can = {c: median(f"can/{c}") for c in cases}
+print("criterion (median)")
+for c in cases:
+    print(f"  can/{c:30} {fmt(can[c])}")
+who = median("who_can/10k_principals_50k_policies")
+print(f"  who_can/10k_principals_50k_policies {fmt(who)}")
+for s in ("200_principals_500_policies", "10k_principals_50k_policies"):
+    print(f"  authorizer_new/{s:20} {fmt(median('authorizer_new/' + s))}")
+print()
+
+def verdict(ok):
+    return "n/a" if ok is None else ("PASS" if ok else "FAIL")
+
+known = [v for v in can.values() if v is not None]
+slowest = max(known) if known else None
+wall, rss = rows["import_big"]
+print("goals")
+print(f"  can median < 10 µs (slowest case {fmt(slowest)}): {verdict(None if slowest is None else slowest < 10_000)}")
+print(f"  who_can 10k/50k < 1 s (engine {fmt(who)}): {verdict(None if who is None else who < 1e9)}")
+print(f"  who-can CLI end to end on the 10k/50k db ({rows['who_can_mid'][0]:.2f} s): "
+      f"{verdict(rows['who_can_mid'][0] < 1)}")
+print(f"  import {mib(size['big']):.0f} MiB < 3 s ({wall:.2f} s): {verdict(wall < 3)}")
+print(f"  import peak RSS < 4x file ({rss / size['big']:.2f}x): {verdict(rss < 4 * size['big'])}")
+EOF
