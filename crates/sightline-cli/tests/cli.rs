@@ -131,6 +131,16 @@ fn guarded_actions_have_one_holder() {
         sorted(&[&format!("{PROD}:role/BreakGlass"), &format!("{PROD}:role/PaymentsService")])
     );
     assert!(demo_who_can("sts:AssumeRole", &format!("{PROD}:role/ShipFastIntegration"), &[]).is_empty());
+    // The key policy names PaymentsService, delegates to IAM for the admins, and a grant lets OrdersWorker in.
+    assert_eq!(
+        demo_who_can("kms:Decrypt", "arn:aws:kms:us-east-1:200000000002:key/6f1c2d3e-4b5a-4c7d-8e9f-0a1b2c3d4e5f", &[]),
+        sorted(&[
+            &format!("{PROD}:role/OrganizationAccountAccessRole"),
+            &format!("{PROD}:role/BreakGlass"),
+            &format!("{PROD}:role/OrdersWorker"),
+            &format!("{PROD}:role/PaymentsService"),
+        ])
+    );
     let public = demo_who_can("sns:Subscribe", "arn:aws:sns:us-east-1:200000000002:order-events", &[]);
     assert!(public.contains(&"*".to_string()), "{public:?}");
 }

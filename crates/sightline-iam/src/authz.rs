@@ -257,10 +257,11 @@ impl<'s> Authorizer<'s> {
 
         let mut resource_by_arn = HashMap::new();
         for (index, r) in snapshot.resources.iter().enumerate().filter(|(_, r)| r.provider == Provider::Aws) {
-            let policy = match &r.policy {
+            let with_grants = kms_grants_as_statements(r);
+            let policy = match with_grants.as_deref().or(r.policy.as_ref().map(|d| d.get())) {
                 Some(doc) => add(
                     source(PolicyType::Resource, format!("{}#policy", r.id), &format!("policy of {}", r.name_or_id())),
-                    doc.get(),
+                    doc,
                     PolicyType::Resource,
                     &mut errors,
                 ),
@@ -654,6 +655,53 @@ fn org_path_string(path: &OrgPath) -> String {
         s.push('/');
     }
     s
+}
+
+/// A KMS key's grants (as `ListGrants` returns them, under the resource's `Grants` property) allow their grantee
+/// the listed operations: they are evaluated as extra statements of the key policy, each named `Grant NAME`.
+/// Grant constraints (encryption context) are not modelled.
+fn kms_grants_as_statements(r: &Resource) -> Option<String> {
+    if r.resource_type != "AWS::KMS::Key" {
+        return None;
+    }
+    let grants = r.properties.get("Grants")?.as_array()?;
+    if grants.is_empty() {
+        return None;
+    }
+    let mut policy: serde_json::Value = match &r.policy {
+        Some(doc) => serde_json::from_str(doc.get()).ok()?,
+        None => serde_json::json!({"Version": "2012-10-17", "Statement": []}),
+    };
+    let statements = match policy.get_mut("Statement") {
+        Some(serde_json::Value::Array(items)) => items,
+        Some(single) => {
+            let one = single.take();
+            *single = serde_json::Value::Array(vec![one]);
+            single.as_array_mut()?
+        }
+        None => return None,
+    };
+    for g in grants {
+        let Some(grantee) = g.get("GranteePrincipal").and_then(|v| v.as_str()) else { continue };
+        let operations: Vec<String> = g
+            .get("Operations")
+            .and_then(|v| v.as_array())
+            .map(|ops| ops.iter().filter_map(|o| o.as_str()).map(|o| format!("kms:{o}")).collect())
+            .unwrap_or_default();
+        if operations.is_empty() {
+            continue;
+        }
+        let name = g.get("Name").or_else(|| g.get("GrantId")).and_then(|v| v.as_str()).unwrap_or("grant");
+        let principal = if grantee.starts_with("arn:") {
+            serde_json::json!({"AWS": grantee})
+        } else {
+            serde_json::json!({"Service": grantee})
+        };
+        statements.push(serde_json::json!({
+            "Sid": format!("Grant {name}"), "Effect": "Allow", "Principal": principal, "Action": operations, "Resource": "*"
+        }));
+    }
+    Some(policy.to_string())
 }
 
 fn source(policy_type: PolicyType, id: String, name: &str) -> PolicySource {
