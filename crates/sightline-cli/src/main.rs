@@ -244,8 +244,12 @@ impl From<KindArg> for PolicyType {
 
 #[derive(Args)]
 struct ActionsArgs {
-    /// An action or pattern: `s3:GetObject`, `s3:Get*`, `*`.
-    pattern: String,
+    /// Actions or patterns: `s3:GetObject`, `s3:Get*`, `*`.
+    #[arg(required = true)]
+    patterns: Vec<String>,
+    /// List every action matching none of the patterns (what a `NotAction` element covers).
+    #[arg(long)]
+    not: bool,
     #[arg(long, value_enum, default_value_t)]
     format: Format,
 }
@@ -384,7 +388,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             }
         }
         Command::Actions(args) => {
-            output::actions(&args.pattern, args.format)?;
+            output::actions(&args.patterns, args.not, args.format)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Generate(GenerateCommand::AwsIam { principals, policies, seed, account, output }) => {

@@ -125,11 +125,22 @@ struct ActionJson<'a> {
     condition_keys: &'a [String],
 }
 
-pub fn actions(pattern: &str, format: Format) -> Result<()> {
+pub fn actions(patterns: &[String], not: bool, format: Format) -> Result<()> {
     let db = ActionDb::embedded();
-    let found = db.expand(pattern);
+    let found = if not {
+        let refs: Vec<&str> = patterns.iter().map(String::as_str).collect();
+        db.complement(&refs)
+    } else {
+        let mut all = Vec::new();
+        for p in patterns {
+            all.extend(db.expand(p));
+        }
+        all.sort_by_key(|a| a.full_name());
+        all.dedup_by_key(|a| a.full_name());
+        all
+    };
     if found.is_empty() {
-        anyhow::bail!("no action matches {pattern:?} (action data: {})", db.source());
+        anyhow::bail!("no action matches {patterns:?} (action data: {})", db.source());
     }
     let rows: Vec<ActionJson<'_>> = found
         .iter()

@@ -451,4 +451,13 @@ fn actions_expand_with_access_levels() {
     assert!(rows.len() > 20);
     assert!(rows.iter().any(|r| r["action"] == "iam:PutUserPolicy" && r["access_level"] == "Permissions management"));
     fails_with(&["actions", "nosuchservice:Foo"], &["no action matches"]);
+    // NotAction complement: everything outside IAM and Organizations.
+    let v = ok_json(&["actions", "--not", "iam:*", "organizations:*", "--format", "json"]);
+    let rows = v.as_array().unwrap();
+    assert!(rows.len() > 15_000);
+    assert!(rows.iter().all(|r| {
+        let a = r["action"].as_str().unwrap();
+        !a.starts_with("iam:") && !a.starts_with("organizations:")
+    }));
+    assert!(rows.iter().any(|r| r["action"] == "s3:GetObject"));
 }

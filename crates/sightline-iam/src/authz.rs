@@ -428,7 +428,9 @@ impl<'s> Authorizer<'s> {
             return Err(QueryError::InvalidResource(query.resource.clone()));
         }
         let caller = self.resolve(&query.principal, query.session_name.as_deref())?;
-        Ok(self.evaluate_for(&caller, query))
+        let mut explanation = self.evaluate_for(&caller, query);
+        explanation.notes.extend(request_notes(&query.action, &query.resource));
+        Ok(explanation)
     }
 
     fn evaluate_for(&self, caller: &Caller<'_>, query: &Query) -> Explanation {
@@ -637,6 +639,33 @@ impl<'s> Authorizer<'s> {
         }
         Ok(out)
     }
+}
+
+/// Warnings about the request itself, from the action database: an action AWS does not have (a typo never
+/// matches what a policy meant), or a resource of a type the action does not take (such as `s3:GetObject` on a
+/// bucket ARN rather than an object ARN): AWS would never authorize such a request, so its answer means little.
+pub fn request_notes(action: &str, resource: &str) -> Vec<String> {
+    let db = crate::actions::ActionDb::embedded();
+    let Some(known) = db.action(action) else {
+        let service = action.split(':').next().unwrap_or_default();
+        return if db.service(service).is_some() {
+            vec![format!("{action} is not an action of the {service} service (action data: {})", db.source())]
+        } else {
+            vec![format!("{service} is not a known AWS service prefix (action data: {})", db.source())]
+        };
+    };
+    if resource == "*" || known.resource_types.is_empty() {
+        return Vec::new();
+    }
+    if db.resource_types_for(known, resource).is_empty() {
+        let types: Vec<&str> = known.resource_types.iter().map(|r| r.resource_type.as_str()).collect();
+        return vec![format!(
+            "{} acts on resources of type {}; {resource} is none of them, so AWS would not make this request",
+            known.full_name(),
+            types.join(", ")
+        )];
+    }
+    Vec::new()
 }
 
 /// A resolved caller: the request principal, its snapshot entry (IAM principals of imported accounts), and whether

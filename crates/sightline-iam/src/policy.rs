@@ -260,6 +260,23 @@ fn parse_statement(index: usize, value: &Value, kind: PolicyType, version: Versi
     }
     let effect = effect.ok_or_else(|| err("the statement has no Effect".into()))?;
     let action = action.ok_or_else(|| err("the statement has no Action or NotAction".into()))?;
+    if let Some(p) = &principal {
+        if p.negated && matches!(kind, PolicyType::Trust | PolicyType::ResourceControl) {
+            return Err(err(format!("NotPrincipal is not allowed in a {}", kind.as_str())));
+        }
+        if kind == PolicyType::ResourceControl
+            && (!p.wildcard
+                || !p.aws.is_empty()
+                || !p.service.is_empty()
+                || !p.federated.is_empty()
+                || !p.canonical_user.is_empty())
+        {
+            return Err(err("the Principal of a resource control policy must be \"*\"".into()));
+        }
+        if p.service.iter().any(|s| s.contains('*')) {
+            return Err(err("a Service principal cannot contain a wildcard".into()));
+        }
+    }
     if kind.takes_principal() && principal.is_none() {
         return Err(err(format!("a {} statement needs a Principal or NotPrincipal", kind.as_str())));
     }
@@ -453,6 +470,31 @@ mod tests {
         ];
         for (text, expected) in cases {
             let e = parse(text, PolicyType::Identity).unwrap_err();
+            assert!(e.to_string().contains(expected), "{text}: got {e}");
+        }
+        for (text, kind, expected) in [
+            (
+                r#"{"Statement":[{"Effect":"Deny","NotPrincipal":{"AWS":"111111111111"},"Action":"sts:AssumeRole"}]}"#,
+                PolicyType::Trust,
+                "NotPrincipal is not allowed",
+            ),
+            (
+                r#"{"Statement":[{"Effect":"Deny","Principal":{"AWS":"111111111111"},"Action":"s3:*","Resource":"*"}]}"#,
+                PolicyType::ResourceControl,
+                "must be \"*\"",
+            ),
+            (
+                r#"{"Statement":[{"Effect":"Allow","Principal":{"Service":"*"},"Action":"sts:AssumeRole"}]}"#,
+                PolicyType::Trust,
+                "wildcard",
+            ),
+            (
+                r#"{"Statement":[{"Effect":"Allow","Principal":"*","Action":"sts:AssumeRole","Resource":"*"}]}"#,
+                PolicyType::Trust,
+                "not allowed in a role trust policy",
+            ),
+        ] {
+            let e = parse(text, kind).unwrap_err();
             assert!(e.to_string().contains(expected), "{text}: got {e}");
         }
         let e = parse(r#"{"Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}"#, PolicyType::Resource)
