@@ -103,6 +103,12 @@ impl BaseOperator {
         }
     }
 
+    /// Whether policy variables are substituted in this operator's values.
+    fn takes_variables(self) -> bool {
+        use BaseOperator::*;
+        matches!(self.positive(), StringEquals | StringEqualsIgnoreCase | StringLike | ArnEquals | ArnLike | Bool)
+    }
+
     /// The operator's name as written in policies.
     pub fn name(self) -> &'static str {
         OPERATORS.iter().find(|(_, op)| *op == self).map(|(n, _)| *n).unwrap_or("?")
@@ -166,10 +172,15 @@ impl Condition {
         if values.is_empty() {
             return Err(format!("condition on {key} has no values"));
         }
+        // Policy variables are substituted in string, ARN and Bool values only; elsewhere `${...}` stays literal
+        // text (and so fails the value check below).
+        let variables = variables && operator.base.takes_variables();
         let mut patterns = Vec::with_capacity(values.len());
         for v in &values {
             let p = Pattern::parse(v, variables)?;
-            if !p.has_variables() {
+            // A `${...}` where variables are not substituted is literal text that can never match; AWS accepts the
+            // policy, so we must read it too rather than reject it.
+            if !p.has_variables() && !v.contains("${") {
                 check_value(operator.base, v)
                     .map_err(|e| format!("condition {} on {key}: {e}", operator.base.name()))?;
             }
@@ -228,6 +239,7 @@ fn check_value(op: BaseOperator, v: &str) -> Result<(), String> {
             parse_date(v).map(|_| ()).ok_or_else(|| format!("{v:?} is not a date (ISO 8601 or epoch seconds)"))
         }
         IpAddress => parse_network(v).map(|_| ()).ok_or_else(|| format!("{v:?} is not an IP address or CIDR block")),
+        BinaryEquals => decode_base64(v).map(|_| ()).ok_or_else(|| format!("{v:?} is not base64")),
         _ => Ok(()),
     }
 }
@@ -247,13 +259,21 @@ fn compare(op: BaseOperator, request: &str, policy: &Pattern, ctx: &Context) -> 
         StringEquals => request == pv,
         StringEqualsIgnoreCase => request.to_lowercase() == pv.to_lowercase(),
         NumericEquals | NumericLessThan | NumericLessThanEquals | NumericGreaterThan | NumericGreaterThanEquals => {
-            let (Some(r), Some(p)) = (parse_number(request), parse_number(pv)) else { return false };
+            // Whole numbers compare exactly (an f64 cannot tell 2^53 from 2^53 + 1); others as f64.
+            let ordering = match (request.trim().parse::<i128>(), pv.trim().parse::<i128>()) {
+                (Ok(r), Ok(p)) => Some(r.cmp(&p)),
+                _ => match (parse_number(request), parse_number(pv)) {
+                    (Some(r), Some(p)) => r.partial_cmp(&p),
+                    _ => None,
+                },
+            };
+            let Some(ordering) = ordering else { return false };
             match op {
-                NumericEquals => r == p,
-                NumericLessThan => r < p,
-                NumericLessThanEquals => r <= p,
-                NumericGreaterThan => r > p,
-                _ => r >= p,
+                NumericEquals => ordering.is_eq(),
+                NumericLessThan => ordering.is_lt(),
+                NumericLessThanEquals => ordering.is_le(),
+                NumericGreaterThan => ordering.is_gt(),
+                _ => ordering.is_ge(),
             }
         }
         DateEquals | DateLessThan | DateLessThanEquals | DateGreaterThan | DateGreaterThanEquals => {
@@ -267,13 +287,21 @@ fn compare(op: BaseOperator, request: &str, policy: &Pattern, ctx: &Context) -> 
             }
         }
         Bool => request.eq_ignore_ascii_case(pv),
-        BinaryEquals => request == pv,
+        BinaryEquals => match (decode_base64(request), decode_base64(pv)) {
+            (Some(r), Some(p)) => r == p,
+            _ => request == pv,
+        },
         IpAddress => match (request.trim().parse::<IpAddr>(), parse_network(pv)) {
             (Ok(ip), Some(net)) => net.contains(&ip),
             _ => false,
         },
         _ => false,
     }
+}
+
+fn decode_base64(v: &str) -> Option<Vec<u8>> {
+    use base64::Engine as _;
+    base64::engine::general_purpose::STANDARD.decode(v.trim()).ok()
 }
 
 fn parse_number(v: &str) -> Option<f64> {
@@ -288,6 +316,15 @@ pub(crate) fn parse_date(v: &str) -> Option<DateTime<Utc>> {
     }
     if let Ok(d) = DateTime::parse_from_rfc3339(v) {
         return Some(d.with_timezone(&Utc));
+    }
+    // W3C profile of ISO 8601: minutes with an offset, or a year and month only.
+    if let Ok(d) = DateTime::parse_from_str(v, "%Y-%m-%dT%H:%M%:z") {
+        return Some(d.with_timezone(&Utc));
+    }
+    if v.len() == 7 && v.as_bytes().get(4) == Some(&b'-') {
+        if let Ok(d) = NaiveDate::parse_from_str(&format!("{v}-01"), "%Y-%m-%d") {
+            return d.and_hms_opt(0, 0, 0).map(|d| Utc.from_utc_datetime(&d));
+        }
     }
     for format in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M"] {
         if let Ok(d) = NaiveDateTime::parse_from_str(v.trim_end_matches('Z'), format) {

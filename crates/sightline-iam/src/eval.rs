@@ -397,10 +397,36 @@ pub fn evaluate(req: &Request<'_>, set: &PolicySet<'_>) -> Explanation {
     // Service-linked roles are exempt from SCPs and RCPs; RCPs apply only to the services that support them.
     let service = action.split(':').next().unwrap_or_default();
     let scps = set.scps.as_ref().filter(|_| !req.principal.service_linked);
-    let rcps = set
-        .rcps
-        .as_ref()
-        .filter(|_| !req.principal.service_linked && crate::data::RCP_SERVICES.binary_search(&service).is_ok());
+    let rcps = set.rcps.as_ref().filter(|_| crate::data::rcps_apply(req.principal, action, req.resource));
+    let resource_account =
+        req.resource_account.map(str::to_string).or_else(|| crate::arn::account_of(req.resource).map(str::to_string));
+    let _ = service;
+
+    // Requests whose outcome does not depend on policies at all.
+    if action == "sts:getcalleridentity" && req.principal.principal_type != PrincipalType::Anonymous {
+        return Explanation {
+            decision: Decision::Allow,
+            explicit_deny: false,
+            summary: "allowed: sts:GetCallerIdentity needs no permission and cannot be denied".into(),
+            statements: Vec::new(),
+            notes,
+        };
+    }
+    if let Some(why) = crate::data::credential_restriction(req.principal.principal_type, action) {
+        return Explanation {
+            decision: Decision::Deny,
+            explicit_deny: false,
+            summary: format!("denied: {why}"),
+            statements: Vec::new(),
+            notes,
+        };
+    }
+    // S3 lets the bucket owner's root user manage the bucket policy whatever it says (lock-out protection), and
+    // no one from another account.
+    let bucket_policy_action = matches!(action, "s3:getbucketpolicy" | "s3:putbucketpolicy" | "s3:deletebucketpolicy");
+    let owner_root = bucket_policy_action
+        && req.principal.principal_type == PrincipalType::Root
+        && resource_account.as_deref().is_none_or(|a| a == req.principal.account);
 
     // 1. Explicit deny anywhere.
     let mut denies = Vec::new();
@@ -443,7 +469,9 @@ pub fn evaluate(req: &Request<'_>, set: &PolicySet<'_>) -> Explanation {
         }
     }
     if let Some(p) = set.resource {
-        collect_denies(p, true, None);
+        if !owner_root {
+            collect_denies(p, true, None);
+        }
     }
     if !denies.is_empty() {
         let first = &denies[0];
@@ -465,6 +493,13 @@ pub fn evaluate(req: &Request<'_>, set: &PolicySet<'_>) -> Explanation {
         statements,
         notes,
     };
+    if bucket_policy_action && resource_account.as_deref().is_some_and(|a| a != req.principal.account) {
+        return implicit(
+            "denied: only identities of the bucket owner's account can read, change or delete a bucket policy".into(),
+            Vec::new(),
+            notes,
+        );
+    }
 
     // 2. RCPs: every level of the resource account's path must allow.
     if let Some(levels) = rcps {
@@ -575,8 +610,6 @@ pub fn evaluate(req: &Request<'_>, set: &PolicySet<'_>) -> Explanation {
         Ok(statements)
     };
 
-    let resource_account =
-        req.resource_account.map(str::to_string).or_else(|| crate::arn::account_of(req.resource).map(str::to_string));
     let same_account = match &resource_account {
         Some(a) => !external && *a == req.principal.account,
         None => {

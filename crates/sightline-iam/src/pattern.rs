@@ -75,6 +75,21 @@ impl Pattern {
         Ok(Pattern { raw: text.to_string(), tokens: Some(tokens) })
     }
 
+    /// Parses a `Resource`/`NotResource` ARN: policy variables are substituted only in the resource part (after
+    /// the fifth colon), never in the partition, service, region or account.
+    pub fn parse_resource(text: &str, variables: bool) -> Result<Pattern, String> {
+        let split = text.match_indices(':').nth(4).map(|(i, _)| i + 1);
+        match split {
+            Some(at) if variables && text[at..].contains("${") => {
+                let rest = Pattern::parse(&text[at..], true)?;
+                let mut tokens = vec![Token::Text(text[..at].to_string())];
+                tokens.extend(rest.tokens.unwrap_or_default());
+                Ok(Pattern { raw: text.to_string(), tokens: Some(tokens) })
+            }
+            _ => Ok(Pattern { raw: text.to_string(), tokens: None }),
+        }
+    }
+
     /// The text as written in the policy.
     pub fn as_str(&self) -> &str {
         &self.raw
@@ -153,7 +168,8 @@ impl Pattern {
         let text: Vec<char> = arn.chars().collect();
         let text_segments = split_chars(&text, |c| *c == ':');
         if pattern_segments.len() != 6 || text_segments.len() != 6 {
-            return glob_chars(&p, &text, false);
+            // As in `arn_matches`: an ARN never matches a pattern not shaped like one.
+            return text_segments.len() != 6 && glob_chars(&p, &text, false);
         }
         pattern_segments.iter().zip(text_segments.iter()).all(|(p, t)| glob_chars(p, t, false))
     }

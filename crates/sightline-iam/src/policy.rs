@@ -333,7 +333,7 @@ fn parse_resources(value: &Value, negated: bool, version: Version) -> Result<Res
         if resource != "*" {
             Arn::parse(resource).map_err(|e| format!("{element} {resource:?} must be \"*\" or an ARN: {e}"))?;
         }
-        patterns.push(Pattern::parse(resource, version == Version::V2012_10_17)?);
+        patterns.push(Pattern::parse_resource(resource, version == Version::V2012_10_17)?);
     }
     Ok(ResourceMatcher { negated, patterns })
 }
