@@ -10,6 +10,9 @@
 //! 4. a matching unconditional `Deny` in an identity policy always denies, explicitly;
 //! 5. parsing never panics, whatever the input.
 //!
+//! A last test checks the generator itself: allows, explicit denies and implicit denies must all be common, or the
+//! properties above would hold vacuously.
+//!
 //! Runs are deterministic (a fixed seed) unless `PROPTEST_RNG_SEED` is set; `PROPTEST_CASES` raises the number of
 //! cases. No regression files are written: a failure prints the policies and the request in full.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -400,9 +403,14 @@ fn render(policy: &Policy, kind: PolicyType, req: &Req) -> Value {
             let mut o = Map::new();
             o.insert("Effect".into(), json!(if s.allow { "Allow" } else { "Deny" }));
             if takes_principal {
-                let principal =
-                    if s.principals == ["*"] { json!("*") } else { json!({ "AWS": one_or_many(&s.principals) }) };
-                o.insert(if s.not_principal { "NotPrincipal" } else { "Principal" }.into(), principal);
+                // IAM rejects NotPrincipal in trust policies and RCPs, and an RCP's Principal must be "*".
+                let principal = if s.principals == ["*"] || kind == PolicyType::ResourceControl {
+                    json!("*")
+                } else {
+                    json!({ "AWS": one_or_many(&s.principals) })
+                };
+                let negated = s.not_principal && kind == PolicyType::Resource;
+                o.insert(if negated { "NotPrincipal" } else { "Principal" }.into(), principal);
             }
             let (mut actions, mut resources) = (s.actions.clone(), s.resources.clone());
             if s.focus {
