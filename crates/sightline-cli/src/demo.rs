@@ -145,16 +145,7 @@ pub fn run(format: Format, save: Option<&Path>) -> Result<ExitCode> {
             println!("{}", serde_json::to_string_pretty(&answers)?);
         }
         Format::Text => {
-            let count = |k| snapshot.principals.iter().filter(|p| p.kind == k).count();
-            println!(
-                "Northwind Robotics demo: {} accounts, {} users, {} roles, {} groups, {} policies, {} resources with policies\n",
-                snapshot.accounts.len(),
-                count(sightline_model::PrincipalKind::User),
-                count(sightline_model::PrincipalKind::Role),
-                count(sightline_model::PrincipalKind::Group),
-                snapshot.policies.len(),
-                snapshot.resources.len()
-            );
+            println!("Northwind Robotics demo: {}\n", snapshot.summary());
             for (i, (q, a)) in QUESTIONS.iter().zip(&answers).enumerate() {
                 println!("{}. {}", i + 1, q.title);
                 let body = match a {

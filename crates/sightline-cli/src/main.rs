@@ -405,16 +405,6 @@ fn run(cli: Cli) -> Result<ExitCode> {
 fn save(db: &std::path::Path, snapshot: &Snapshot) -> Result<ExitCode> {
     let mut store = Store::open(db)?;
     let id = store.save(snapshot)?;
-    let count = |k: sightline_model::PrincipalKind| snapshot.principals.iter().filter(|p| p.kind == k).count();
-    println!(
-        "snapshot {id} saved to {}: {} account(s), {} user(s), {} group(s), {} role(s), {} policies, {} resource(s)",
-        db.display(),
-        snapshot.accounts.len(),
-        count(sightline_model::PrincipalKind::User),
-        count(sightline_model::PrincipalKind::Group),
-        count(sightline_model::PrincipalKind::Role),
-        snapshot.policies.len(),
-        snapshot.resources.len()
-    );
+    println!("snapshot {id} saved to {}: {}", db.display(), snapshot.summary());
     Ok(ExitCode::SUCCESS)
 }

@@ -83,6 +83,20 @@ impl Snapshot {
         Snapshot { format_version: FORMAT_VERSION, source: source.into(), ..Default::default() }
     }
 
+    /// One line counting what the snapshot holds, for messages.
+    pub fn summary(&self) -> String {
+        let count = |k: PrincipalKind| self.principals.iter().filter(|p| p.kind == k).count();
+        format!(
+            "{} account(s), {} user(s), {} group(s), {} role(s), {} policies, {} resource(s)",
+            self.accounts.len(),
+            count(PrincipalKind::User),
+            count(PrincipalKind::Group),
+            count(PrincipalKind::Role),
+            self.policies.len(),
+            self.resources.len()
+        )
+    }
+
     /// Adds everything of `other` to this snapshot (used when several inputs make one snapshot).
     pub fn merge(&mut self, other: Snapshot) {
         self.accounts.extend(other.accounts);
