@@ -1,5 +1,6 @@
 //! `sightline`: argument parsing and wiring. Every command's logic lives in the library crates.
 
+mod collect;
 mod demo;
 mod output;
 
@@ -24,6 +25,9 @@ struct Cli {
 enum Command {
     /// Load the bundled demo organization and answer the questions that reveal its mistakes.
     Demo(DemoArgs),
+    /// Collect a live cloud account (read-only) into the database.
+    #[command(subcommand)]
+    Collect(CollectCommand),
     /// Import offline exports into the database.
     #[command(subcommand)]
     Import(ImportCommand),
@@ -101,6 +105,50 @@ struct DemoArgs {
     /// Also save the demo snapshot into this database, to explore it with `can` and `who-can`.
     #[arg(long)]
     save: Option<PathBuf>,
+}
+
+#[derive(Subcommand)]
+enum CollectCommand {
+    /// An AWS account (and, with --org, every account of its organization), with the AWS SDK's credential chain.
+    Aws(CollectAwsArgs),
+}
+
+#[derive(Args)]
+struct CollectAwsArgs {
+    /// Named profile of the shared AWS configuration.
+    #[arg(long)]
+    profile: Option<String>,
+    /// `all` (every enabled region) or a comma-separated list.
+    #[arg(long, default_value = "all")]
+    regions: String,
+    /// Comma-separated services to collect (default: all).
+    #[arg(long, value_delimiter = ',')]
+    services: Vec<String>,
+    /// Send every request to this endpoint (an emulator, a proxy).
+    #[arg(long, env = "AWS_ENDPOINT_URL")]
+    endpoint_url: Option<String>,
+    /// Collect every member account of the organization through an assumed role.
+    #[arg(long)]
+    org: bool,
+    /// The role assumed in member accounts.
+    #[arg(long, default_value = "OrganizationAccountAccessRole")]
+    member_role: String,
+    /// Requests in flight at once.
+    #[arg(long, default_value_t = 16)]
+    concurrency: usize,
+    /// Attempts per request (throttling is retried with adaptive back-off).
+    #[arg(long, default_value_t = 5)]
+    max_attempts: u32,
+    /// No progress display.
+    #[arg(long)]
+    quiet: bool,
+    /// Also write the snapshot as JSON Lines to this file.
+    #[arg(short, long)]
+    output: Option<PathBuf>,
+    #[command(flatten)]
+    db: DbArg,
+    #[arg(long, value_enum, default_value_t)]
+    format: Format,
 }
 
 #[derive(Subcommand)]
@@ -297,6 +345,7 @@ fn authorizer(snapshot: &Snapshot) -> Result<Authorizer<'_>> {
 fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Demo(args) => demo::run(args.format, args.save.as_deref()),
+        Command::Collect(CollectCommand::Aws(args)) => collect::aws(args),
         Command::Import(ImportCommand::AwsIam { files, organization, resources, db }) => {
             let mut parts = vec![sightline_aws::import::authorization_details(&files)?];
             if let Some(org) = organization {
