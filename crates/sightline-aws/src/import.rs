@@ -301,25 +301,122 @@ struct PolicyVersion {
 }
 
 /// A policy document as AWS returns it: a JSON object, or a URL-encoded JSON string (the raw API), or a plain JSON
-/// string. Returns the document as JSON text, checked to be a valid policy of `kind`.
-fn document(raw: &RawValue, kind: PolicyType) -> Result<Document, String> {
+/// string. Returns the document as compact JSON text, checked to be a valid policy of `kind`.
+///
+/// Takes the raw value by value: a JSON object that is already compact (as in exports written without indentation)
+/// is kept as it is, without a copy, which keeps large imports fast and small.
+fn document(raw: Box<RawValue>, kind: PolicyType) -> Result<Document, String> {
+    document_checked(raw, kind, &Checked::new())
+}
+
+/// Like [`document`], with the verdicts of [`check_documents`] for documents checked beforehand.
+fn document_checked(raw: Box<RawValue>, kind: PolicyType, checked: &Checked) -> Result<Document, String> {
     let text = raw.get();
-    let json: String = if text.starts_with('"') {
-        let s: String = serde_json::from_str(text).map_err(|e| format!("unreadable policy string: {e}"))?;
-        let trimmed = s.trim_start();
-        if trimmed.starts_with('{') {
-            s
-        } else {
-            percent_decode_str(&s)
-                .decode_utf8()
-                .map_err(|e| format!("the URL-encoded policy is not UTF-8: {e}"))?
-                .into_owned()
+    if !text.starts_with('"') {
+        // Already checked to be JSON by serde_json; the policy parser rejects anything but an object.
+        match checked.get(&(text.as_ptr() as usize)) {
+            Some(verdict) => verdict.clone()?,
+            None => PolicyDocument::parse(text, kind).map(drop).map_err(|e| e.to_string())?,
         }
+        if is_compact(text) {
+            return Ok(raw);
+        }
+        return sightline_model::compact_document(text).map_err(|e| format!("the policy is not valid JSON: {e}"));
+    }
+    let s: String = serde_json::from_str(text).map_err(|e| format!("unreadable policy string: {e}"))?;
+    let json = if s.trim_start().starts_with('{') {
+        s
     } else {
-        text.to_string()
+        percent_decode_str(&s)
+            .decode_utf8()
+            .map_err(|e| format!("the URL-encoded policy is not UTF-8: {e}"))?
+            .into_owned()
     };
     PolicyDocument::parse(&json, kind).map_err(|e| e.to_string())?;
     sightline_model::compact_document(&json).map_err(|e| format!("the policy is not valid JSON: {e}"))
+}
+
+/// Verdicts of policy documents checked ahead of time, keyed by the address of the document's text.
+type Checked = HashMap<usize, Result<(), String>>;
+
+/// Checks the policy documents written as JSON objects of every page on all cores, ahead of the (sequential)
+/// conversion: parsing the documents is most of an import's work. The conversion then takes each document's verdict
+/// when it reaches it, so the first fault reported is the same as without this step. Returns nothing (every
+/// document is then checked in turn) on one core or for small imports.
+fn check_documents(pages: &[Page]) -> Checked {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
+    let mut docs: Vec<(&RawValue, PolicyType)> = Vec::new();
+    for d in pages.iter().map(|p| &p.details) {
+        for u in &d.user_detail_list {
+            docs.extend(inline_documents(&u.user_policy_list));
+        }
+        for g in &d.group_detail_list {
+            docs.extend(inline_documents(&g.group_policy_list));
+        }
+        for r in &d.role_detail_list {
+            docs.extend(inline_documents(&r.role_policy_list));
+            docs.extend(r.assume_role_policy_document.as_deref().map(|t| (t, PolicyType::Trust)));
+        }
+        for p in &d.policies {
+            if let Some(i) = default_version(p) {
+                docs.push((&p.policy_version_list[i].document, PolicyType::Identity));
+            }
+        }
+    }
+    docs.retain(|(raw, _)| !raw.get().starts_with('"'));
+    if threads < 2 || docs.len() < 1000 {
+        return Checked::new();
+    }
+    let check = |part: &[(&RawValue, PolicyType)]| -> Vec<(usize, Result<(), String>)> {
+        part.iter()
+            .map(|(raw, kind)| {
+                let verdict = PolicyDocument::parse(raw.get(), *kind).map(drop).map_err(|e| e.to_string());
+                (raw.get().as_ptr() as usize, verdict)
+            })
+            .collect()
+    };
+    std::thread::scope(|scope| {
+        let workers: Vec<_> =
+            docs.chunks(docs.len().div_ceil(threads)).map(|part| scope.spawn(move || check(part))).collect();
+        // A worker that failed leaves its documents to be checked in turn.
+        workers.into_iter().flat_map(|w| w.join().unwrap_or_default()).collect()
+    })
+}
+
+fn inline_documents(list: &[PolicyDetail]) -> impl Iterator<Item = (&RawValue, PolicyType)> {
+    list.iter().map(|p| (&*p.policy_document, PolicyType::Identity))
+}
+
+/// The index of a managed policy's default version in its `PolicyVersionList`.
+fn default_version(p: &ManagedPolicyDetail) -> Option<usize> {
+    let versions = &p.policy_version_list;
+    versions
+        .iter()
+        .position(|v| v.is_default_version)
+        .or_else(|| versions.iter().position(|v| v.version_id.is_some() && v.version_id == p.default_version_id))
+}
+
+/// Whether valid JSON text has no whitespace outside its strings, i.e. whether
+/// [`sightline_model::compact_document`] would leave it unchanged.
+fn is_compact(json: &str) -> bool {
+    let mut in_string = false;
+    let mut escaped = false;
+    for &b in json.as_bytes() {
+        if in_string {
+            if escaped {
+                escaped = false;
+            } else if b == b'\\' {
+                escaped = true;
+            } else if b == b'"' {
+                in_string = false;
+            }
+        } else if b == b'"' {
+            in_string = true;
+        } else if b.is_ascii_whitespace() || !b.is_ascii() {
+            return false;
+        }
+    }
+    true
 }
 
 fn tags(tags: Vec<Tag>) -> BTreeMap<String, String> {
@@ -356,6 +453,7 @@ pub fn authorization_details_from(inputs: Vec<Input>) -> Result<Snapshot, Import
         pages.push(Page { file, details });
     }
     check_paging(&pages)?;
+    let checked = check_documents(&pages);
 
     let mut snapshot = Snapshot::new("import aws-iam");
     let mut accounts = BTreeSet::new();
@@ -377,7 +475,7 @@ pub fn authorization_details_from(inputs: Vec<Input>) -> Result<Snapshot, Import
             let account =
                 account_of(&u.arn).ok_or_else(|| fault(&file, &at, format!("invalid user ARN {:?}", u.arn)))?;
             accounts.insert(account.clone());
-            let inline_policies = inline(&file, &at, u.user_policy_list)?;
+            let inline_policies = inline(&file, &at, u.user_policy_list, &checked)?;
             let groups = u
                 .group_list
                 .into_iter()
@@ -411,7 +509,7 @@ pub fn authorization_details_from(inputs: Vec<Input>) -> Result<Snapshot, Import
             let account =
                 account_of(&g.arn).ok_or_else(|| fault(&file, &at, format!("invalid group ARN {:?}", g.arn)))?;
             accounts.insert(account.clone());
-            let inline_policies = inline(&file, &at, g.group_policy_list)?;
+            let inline_policies = inline(&file, &at, g.group_policy_list, &checked)?;
             snapshot.principals.push(Principal {
                 provider: Provider::Aws,
                 id: g.arn,
@@ -435,10 +533,11 @@ pub fn authorization_details_from(inputs: Vec<Input>) -> Result<Snapshot, Import
             let account =
                 account_of(&r.arn).ok_or_else(|| fault(&file, &at, format!("invalid role ARN {:?}", r.arn)))?;
             accounts.insert(account.clone());
-            let inline_policies = inline(&file, &at, r.role_policy_list)?;
+            let inline_policies = inline(&file, &at, r.role_policy_list, &checked)?;
             let trust_policy = match r.assume_role_policy_document {
                 Some(doc) => Some(
-                    document(&doc, PolicyType::Trust).map_err(|e| fault(&file, format!("{at}, trust policy"), e))?,
+                    document_checked(doc, PolicyType::Trust, &checked)
+                        .map_err(|e| fault(&file, format!("{at}, trust policy"), e))?,
                 ),
                 None => None,
             };
@@ -480,19 +579,14 @@ pub fn authorization_details_from(inputs: Vec<Input>) -> Result<Snapshot, Import
             if policy_seen.contains_key(&p.arn) {
                 continue; // AWS managed policies appear in every account's export: keep one.
             }
-            let version = p
-                .policy_version_list
-                .iter()
-                .find(|v| v.is_default_version)
-                .or_else(|| {
-                    p.policy_version_list
-                        .iter()
-                        .find(|v| v.version_id.is_some() && v.version_id == p.default_version_id)
-                })
-                .ok_or_else(|| fault(&file, &at, "no default version in PolicyVersionList"))?;
-            let doc = document(&version.document, PolicyType::Identity).map_err(|e| {
-                fault(&file, format!("{at}, version {}", version.version_id.as_deref().unwrap_or("?")), e)
-            })?;
+            let default =
+                default_version(&p).ok_or_else(|| fault(&file, &at, "no default version in PolicyVersionList"))?;
+            let mut versions = p.policy_version_list;
+            let version = versions.swap_remove(default);
+            drop(versions);
+            let version_id = version.version_id;
+            let doc = document_checked(version.document, PolicyType::Identity, &checked)
+                .map_err(|e| fault(&file, format!("{at}, version {}", version_id.as_deref().unwrap_or("?")), e))?;
             let account = account_of(&p.arn);
             if let Some(a) = &account {
                 accounts.insert(a.clone());
@@ -539,10 +633,10 @@ pub fn authorization_details_from(inputs: Vec<Input>) -> Result<Snapshot, Import
     Ok(snapshot)
 }
 
-fn inline(file: &Path, at: &str, list: Vec<PolicyDetail>) -> Result<Vec<InlinePolicy>, ImportError> {
+fn inline(file: &Path, at: &str, list: Vec<PolicyDetail>, checked: &Checked) -> Result<Vec<InlinePolicy>, ImportError> {
     list.into_iter()
         .map(|p| {
-            let document = document(&p.policy_document, PolicyType::Identity)
+            let document = document_checked(p.policy_document, PolicyType::Identity, checked)
                 .map_err(|e| fault(file, format!("{at}, inline policy {:?}", p.policy_name), e))?;
             Ok(InlinePolicy { name: p.policy_name, document })
         })
@@ -697,7 +791,7 @@ pub fn organization_from(file: &Path, bytes: &[u8]) -> Result<Snapshot, ImportEr
                 ))
             }
         };
-        let doc = document(&p.content, policy_type).map_err(|e| fault(file, &at, e))?;
+        let doc = document(p.content, policy_type).map_err(|e| fault(file, &at, e))?;
         for t in &p.targets {
             let is_account = org.accounts.iter().any(|a| &a.id == t);
             if !is_account && !known.contains_key(t.as_str()) {
@@ -772,7 +866,7 @@ pub fn resources_from(file: &Path, bytes: &[u8]) -> Result<Snapshot, ImportError
         let region = r.region.or_else(|| (!arn.region.is_empty()).then(|| arn.region.to_string()));
         let name = r.name.unwrap_or_else(|| arn.resource.rsplit(['/', ':']).next().unwrap_or(arn.resource).to_string());
         let policy = match r.policy {
-            Some(p) => Some(document(&p, PolicyType::Resource).map_err(|e| fault(file, format!("{at}, policy"), e))?),
+            Some(p) => Some(document(p, PolicyType::Resource).map_err(|e| fault(file, format!("{at}, policy"), e))?),
             None => None,
         };
         snapshot.resources.push(Resource {
@@ -812,4 +906,62 @@ pub fn combine(parts: Vec<Snapshot>) -> Snapshot {
     }
     out.accounts = by_id.into_values().collect();
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn raw(text: &str) -> Box<RawValue> {
+        RawValue::from_string(text.to_string()).unwrap()
+    }
+
+    #[test]
+    fn documents_are_compact_in_every_form() {
+        let compact = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/a \"key\""}]}"#;
+        let pretty = "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [ {\"Effect\": \"Allow\", \"Action\": \
+                      \"s3:GetObject\", \"Resource\": \"arn:aws:s3:::b/a \\\"key\\\"\"} ]\n}";
+        let encoded = percent_encoding::utf8_percent_encode(pretty, percent_encoding::NON_ALPHANUMERIC).to_string();
+        let encoded = serde_json::to_string(&encoded).unwrap();
+        let string = serde_json::to_string(pretty).unwrap();
+        for text in [compact, pretty, &encoded, &string] {
+            assert_eq!(document(raw(text), PolicyType::Identity).unwrap().get(), compact, "{text}");
+        }
+        assert!(document(raw(r#"{"Version":"2012-10-17"}"#), PolicyType::Identity).is_err());
+    }
+
+    /// Large enough for the documents to be checked on several threads: the fault reported is still the first one
+    /// in the export's order.
+    #[test]
+    fn large_imports_report_the_first_fault() {
+        let size = crate::generate::Size { principals: 400, policies: 1000, seed: 3 };
+        let mut export: serde_json::Value =
+            serde_json::from_str(&crate::generate::authorization_details(size, "123456789012")).unwrap();
+        let import = |export: &serde_json::Value| {
+            let bytes = export.to_string().into_bytes();
+            authorization_details_from(vec![Input { name: PathBuf::from("big.json"), bytes }])
+        };
+        let snapshot = import(&export).unwrap();
+        assert_eq!(snapshot.policies.len(), 1000);
+        let first = &export["Policies"][0]["PolicyVersionList"][0]["Document"];
+        assert_eq!(snapshot.policies[0].document.get(), first.to_string());
+
+        export["Policies"][900]["PolicyVersionList"][0]["Document"]["Statement"][0]["Effect"] = "Maybe".into();
+        let err = import(&export).unwrap_err().to_string();
+        assert!(err.contains("Policies[900]") && err.contains("Effect"), "{err}");
+        export["RoleDetailList"][150]["RolePolicyList"][0]["PolicyDocument"]["Version"] = "2020".into();
+        let err = import(&export).unwrap_err().to_string();
+        assert!(
+            err.contains("RoleDetailList[150] (app-150), inline policy \"inline\"") && err.contains("Version"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn compact_detection_follows_strings() {
+        assert!(is_compact(r#"{"a":"x \" y","b":[1,2]}"#));
+        assert!(!is_compact(r#"{"a":"x \\" ,"b":1}"#));
+        assert!(!is_compact("{\"a\":\n1}"));
+        assert!(is_compact(r#"{"a b":"\\"}"#));
+    }
 }

@@ -90,6 +90,8 @@ pub struct Authorizer<'s> {
     org_paths: HashMap<&'s str, OrgPath>,
     scps_enabled: bool,
     rcps_enabled: bool,
+    /// `aws:CurrentTime` and `aws:EpochTime` of requests: the moment the authorizer was built.
+    now: (String, String),
 }
 
 const DEFAULT_SESSION: &str = "sightline";
@@ -315,6 +317,10 @@ impl<'s> Authorizer<'s> {
             org_paths,
             scps_enabled,
             rcps_enabled,
+            now: {
+                let now = chrono::Utc::now();
+                (now.format("%Y-%m-%dT%H:%M:%SZ").to_string(), now.timestamp().to_string())
+            },
         })
     }
 
@@ -459,9 +465,8 @@ impl<'s> Authorizer<'s> {
             .map(|a| a.region)
             .filter(|r| !r.is_empty() && !r.contains('*'));
         context.insert_default("aws:RequestedRegion", vec![region.unwrap_or("us-east-1").to_string()]);
-        let now = chrono::Utc::now();
-        context.insert_default("aws:CurrentTime", vec![now.format("%Y-%m-%dT%H:%M:%SZ").to_string()]);
-        context.insert_default("aws:EpochTime", vec![now.timestamp().to_string()]);
+        context.insert_default("aws:CurrentTime", vec![self.now.0.clone()]);
+        context.insert_default("aws:EpochTime", vec![self.now.1.clone()]);
         let tags = resource.map(|r| &r.tags).or_else(|| role.map(|r| &r.tags));
         for (k, v) in tags.into_iter().flatten() {
             context.insert_default(&format!("aws:ResourceTag/{k}"), vec![v.clone()]);
@@ -666,6 +671,35 @@ pub fn request_notes(action: &str, resource: &str) -> Vec<String> {
         )];
     }
     Vec::new()
+}
+
+/// Checks that every policy, group and boundary a principal refers to is in the snapshot, without parsing any
+/// document (an importer has already validated each one). [`Authorizer::new`] does this and much more.
+pub fn check_references(snapshot: &Snapshot) -> Vec<LoadError> {
+    let policies: std::collections::HashSet<&str> = snapshot.policies.iter().map(|p| p.id.as_str()).collect();
+    let groups: std::collections::HashSet<&str> =
+        snapshot.principals.iter().filter(|p| p.kind == PrincipalKind::Group).map(|p| p.id.as_str()).collect();
+    let mut errors = Vec::new();
+    for p in snapshot.principals.iter().filter(|p| p.provider == Provider::Aws) {
+        for m in p.attached_policies.iter().chain(p.permissions_boundary.iter()) {
+            if !policies.contains(m.as_str()) {
+                errors.push(missing(&p.id, m));
+            }
+        }
+        for g in &p.groups {
+            if !groups.contains(g.as_str()) {
+                errors.push(LoadError {
+                    policy: p.id.clone(),
+                    error: PolicyError {
+                        statement: None,
+                        sid: None,
+                        message: format!("member of group {g} which is not in the snapshot"),
+                    },
+                });
+            }
+        }
+    }
+    errors
 }
 
 /// A resolved caller: the request principal, its snapshot entry (IAM principals of imported accounts), and whether

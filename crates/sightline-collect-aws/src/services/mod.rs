@@ -1,11 +1,25 @@
 //! One module per AWS service. Global services run once per account; regional ones once per region, all
 //! concurrently under the recorder's request limit.
 
+pub mod accessanalyzer;
+pub mod cloudtrail;
+pub mod cloudwatch;
+pub mod config;
 pub mod ec2;
+pub mod ecr;
+pub mod efs;
+pub mod guardduty;
 pub mod iam;
 pub mod kms;
+pub mod lambda;
+pub mod logs;
 pub mod organizations;
+pub mod rds;
 pub mod s3;
+pub mod secretsmanager;
+pub mod securityhub;
+pub mod sns;
+pub mod sqs;
 pub mod sts;
 
 use crate::record::Recorder;
@@ -16,7 +30,41 @@ use std::future::Future;
 use std::pin::Pin;
 
 /// The services `--services` accepts.
-pub const NAMES: &[&str] = &["iam", "organizations", "s3", "ec2", "kms"];
+pub const NAMES: &[&str] = &[
+    "iam",
+    "organizations",
+    "s3",
+    "ec2",
+    "kms",
+    "cloudtrail",
+    "logs",
+    "cloudwatch",
+    "config",
+    "guardduty",
+    "securityhub",
+    "accessanalyzer",
+    "rds",
+    "lambda",
+    "sns",
+    "sqs",
+    "secretsmanager",
+    "ecr",
+    "efs",
+];
+
+/// The regional services other than EC2 and KMS, each collected by `NAME::collect(config, recorder, region)`.
+macro_rules! regional {
+    ($tasks:ident, $wanted:ident, $regional:ident, $rec:ident, $region:ident, $($name:ident),*) => {
+        $(
+            if $wanted(stringify!($name)) {
+                $tasks.push((
+                    format!("{} {}", stringify!($name), $region),
+                    Box::pin($name::collect($regional.clone(), $rec.clone(), $region.clone())),
+                ));
+            }
+        )*
+    };
+}
 
 type Task = Pin<Box<dyn Future<Output = Snapshot> + Send>>;
 
@@ -46,6 +94,27 @@ pub async fn collect_all(
             tasks
                 .push((format!("kms {region}"), Box::pin(kms::collect(regional.clone(), rec.clone(), region.clone()))));
         }
+        regional!(
+            tasks,
+            wanted,
+            regional,
+            rec,
+            region,
+            cloudtrail,
+            logs,
+            cloudwatch,
+            config,
+            guardduty,
+            securityhub,
+            accessanalyzer,
+            rds,
+            lambda,
+            sns,
+            sqs,
+            secretsmanager,
+            ecr,
+            efs
+        );
     }
     rec.progress.add(tasks.len() as u64);
     let mut set = tokio::task::JoinSet::new();

@@ -1,0 +1,327 @@
+//! The live AWS collector against a real moto server (started by `.ci/run`, or by hand with
+//! `eval "$(scripts/moto.sh start)"` and `SIGHTLINE_MOTO_URL=$MOTO_URL`). Under `CI=true` a missing server is a
+//! failure; elsewhere these tests say they are skipped.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use serde_json::Value;
+use sightline_model::{CoverageStatus, PrincipalKind, Resource, Snapshot};
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::Mutex;
+
+/// Seeding resets moto: the tests take turns.
+static MOTO: Mutex<()> = Mutex::new(());
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn moto_url() -> Option<String> {
+    match std::env::var("SIGHTLINE_MOTO_URL") {
+        Ok(url) if !url.is_empty() => Some(url),
+        _ if std::env::var("CI").as_deref() == Ok("true") => {
+            panic!("SIGHTLINE_MOTO_URL is not set: .ci/run must start moto (scripts/moto.sh start)")
+        }
+        _ => {
+            eprintln!("skipped: no moto server (set SIGHTLINE_MOTO_URL, see scripts/moto.sh)");
+            None
+        }
+    }
+}
+
+fn seed(url: &str, org: bool) -> Value {
+    let manifest = tempfile::NamedTempFile::new().unwrap();
+    let mut cmd = Command::new(root().join("scripts/moto.sh"));
+    cmd.args(["seed", url, "--quiet", "--manifest", manifest.path().to_str().unwrap()]);
+    if org {
+        cmd.arg("--org");
+    }
+    let out = cmd.output().unwrap();
+    assert!(out.status.success(), "seeding failed: {}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_str(&std::fs::read_to_string(manifest.path()).unwrap()).unwrap()
+}
+
+fn sightline(args: &[&str], extra_env: &[(&str, &str)]) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_sightline"));
+    cmd.args(args)
+        .env_remove("SIGHTLINE_DB")
+        .env_remove("AWS_PROFILE")
+        .env("AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE")
+        .env("AWS_SECRET_ACCESS_KEY", "sightline-test-secret")
+        .env("AWS_REGION", "us-east-1")
+        .env("AWS_EC2_METADATA_DISABLED", "true");
+    for (k, v) in extra_env {
+        cmd.env(k, v);
+    }
+    cmd.output().unwrap()
+}
+
+fn collect(endpoint: &str, db: &Path, extra: &[&str]) -> Output {
+    let mut args = vec!["collect", "aws", "--endpoint-url", endpoint, "--db", db.to_str().unwrap(), "--quiet"];
+    args.extend_from_slice(extra);
+    sightline(&args, &[])
+}
+
+fn load(db: &Path) -> Snapshot {
+    let store = sightline_store::Store::open(db).unwrap();
+    store.load(store.latest().unwrap()).unwrap()
+}
+
+fn resource<'a>(s: &'a Snapshot, resource_type: &str, name: &str) -> &'a Resource {
+    s.resources
+        .iter()
+        .find(|r| r.resource_type == resource_type && r.name == name)
+        .unwrap_or_else(|| panic!("no {resource_type} named {name}"))
+}
+
+fn coverage(s: &Snapshot, service: &str, operation: &str) -> Vec<CoverageStatus> {
+    s.coverage.iter().filter(|c| c.service == service && c.operation == operation).map(|c| c.status).collect()
+}
+
+#[test]
+fn collects_the_seeded_account() {
+    let Some(url) = moto_url() else { return };
+    let _turn = MOTO.lock().unwrap_or_else(|p| p.into_inner());
+    seed(&url, false);
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("c.db");
+    let out = collect(&url, &db, &["--regions", "us-east-1"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let s = load(&db);
+
+    // IAM identities and policies, through the same importer as offline exports.
+    let user = |name: &str| s.principals.iter().find(|p| p.kind == PrincipalKind::User && p.name == name);
+    for name in ["alice-admin", "bob-mfa", "carol-cli", "dave-boundary", "erin-inline"] {
+        assert!(user(name).is_some(), "user {name} missing");
+    }
+    let alice = user("alice-admin").unwrap();
+    assert!(alice.attached_policies.iter().any(|p| p.ends_with("policy/AdministratorAccess")));
+    assert!(alice.groups.iter().any(|g| g.ends_with("group/sl-admins")));
+    let role = s.principals.iter().find(|p| p.name == "sl-cross-account-no-extid").unwrap();
+    assert!(role.trust_policy.as_ref().unwrap().get().contains("999999999999"));
+    let star = s.policies.iter().find(|p| p.name == "sl-star-star").unwrap();
+    assert!(star.document.get().contains("\"*\""));
+
+    // Account-level IAM settings.
+    let pp = resource(&s, "AWS::IAM::PasswordPolicy", "password policy");
+    assert_eq!(pp.properties["PasswordPolicy"]["MinimumPasswordLength"], 8);
+    let keys: Vec<&Resource> = s
+        .resources
+        .iter()
+        .filter(|r| r.resource_type == "AWS::IAM::AccessKey" && r.properties["UserName"] == "alice-admin")
+        .collect();
+    assert_eq!(keys.iter().filter(|k| k.properties["Status"] == "Active").count(), 2);
+    let mfa: Vec<&Resource> = s.resources.iter().filter(|r| r.resource_type == "AWS::IAM::VirtualMFADevice").collect();
+    assert!(mfa.iter().any(|d| d.properties["User"].as_str().is_some_and(|u| u.ends_with("user/bob-mfa"))));
+    let report = resource(&s, "AWS::IAM::CredentialReport", "credential report");
+    assert!(report.properties["Rows"].as_array().unwrap().iter().any(|r| r["user"] == "alice-admin"));
+
+    // S3: policies, encryption, versioning, public access blocks.
+    let public = resource(&s, "AWS::S3::Bucket", "sl-public-read");
+    assert!(public.policy.as_ref().unwrap().get().contains("\"Principal\":\"*\""));
+    assert_eq!(public.properties["BucketEncryption"], Value::Null);
+    let enc = resource(&s, "AWS::S3::Bucket", "sl-encrypted-versioned");
+    assert_eq!(
+        enc.properties["BucketEncryption"]["ServerSideEncryptionConfiguration"][0]
+            ["ApplyServerSideEncryptionByDefault"]["SSEAlgorithm"],
+        "aws:kms"
+    );
+    assert_eq!(enc.properties["VersioningConfiguration"]["Status"], "Enabled");
+    assert_eq!(enc.properties["PublicAccessBlockConfiguration"]["BlockPublicAcls"], true);
+    assert!(s.resources.iter().any(|r| r.resource_type == "AWS::S3::AccountPublicAccessBlock"));
+    let acl = resource(&s, "AWS::S3::Bucket", "sl-public-acl");
+    assert!(acl.properties["Acl"]["Grants"].to_string().contains("AllUsers"));
+
+    // EC2: an SSH port open to the world, IMDSv1, unencrypted volumes, a public snapshot.
+    let open_ssh = s.resources.iter().any(|r| {
+        r.resource_type == "AWS::EC2::SecurityGroup"
+            && r.properties["IpPermissions"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|p| p["FromPort"] == 22 && p["IpRanges"].to_string().contains("0.0.0.0/0"))
+    });
+    assert!(open_ssh, "no security group open on 22");
+    let tokens: Vec<&Value> = s
+        .resources
+        .iter()
+        .filter(|r| r.resource_type == "AWS::EC2::Instance")
+        .map(|r| &r.properties["MetadataOptions"]["HttpTokens"])
+        .collect();
+    assert!(tokens.iter().any(|t| *t == "optional") && tokens.iter().any(|t| *t == "required"), "{tokens:?}");
+    assert!(s.resources.iter().any(|r| r.resource_type == "AWS::EC2::Volume" && r.properties["Encrypted"] == false));
+    assert!(s.resources.iter().any(|r| r.resource_type == "AWS::EC2::Snapshot"
+        && r.properties["CreateVolumePermissions"].to_string().contains("all")));
+
+    // KMS: rotation and grants.
+    let keys: Vec<&Resource> = s.resources.iter().filter(|r| r.resource_type == "AWS::KMS::Key").collect();
+    assert!(keys.iter().any(|k| k.properties["KeyRotationEnabled"] == true));
+    assert!(keys.iter().any(|k| k.properties["KeyRotationEnabled"] == false));
+    assert!(keys.iter().any(|k| !k.properties["Grants"].as_array().unwrap().is_empty()));
+
+    // What moto does not serve is recorded as failed, never dropped.
+    assert_eq!(coverage(&s, "iam", "GenerateServiceLastAccessedDetails"), vec![CoverageStatus::Failed]);
+    assert!(coverage(&s, "iam", "GetAccountAuthorizationDetails").iter().all(|c| *c == CoverageStatus::Collected));
+
+    // The collected snapshot feeds the IAM engine directly.
+    let out = sightline(
+        &["who-can", "s3:GetObject", "arn:aws:s3:::sl-public-read/x", "--db", db.to_str().unwrap(), "--format", "json"],
+        &[],
+    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let allowed: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(
+        allowed.as_array().unwrap().iter().any(|a| a["principal"] == "*"),
+        "the public bucket is not public: {allowed}"
+    );
+}
+
+struct Proxy(Child, String);
+
+impl Drop for Proxy {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn proxy(upstream: &str, rules: &[&str]) -> Proxy {
+    let mut cmd = Command::new(root().join("scripts/moto.sh"));
+    cmd.args(["proxy", "--upstream", upstream, "--time-limit", "300"]);
+    for r in rules {
+        cmd.args(["--rule", r]);
+    }
+    let mut child = cmd.stdout(Stdio::piped()).stderr(Stdio::null()).spawn().unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let mut line = String::new();
+    BufReader::new(stdout).read_line(&mut line).unwrap();
+    let url = line.trim().strip_prefix("PROXY_URL=").unwrap_or_else(|| panic!("proxy said {line:?}")).to_string();
+    Proxy(child, url)
+}
+
+#[test]
+fn denied_failed_and_throttled_calls() {
+    let Some(url) = moto_url() else { return };
+    let _turn = MOTO.lock().unwrap_or_else(|p| p.into_inner());
+    seed(&url, false);
+    let p = proxy(&url, &["kms=deny", "ec2:DescribeVolumes=error", "iam:GetAccountAuthorizationDetails=first:2"]);
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("f.db");
+    let out = collect(&p.1, &db, &["--regions", "us-east-1", "--services", "iam,s3,ec2,kms"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("denied") && text.contains("kms"), "{text}");
+    let s = load(&db);
+    assert_eq!(coverage(&s, "kms", "ListKeys"), vec![CoverageStatus::Denied]);
+    assert_eq!(coverage(&s, "ec2", "DescribeVolumes"), vec![CoverageStatus::Failed]);
+    // Throttled twice, then retried to success.
+    assert_eq!(coverage(&s, "iam", "GetAccountAuthorizationDetails"), vec![CoverageStatus::Collected]);
+    assert!(s.principals.iter().any(|p| p.name == "alice-admin"));
+    // Everything else still collected.
+    assert!(s.resources.iter().any(|r| r.resource_type == "AWS::EC2::SecurityGroup"));
+    assert!(s.resources.iter().any(|r| r.resource_type == "AWS::S3::Bucket"));
+    assert!(!s.resources.iter().any(|r| r.resource_type == "AWS::KMS::Key"));
+}
+
+#[test]
+fn organization_into_one_snapshot() {
+    let Some(url) = moto_url() else { return };
+    let _turn = MOTO.lock().unwrap_or_else(|p| p.into_inner());
+    let manifest = seed(&url, true);
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("o.db");
+    let out = collect(&url, &db, &["--regions", "us-east-1", "--services", "iam,s3,organizations", "--org"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let s = load(&db);
+    let members: Vec<String> = manifest.to_string().matches("sl-member-").map(|_| String::new()).collect();
+    assert!(!members.is_empty());
+    assert!(s.accounts.len() >= 3, "{:?}", s.accounts);
+    assert_eq!(s.organizations.len(), 1);
+    assert!(s.policies.iter().any(|p| p.name == "sl-deny-leave-org"));
+    let member_accounts: Vec<&str> =
+        s.accounts.iter().filter(|a| a.id != "123456789012").map(|a| a.id.as_str()).collect();
+    assert!(member_accounts.len() >= 2);
+    for account in member_accounts {
+        assert!(
+            s.principals.iter().any(|p| p.account_id == account && p.name == "sl-member-user"),
+            "no member user collected in {account}"
+        );
+        assert!(s.resources.iter().any(|r| r.account_id == account && r.resource_type == "AWS::S3::Bucket"));
+    }
+    // Members' principals are evaluated under the organization's SCPs.
+    let member = s.accounts.iter().find(|a| a.id != "123456789012").unwrap();
+    assert!(member.organization_id.is_some());
+}
+
+#[test]
+fn unassumable_member_role_is_recorded() {
+    let Some(url) = moto_url() else { return };
+    let _turn = MOTO.lock().unwrap_or_else(|p| p.into_inner());
+    seed(&url, true);
+    let p = proxy(&url, &["sts:AssumeRole=deny"]);
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("u.db");
+    let out = collect(&p.1, &db, &["--regions", "us-east-1", "--services", "iam,organizations", "--org"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let s = load(&db);
+    let denied: Vec<_> = s.coverage.iter().filter(|c| c.operation.starts_with("AssumeRole")).collect();
+    assert!(denied.len() >= 2 && denied.iter().all(|c| c.status == CoverageStatus::Denied), "{denied:?}");
+    assert!(s.principals.iter().any(|p| p.name == "alice-admin"), "the management account must still be collected");
+}
+
+#[test]
+fn bad_configuration_is_a_clear_error() {
+    let Some(url) = moto_url() else { return };
+    let _turn = MOTO.lock().unwrap_or_else(|p| p.into_inner());
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("b.db");
+
+    // An endpoint that is down.
+    let out = collect("http://127.0.0.1:9", &db, &["--regions", "us-east-1", "--max-attempts", "1"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("no usable AWS credentials") && err.contains("127.0.0.1:9"), "{err}");
+
+    // An unknown region.
+    let out = collect(&url, &db, &["--regions", "mars-north-1"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("mars-north-1"));
+
+    // An unknown service.
+    let out = collect(&url, &db, &["--services", "nosuch"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown service \"nosuch\""));
+
+    // No credentials at all.
+    let home = tmp.path().join("home");
+    std::fs::create_dir_all(&home).unwrap();
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_sightline"));
+    let out = cmd
+        .args([
+            "collect",
+            "aws",
+            "--endpoint-url",
+            &url,
+            "--db",
+            db.to_str().unwrap(),
+            "--quiet",
+            "--max-attempts",
+            "1",
+        ])
+        .env_clear()
+        .env("HOME", &home)
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("AWS_REGION", "us-east-1")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("no usable AWS credentials"), "{err}");
+    assert!(!db.exists() || load_count(&db) == 0, "nothing may be saved when nothing was collected");
+}
+
+fn load_count(db: &Path) -> usize {
+    sightline_store::Store::open(db).unwrap().list().unwrap().len()
+}
