@@ -280,7 +280,9 @@ fn parse_statement(index: usize, value: &Value, kind: PolicyType, version: Versi
     if kind.takes_principal() && principal.is_none() {
         return Err(err(format!("a {} statement needs a Principal or NotPrincipal", kind.as_str())));
     }
-    if resource.is_none() && kind != PolicyType::Trust {
+    // A resource-based policy may leave `Resource` out (ECR repository policies do): it then applies to the
+    // resource it is attached to. Trust policies never have one.
+    if resource.is_none() && !matches!(kind, PolicyType::Trust | PolicyType::Resource) {
         return Err(err("the statement has no Resource or NotResource".into()));
     }
     Ok(Statement { index, sid, effect, principal, action, resource, conditions })

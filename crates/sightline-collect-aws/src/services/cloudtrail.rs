@@ -1,7 +1,7 @@
 //! CloudTrail: trails, each collected once, in its home region, with its logging status (GetTrailStatus), its
 //! event selectors, basic and advanced (GetEventSelectors), and its tags (ListTags).
 //!
-//! A `AWS::CloudTrail::Trail` resource has the trail's DescribeTrails shape (`Name`, `S3BucketName`,
+//! An `AWS::CloudTrail::Trail` resource has the trail's DescribeTrails shape (`Name`, `S3BucketName`,
 //! `IsMultiRegionTrail`, `LogFileValidationEnabled`, `KmsKeyId`, `CloudWatchLogsLogGroupArn`, `HomeRegion`,
 //! `IsOrganizationTrail`...), merged with the GetTrailStatus output (`IsLogging`, `LatestDeliveryTime`,
 //! `LatestDeliveryError`...) and the GetEventSelectors output (`EventSelectors`, `AdvancedEventSelectors`). When

@@ -61,19 +61,94 @@ fn function_properties(f: &aws_sdk_lambda::types::FunctionConfiguration, arn: &s
     }
 }
 
-fn url_config(u: &aws_sdk_lambda::types::FunctionUrlConfig) -> Value {
-    let cors = u.cors().map(|c| {
+/// A function URL configuration in the API's shape (ListFunctionUrlConfigs and GetFunctionUrlConfig answer the same
+/// fields in two SDK types).
+struct Url<'a> {
+    url: &'a str,
+    function_arn: &'a str,
+    auth_type: &'a aws_sdk_lambda::types::FunctionUrlAuthType,
+    cors: Option<&'a aws_sdk_lambda::types::Cors>,
+    invoke_mode: Option<&'a aws_sdk_lambda::types::InvokeMode>,
+    creation_time: &'a str,
+    last_modified_time: &'a str,
+}
+
+impl Url<'_> {
+    fn json(&self) -> Value {
+        let cors = self.cors.map(|c| {
+            compact(json!({
+                "AllowCredentials": b(c.allow_credentials()), "AllowHeaders": list(c.allow_headers()),
+                "AllowMethods": list(c.allow_methods()), "AllowOrigins": list(c.allow_origins()),
+                "ExposeHeaders": list(c.expose_headers()), "MaxAge": i(c.max_age())
+            }))
+        });
         compact(json!({
-            "AllowCredentials": b(c.allow_credentials()), "AllowHeaders": list(c.allow_headers()),
-            "AllowMethods": list(c.allow_methods()), "AllowOrigins": list(c.allow_origins()),
-            "ExposeHeaders": list(c.expose_headers()), "MaxAge": i(c.max_age())
+            "FunctionUrl": self.url, "FunctionArn": self.function_arn, "AuthType": self.auth_type.as_str(),
+            "Cors": cors, "InvokeMode": self.invoke_mode.map(|x| x.as_str()), "CreationTime": self.creation_time,
+            "LastModifiedTime": self.last_modified_time
         }))
-    });
-    compact(json!({
-        "FunctionUrl": u.function_url(), "FunctionArn": u.function_arn(), "AuthType": u.auth_type().as_str(),
-        "Cors": cors, "InvokeMode": u.invoke_mode().map(|x| x.as_str()), "CreationTime": u.creation_time(),
-        "LastModifiedTime": u.last_modified_time()
-    }))
+    }
+}
+
+fn listed_url(u: &aws_sdk_lambda::types::FunctionUrlConfig) -> Value {
+    Url {
+        url: u.function_url(),
+        function_arn: u.function_arn(),
+        auth_type: u.auth_type(),
+        cors: u.cors(),
+        invoke_mode: u.invoke_mode(),
+        creation_time: u.creation_time(),
+        last_modified_time: u.last_modified_time(),
+    }
+    .json()
+}
+
+/// The function URLs of one function: every URL (the function's and its aliases') from ListFunctionUrlConfigs, or,
+/// where that call fails (emulators without it), only the unqualified function's from GetFunctionUrlConfig. `None`
+/// when neither answered. `list_works` is cleared after the first failure so that the region's other functions go
+/// straight to the fallback.
+async fn function_urls(
+    client: &aws_sdk_lambda::Client,
+    rec: &Recorder,
+    r: Option<&str>,
+    arn: &str,
+    list_works: &mut bool,
+) -> Option<Vec<Value>> {
+    if *list_works {
+        let mut urls = Vec::new();
+        let mut pages = client.list_function_url_configs().function_name(arn).into_paginator().send();
+        let mut failed = false;
+        while let Some(page) = pages.next().await {
+            match rec.fetch(SERVICE, r, "ListFunctionUrlConfigs", &["ResourceNotFoundException"], async { page }).await
+            {
+                Fetched::Value(page) => urls.extend(page.function_url_configs().iter().map(listed_url)),
+                Fetched::Absent => break,
+                Fetched::Error => {
+                    failed = true;
+                    break;
+                }
+            }
+        }
+        if !failed {
+            return Some(urls);
+        }
+        *list_works = false;
+    }
+    let call = client.get_function_url_config().function_name(arn).send();
+    match rec.fetch(SERVICE, r, "GetFunctionUrlConfig", &["ResourceNotFoundException"], call).await {
+        Fetched::Value(u) => Some(vec![Url {
+            url: u.function_url(),
+            function_arn: u.function_arn(),
+            auth_type: u.auth_type(),
+            cors: u.cors(),
+            invoke_mode: u.invoke_mode(),
+            creation_time: u.creation_time(),
+            last_modified_time: u.last_modified_time(),
+        }
+        .json()]),
+        Fetched::Absent => Some(Vec::new()),
+        Fetched::Error => None,
+    }
 }
 
 /// Collects Lambda in one region.
@@ -88,6 +163,7 @@ pub async fn collect(config: SdkConfig, rec: Recorder, region: String) -> Snapsh
         let Some(page) = rec.fetch(SERVICE, r, "ListFunctions", &[], async { page }).await.value() else { break };
         functions.extend(page.functions().iter().cloned());
     }
+    let mut list_works = true;
     for f in functions {
         let Some(name) = f.function_name().map(str::to_string) else { continue };
         let arn = f
@@ -104,22 +180,8 @@ pub async fn collect(config: SdkConfig, rec: Recorder, region: String) -> Snapsh
             _ => None,
         };
 
-        let mut urls = Vec::new();
-        let mut complete = true;
-        let mut pages = client.list_function_url_configs().function_name(&arn).into_paginator().send();
-        while let Some(page) = pages.next().await {
-            match rec.fetch(SERVICE, r, "ListFunctionUrlConfigs", &["ResourceNotFoundException"], async { page }).await
-            {
-                Fetched::Value(page) => urls.extend(page.function_url_configs().iter().map(url_config)),
-                Fetched::Absent => break,
-                Fetched::Error => {
-                    complete = false;
-                    break;
-                }
-            }
-        }
-        // Unknown when the listing failed: no key, rather than an empty list that would read as "no URL".
-        if complete {
+        // Unknown when no call answered: no key, rather than an empty list that would read as "no URL".
+        if let Some(urls) = function_urls(&client, &rec, r, &arn, &mut list_works).await {
             props.insert("FunctionUrlConfigs".into(), Value::Array(urls));
         }
 
