@@ -354,3 +354,40 @@ fn bad_configuration_is_a_clear_error() {
 fn load_count(db: &Path) -> usize {
     sightline_store::Store::open(db).unwrap().list().unwrap().len()
 }
+
+#[test]
+fn interrupted_collection_saves_nothing() {
+    let Some(url) = moto_url() else { return };
+    let _turn = MOTO.lock().unwrap_or_else(|p| p.into_inner());
+    seed(&url, false);
+    // Every EC2 call is throttled, so the collection is still running when it is interrupted.
+    let p = proxy(&url, &["ec2=fraction:1.0"]);
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("i.db");
+    let child = Command::new(env!("CARGO_BIN_EXE_sightline"))
+        .args([
+            "collect",
+            "aws",
+            "--endpoint-url",
+            &p.1,
+            "--regions",
+            "us-east-1",
+            "--db",
+            db.to_str().unwrap(),
+            "--quiet",
+        ])
+        .env("AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE")
+        .env("AWS_SECRET_ACCESS_KEY", "sightline-test-secret")
+        .env("AWS_REGION", "us-east-1")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_secs(2));
+    let status = Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+    assert!(status.success());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(130), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("nothing was saved"));
+    assert!(!db.exists() || load_count(&db) == 0, "an interrupted collection must leave no snapshot");
+}
