@@ -210,6 +210,25 @@ impl Recorder {
         }
     }
 
+    /// A resource-based policy as a service returned it, compacted for the snapshot. A policy that is not valid
+    /// JSON is recorded as a failure of `operation`, naming `what` (e.g. "bucket logs"), and left out.
+    pub fn policy_document(
+        &self,
+        service: &str,
+        region: Option<&str>,
+        operation: &str,
+        what: &str,
+        text: Option<String>,
+    ) -> Option<sightline_model::Document> {
+        match sightline_model::compact_document(&text?) {
+            Ok(doc) => Some(doc),
+            Err(e) => {
+                self.failed(service, region, operation, format!("{what}: the policy is not valid JSON: {e}"));
+                None
+            }
+        }
+    }
+
     /// Takes the records collected so far.
     pub fn take(&self) -> Vec<Coverage> {
         std::mem::take(&mut *self.records.lock().unwrap_or_else(|p| p.into_inner()))

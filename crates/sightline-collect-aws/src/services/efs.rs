@@ -71,19 +71,7 @@ pub async fn collect(config: SdkConfig, rec: Recorder, region: String) -> Snapsh
             map.insert("BackupPolicy".into(), backup);
         }
 
-        let policy = match policy.map(|p| sightline_model::compact_document(&p)) {
-            Some(Ok(doc)) => Some(doc),
-            Some(Err(e)) => {
-                rec.failed(
-                    SERVICE,
-                    r,
-                    "DescribeFileSystemPolicy",
-                    format!("file system {id}: the policy is not valid JSON: {e}"),
-                );
-                None
-            }
-            None => None,
-        };
+        let policy = rec.policy_document(SERVICE, r, "DescribeFileSystemPolicy", &format!("file system {id}"), policy);
         let name = fs.name().filter(|n| !n.is_empty()).unwrap_or(&id).to_string();
         snapshot.resources.push(Resource {
             provider: Provider::Aws,

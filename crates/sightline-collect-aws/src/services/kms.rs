@@ -61,14 +61,7 @@ pub async fn collect(config: SdkConfig, rec: Recorder, region: String) -> Snapsh
             }
         }
         props.insert("Grants".into(), Value::Array(grants));
-        let policy = match policy.map(|p| sightline_model::compact_document(&p)) {
-            Some(Ok(doc)) => Some(doc),
-            Some(Err(e)) => {
-                rec.failed(SERVICE, r, "GetKeyPolicy", format!("key {key}: the policy is not valid JSON: {e}"));
-                None
-            }
-            None => None,
-        };
+        let policy = rec.policy_document(SERVICE, r, "GetKeyPolicy", &format!("key {key}"), policy);
         snapshot.resources.push(Resource {
             provider: Provider::Aws,
             id: arn,

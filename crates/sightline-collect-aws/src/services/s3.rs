@@ -217,14 +217,7 @@ pub async fn collect(config: SdkConfig, rec: Recorder, custom_endpoint: Option<S
                 tags.insert(t.key().to_string(), t.value().to_string());
             }
         }
-        let policy = match policy.map(|p| sightline_model::compact_document(&p)) {
-            Some(Ok(doc)) => Some(doc),
-            Some(Err(e)) => {
-                rec.failed(SERVICE, r, "GetBucketPolicy", format!("bucket {name}: the policy is not valid JSON: {e}"));
-                None
-            }
-            None => None,
-        };
+        let policy = rec.policy_document(SERVICE, r, "GetBucketPolicy", &format!("bucket {name}"), policy);
         snapshot.resources.push(Resource {
             provider: Provider::Aws,
             id: format!("arn:aws:s3:::{name}"),

@@ -63,19 +63,7 @@ pub async fn collect(config: SdkConfig, rec: Recorder, region: String) -> Snapsh
             Fetched::Value(out) => out.resource_policy().filter(|p| !p.trim().is_empty()).map(str::to_string),
             _ => None,
         };
-        let policy = match policy.map(|p| sightline_model::compact_document(&p)) {
-            Some(Ok(doc)) => Some(doc),
-            Some(Err(e)) => {
-                rec.failed(
-                    SERVICE,
-                    r,
-                    "GetResourcePolicy",
-                    format!("secret {name}: the policy is not valid JSON: {e}"),
-                );
-                None
-            }
-            None => None,
-        };
+        let policy = rec.policy_document(SERVICE, r, "GetResourcePolicy", &format!("secret {name}"), policy);
         snapshot.resources.push(Resource {
             provider: Provider::Aws,
             id: arn,

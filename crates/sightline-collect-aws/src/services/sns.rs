@@ -52,19 +52,7 @@ pub async fn collect(config: SdkConfig, rec: Recorder, region: String) -> Snapsh
             _ => BTreeMap::new(),
         };
 
-        let policy = match policy.map(|p| sightline_model::compact_document(&p)) {
-            Some(Ok(doc)) => Some(doc),
-            Some(Err(e)) => {
-                rec.failed(
-                    SERVICE,
-                    r,
-                    "GetTopicAttributes",
-                    format!("topic {name}: the policy is not valid JSON: {e}"),
-                );
-                None
-            }
-            None => None,
-        };
+        let policy = rec.policy_document(SERVICE, r, "GetTopicAttributes", &format!("topic {name}"), policy);
         snapshot.resources.push(Resource {
             provider: Provider::Aws,
             id: arn,

@@ -63,19 +63,7 @@ pub async fn collect(config: SdkConfig, rec: Recorder, region: String) -> Snapsh
             _ => BTreeMap::new(),
         };
 
-        let policy = match policy.map(|p| sightline_model::compact_document(&p)) {
-            Some(Ok(doc)) => Some(doc),
-            Some(Err(e)) => {
-                rec.failed(
-                    SERVICE,
-                    r,
-                    "GetQueueAttributes",
-                    format!("queue {name}: the policy is not valid JSON: {e}"),
-                );
-                None
-            }
-            None => None,
-        };
+        let policy = rec.policy_document(SERVICE, r, "GetQueueAttributes", &format!("queue {name}"), policy);
         snapshot.resources.push(Resource {
             provider: Provider::Aws,
             id: arn,
