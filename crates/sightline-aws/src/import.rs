@@ -31,6 +31,11 @@ fn fault(file: &Path, location: impl Into<String>, message: impl Into<String>) -
 
 /// Lists the files to read: the files given, and the `.json` files of the directories given, sorted by name.
 pub fn expand_inputs(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, ImportError> {
+    expand(inputs, &["json"])
+}
+
+/// Lists the files given and, for each directory given, its files with one of `extensions`, sorted by name.
+fn expand(inputs: &[PathBuf], extensions: &[&str]) -> Result<Vec<PathBuf>, ImportError> {
     let mut files = Vec::new();
     for input in inputs {
         if input.is_dir() {
@@ -39,11 +44,12 @@ pub fn expand_inputs(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, ImportError> {
             let mut found: Vec<PathBuf> = entries
                 .filter_map(Result::ok)
                 .map(|e| e.path())
-                .filter(|p| p.extension().is_some_and(|x| x.eq_ignore_ascii_case("json")))
+                .filter(|p| p.extension().is_some_and(|x| extensions.iter().any(|e| x.eq_ignore_ascii_case(e))))
                 .collect();
             found.sort();
             if found.is_empty() {
-                return Err(fault(input, "", "the directory holds no .json file"));
+                let wanted: Vec<String> = extensions.iter().map(|e| format!(".{e}")).collect();
+                return Err(fault(input, "", format!("the directory holds no {} file", wanted.join(" or "))));
             }
             files.extend(found);
         } else {
@@ -93,27 +99,7 @@ pub fn sniff(bytes: &[u8]) -> InputKind {
 /// Reads any mix of inputs (files, or directories of `.json`/`.jsonl` files), telling each file's kind from its
 /// contents, into one snapshot.
 pub fn load(paths: &[PathBuf]) -> Result<Snapshot, ImportError> {
-    let mut files = Vec::new();
-    for path in paths {
-        if path.is_dir() {
-            let entries =
-                std::fs::read_dir(path).map_err(|e| fault(path, "", format!("cannot read directory: {e}")))?;
-            let mut found: Vec<PathBuf> = entries
-                .filter_map(Result::ok)
-                .map(|e| e.path())
-                .filter(|p| {
-                    p.extension().is_some_and(|x| x.eq_ignore_ascii_case("json") || x.eq_ignore_ascii_case("jsonl"))
-                })
-                .collect();
-            found.sort();
-            if found.is_empty() {
-                return Err(fault(path, "", "the directory holds no .json or .jsonl file"));
-            }
-            files.extend(found);
-        } else {
-            files.push(path.clone());
-        }
-    }
+    let files = expand(paths, &["json", "jsonl"])?;
     let mut inputs = Vec::with_capacity(files.len());
     for file in files {
         let bytes = read(&file)?;
