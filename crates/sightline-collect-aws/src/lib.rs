@@ -8,6 +8,7 @@
 
 mod client;
 mod json;
+mod out;
 mod record;
 mod services;
 

@@ -3,11 +3,12 @@
 //! launch permissions, and EBS encryption by default.
 
 use crate::json::{b, compact, i, s, t};
+use crate::out::Out;
 use crate::record::Recorder;
 use aws_sdk_ec2::types::{Filter, IpPermission};
 use aws_types::SdkConfig;
 use serde_json::{json, Value};
-use sightline_model::{Provider, Resource, Snapshot};
+use sightline_model::Snapshot;
 use std::collections::BTreeMap;
 
 const SERVICE: &str = "ec2";
@@ -41,38 +42,12 @@ fn permissions(list: &[IpPermission]) -> Value {
     )
 }
 
-struct Out<'a> {
-    account: &'a str,
-    region: &'a str,
-    snapshot: Snapshot,
-}
-
-impl Out<'_> {
-    fn push(&mut self, resource_type: &str, id: String, name: &str, tags: BTreeMap<String, String>, properties: Value) {
-        self.snapshot.resources.push(Resource {
-            provider: Provider::Aws,
-            id,
-            resource_type: resource_type.to_string(),
-            account_id: self.account.to_string(),
-            region: Some(self.region.to_string()),
-            name: name.to_string(),
-            policy: None,
-            tags,
-            properties,
-        });
-    }
-
-    fn arn(&self, kind: &str, id: &str) -> String {
-        format!("arn:aws:ec2:{}:{}:{kind}/{id}", self.region, self.account)
-    }
-}
-
 /// Collects EC2 and VPC resources of one region.
 pub async fn collect(config: SdkConfig, rec: Recorder, region: String) -> Snapshot {
     let client = aws_sdk_ec2::Client::new(&config);
     let account = rec.account().to_string();
     let r = Some(region.as_str());
-    let mut out = Out { account: &account, region: &region, snapshot: Snapshot::default() };
+    let mut out = Out::new(&account, &region, "ec2", '/');
 
     let mut pages = client.describe_instances().into_paginator().send();
     while let Some(page) = pages.next().await {

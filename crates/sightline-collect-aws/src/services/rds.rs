@@ -3,10 +3,11 @@
 //! containing `all` means the snapshot is public).
 
 use crate::json::{b, compact, i, list, s, t};
+use crate::out::Out;
 use crate::record::{Fetched, Recorder};
 use aws_types::SdkConfig;
 use serde_json::{json, Value};
-use sightline_model::{Provider, Resource, Snapshot};
+use sightline_model::Snapshot;
 use std::collections::BTreeMap;
 
 const SERVICE: &str = "rds";
@@ -23,37 +24,11 @@ fn attributes<'a>(list: impl Iterator<Item = (Option<&'a str>, &'a [String])>) -
     )
 }
 
-struct Out<'a> {
-    account: &'a str,
-    region: &'a str,
-    snapshot: Snapshot,
-}
-
-impl Out<'_> {
-    fn push(&mut self, resource_type: &str, id: String, name: &str, tags: BTreeMap<String, String>, properties: Value) {
-        self.snapshot.resources.push(Resource {
-            provider: Provider::Aws,
-            id,
-            resource_type: resource_type.to_string(),
-            account_id: self.account.to_string(),
-            region: Some(self.region.to_string()),
-            name: name.to_string(),
-            policy: None,
-            tags,
-            properties,
-        });
-    }
-
-    fn arn(&self, kind: &str, id: &str) -> String {
-        format!("arn:aws:rds:{}:{}:{kind}:{id}", self.region, self.account)
-    }
-}
-
 /// Collects RDS in one region.
 pub async fn collect(config: SdkConfig, rec: Recorder, region: String) -> Snapshot {
     let client = aws_sdk_rds::Client::new(&config);
     let account = rec.account().to_string();
-    let mut out = Out { account: &account, region: &region, snapshot: Snapshot::default() };
+    let mut out = Out::new(&account, &region, "rds", ':');
     instances(&client, &rec, &mut out).await;
     snapshots(&client, &rec, &mut out).await;
     cluster_snapshots(&client, &rec, &mut out).await;
