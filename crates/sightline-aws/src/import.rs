@@ -292,7 +292,7 @@ struct PolicyVersion {
 /// Takes the raw value by value: a JSON object that is already compact (as in exports written without indentation)
 /// is kept as it is, without a copy, which keeps large imports fast and small.
 fn document(raw: Box<RawValue>, kind: PolicyType) -> Result<Document, String> {
-    document_checked(raw, kind, &Checked::new())
+    document_checked(raw, kind, &Checked::default())
 }
 
 /// Like [`document`], with the verdicts of [`check_documents`] for documents checked beforehand.
@@ -300,11 +300,11 @@ fn document_checked(raw: Box<RawValue>, kind: PolicyType, checked: &Checked) -> 
     let text = raw.get();
     if !text.starts_with('"') {
         // Already checked to be JSON by serde_json; the policy parser rejects anything but an object.
-        match checked.get(&(text.as_ptr() as usize)) {
+        let compact = match checked.get(text) {
             Some(verdict) => verdict.clone()?,
-            None => PolicyDocument::parse(text, kind).map(drop).map_err(|e| e.to_string())?,
-        }
-        if is_compact(text) {
+            None => check(text, kind)?,
+        };
+        if compact {
             return Ok(raw);
         }
         return sightline_model::compact_document(text).map_err(|e| format!("the policy is not valid JSON: {e}"));
@@ -322,8 +322,23 @@ fn document_checked(raw: Box<RawValue>, kind: PolicyType, checked: &Checked) -> 
     sightline_model::compact_document(&json).map_err(|e| format!("the policy is not valid JSON: {e}"))
 }
 
-/// Verdicts of policy documents checked ahead of time, keyed by the address of the document's text.
-type Checked = HashMap<usize, Result<(), String>>;
+/// Checks a policy document written as a JSON object; on success, tells whether it is already compact.
+fn check(text: &str, kind: PolicyType) -> Result<bool, String> {
+    PolicyDocument::parse(text, kind).map_err(|e| e.to_string())?;
+    Ok(is_compact(text))
+}
+
+/// Verdicts of policy documents checked ahead of time (see [`check`]), keyed by the address of the document's
+/// text, sorted by it.
+#[derive(Default)]
+struct Checked(Vec<(usize, Result<bool, String>)>);
+
+impl Checked {
+    fn get(&self, text: &str) -> Option<&Result<bool, String>> {
+        let address = text.as_ptr() as usize;
+        self.0.binary_search_by_key(&address, |(a, _)| *a).ok().map(|i| &self.0[i].1)
+    }
+}
 
 /// Checks the policy documents written as JSON objects of every page on all cores, ahead of the (sequential)
 /// conversion: parsing the documents is most of an import's work. The conversion then takes each document's verdict
@@ -351,22 +366,19 @@ fn check_documents(pages: &[Page]) -> Checked {
     }
     docs.retain(|(raw, _)| !raw.get().starts_with('"'));
     if threads < 2 || docs.len() < 1000 {
-        return Checked::new();
+        return Checked::default();
     }
-    let check = |part: &[(&RawValue, PolicyType)]| -> Vec<(usize, Result<(), String>)> {
-        part.iter()
-            .map(|(raw, kind)| {
-                let verdict = PolicyDocument::parse(raw.get(), *kind).map(drop).map_err(|e| e.to_string());
-                (raw.get().as_ptr() as usize, verdict)
-            })
-            .collect()
+    let check_part = |part: &[(&RawValue, PolicyType)]| -> Vec<(usize, Result<bool, String>)> {
+        part.iter().map(|(raw, kind)| (raw.get().as_ptr() as usize, check(raw.get(), *kind))).collect()
     };
-    std::thread::scope(|scope| {
+    let mut verdicts: Vec<(usize, Result<bool, String>)> = std::thread::scope(|scope| {
         let workers: Vec<_> =
-            docs.chunks(docs.len().div_ceil(threads)).map(|part| scope.spawn(move || check(part))).collect();
+            docs.chunks(docs.len().div_ceil(threads)).map(|part| scope.spawn(move || check_part(part))).collect();
         // A worker that failed leaves its documents to be checked in turn.
         workers.into_iter().flat_map(|w| w.join().unwrap_or_default()).collect()
-    })
+    });
+    verdicts.sort_unstable_by_key(|(address, _)| *address);
+    Checked(verdicts)
 }
 
 fn inline_documents(list: &[PolicyDetail]) -> impl Iterator<Item = (&RawValue, PolicyType)> {
@@ -442,6 +454,11 @@ pub fn authorization_details_from(inputs: Vec<Input>) -> Result<Snapshot, Import
     let checked = check_documents(&pages);
 
     let mut snapshot = Snapshot::new("import aws-iam");
+    let details = pages.iter().map(|p| &p.details);
+    snapshot.principals.reserve(
+        details.clone().map(|d| d.user_detail_list.len() + d.group_detail_list.len() + d.role_detail_list.len()).sum(),
+    );
+    snapshot.policies.reserve(details.map(|d| d.policies.len()).sum());
     let mut accounts = BTreeSet::new();
     let mut policy_seen = HashMap::new();
     // Group ARNs by (account, name), to link users' GroupList (names) to groups.

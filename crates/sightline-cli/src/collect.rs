@@ -52,8 +52,7 @@ pub fn aws(args: CollectAwsArgs) -> Result<ExitCode> {
         let file = std::fs::File::create(path).with_context(|| format!("{}: cannot create", path.display()))?;
         sightline_model::write_jsonl(&snapshot, std::io::BufWriter::new(file))?;
     }
-    let mut store = sightline_store::Store::open(&args.db.db)?;
-    let id = store.save(&snapshot)?;
+    let id = sightline_store::Store::save_to(&args.db.db, &snapshot)?;
     match args.format {
         Format::Json => {
             let gaps: Vec<&sightline_model::Coverage> =

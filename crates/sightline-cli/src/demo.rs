@@ -165,8 +165,7 @@ pub fn run(format: Format, save: Option<&Path>) -> Result<ExitCode> {
         }
     }
     if let Some(path) = save {
-        let mut store = sightline_store::Store::open(path)?;
-        let id = store.save(&snapshot)?;
+        let id = sightline_store::Store::save_to(path, &snapshot)?;
         eprintln!("demo snapshot saved to {} as snapshot {id}", path.display());
     }
     Ok(ExitCode::SUCCESS)

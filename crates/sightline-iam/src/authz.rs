@@ -8,6 +8,7 @@ use crate::eval::{
 };
 use crate::policy::{PolicyDocument, PolicyError, PolicyType};
 use sightline_model::{PolicyKind, Principal, PrincipalKind, Provider, Resource, Snapshot};
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 /// A policy in the snapshot that could not be read.
@@ -99,19 +100,14 @@ const DEFAULT_SESSION: &str = "sightline";
 impl<'s> Authorizer<'s> {
     /// Parses every AWS policy of the snapshot. Every policy that cannot be read is reported; none is skipped.
     pub fn new(snapshot: &'s Snapshot) -> Result<Authorizer<'s>, Vec<LoadError>> {
-        let mut errors = Vec::new();
-        let mut parsed = Vec::new();
-        let mut add = |source: PolicySource, text: &str, kind: PolicyType, errors: &mut Vec<LoadError>| {
-            match PolicyDocument::parse(text, kind) {
-                Ok(document) => {
-                    parsed.push(Parsed { source, document });
-                    Some(parsed.len() - 1)
-                }
-                Err(error) => {
-                    errors.push(LoadError { policy: source.id, error });
-                    None
-                }
-            }
+        // Policies are gathered first and parsed together at the end, on every core. A policy's index is its place
+        // in `jobs`. Reference faults are kept with the number of policies gathered before them, so that the
+        // faults are reported in snapshot order whichever way they arise.
+        let mut jobs: Vec<Job<'s>> = Vec::new();
+        let mut errors: Vec<(usize, LoadError)> = Vec::new();
+        let add = |source: PolicySource, text: Cow<'s, str>, kind: PolicyType, jobs: &mut Vec<Job<'s>>| {
+            jobs.push(Job { source, text, kind });
+            Some(jobs.len() - 1)
         };
 
         let mut managed: HashMap<&str, usize> = HashMap::new();
@@ -132,7 +128,8 @@ impl<'s> Authorizer<'s> {
                 }
                 PolicyKind::RoleDefinition => continue,
             };
-            if let Some(i) = add(source(kind, p.id.clone(), &p.name), p.document.get(), kind, &mut errors) {
+            if let Some(i) = add(source(kind, p.id.clone(), &p.name), Cow::Borrowed(p.document.get()), kind, &mut jobs)
+            {
                 map.insert(p.id.as_str(), i);
             }
         }
@@ -144,9 +141,12 @@ impl<'s> Authorizer<'s> {
                 }
                 if let Some(policy) = snapshot.policies.iter().find(|p| &p.id == b) {
                     let kind = PolicyType::PermissionsBoundary;
-                    if let Some(i) =
-                        add(source(kind, policy.id.clone(), &policy.name), policy.document.get(), kind, &mut errors)
-                    {
+                    if let Some(i) = add(
+                        source(kind, policy.id.clone(), &policy.name),
+                        Cow::Borrowed(policy.document.get()),
+                        kind,
+                        &mut jobs,
+                    ) {
                         boundaries.insert(b.as_str(), i);
                     }
                 }
@@ -167,9 +167,9 @@ impl<'s> Authorizer<'s> {
                 let name = format!("{} (inline in group {})", inline.name, g.name);
                 if let Some(i) = add(
                     source(PolicyType::Identity, id, &name),
-                    inline.document.get(),
+                    Cow::Borrowed(inline.document.get()),
                     PolicyType::Identity,
-                    &mut errors,
+                    &mut jobs,
                 ) {
                     ids.push(i);
                 }
@@ -192,9 +192,9 @@ impl<'s> Authorizer<'s> {
                 let name = format!("{} (inline in {})", inline.name, pr.name);
                 if let Some(i) = add(
                     source(PolicyType::Identity, id, &name),
-                    inline.document.get(),
+                    Cow::Borrowed(inline.document.get()),
                     PolicyType::Identity,
-                    &mut errors,
+                    &mut jobs,
                 ) {
                     identity.push(i);
                 }
@@ -202,26 +202,29 @@ impl<'s> Authorizer<'s> {
             for m in &pr.attached_policies {
                 match managed.get(m.as_str()) {
                     Some(i) => identity.push(*i),
-                    None => errors.push(missing(&pr.id, m)),
+                    None => errors.push((jobs.len(), missing(&pr.id, m))),
                 }
             }
             for g in &pr.groups {
                 let Some(group) = groups.get(g.as_str()) else {
-                    errors.push(LoadError {
-                        policy: pr.id.clone(),
-                        error: PolicyError {
-                            statement: None,
-                            sid: None,
-                            message: format!("member of group {g} which is not in the snapshot"),
+                    errors.push((
+                        jobs.len(),
+                        LoadError {
+                            policy: pr.id.clone(),
+                            error: PolicyError {
+                                statement: None,
+                                sid: None,
+                                message: format!("member of group {g} which is not in the snapshot"),
+                            },
                         },
-                    });
+                    ));
                     continue;
                 };
                 identity.extend(group_inline.get(g.as_str()).into_iter().flatten().copied());
                 for m in &group.attached_policies {
                     match managed.get(m.as_str()) {
                         Some(i) => identity.push(*i),
-                        None => errors.push(missing(&group.id, m)),
+                        None => errors.push((jobs.len(), missing(&group.id, m))),
                     }
                 }
             }
@@ -229,7 +232,7 @@ impl<'s> Authorizer<'s> {
                 Some(b) => match boundaries.get(b.as_str()) {
                     Some(i) => Some(*i),
                     None => {
-                        errors.push(missing(&pr.id, b));
+                        errors.push((jobs.len(), missing(&pr.id, b)));
                         None
                     }
                 },
@@ -238,9 +241,9 @@ impl<'s> Authorizer<'s> {
             let trust = match &pr.trust_policy {
                 Some(doc) => add(
                     source(PolicyType::Trust, format!("{}#trust", pr.id), &format!("trust policy of {}", pr.name)),
-                    doc.get(),
+                    Cow::Borrowed(doc.get()),
                     PolicyType::Trust,
-                    &mut errors,
+                    &mut jobs,
                 ),
                 None => None,
             };
@@ -259,13 +262,16 @@ impl<'s> Authorizer<'s> {
 
         let mut resource_by_arn = HashMap::new();
         for (index, r) in snapshot.resources.iter().enumerate().filter(|(_, r)| r.provider == Provider::Aws) {
-            let with_grants = kms_grants_as_statements(r);
-            let policy = match with_grants.as_deref().or(r.policy.as_ref().map(|d| d.get())) {
+            let text = match kms_grants_as_statements(r) {
+                Some(with_grants) => Some(Cow::Owned(with_grants)),
+                None => r.policy.as_ref().map(|d| Cow::Borrowed(d.get())),
+            };
+            let policy = match text {
                 Some(doc) => add(
                     source(PolicyType::Resource, format!("{}#policy", r.id), &format!("policy of {}", r.name_or_id())),
                     doc,
                     PolicyType::Resource,
-                    &mut errors,
+                    &mut jobs,
                 ),
                 None => None,
             };
@@ -302,9 +308,7 @@ impl<'s> Authorizer<'s> {
             }
         }
 
-        if !errors.is_empty() {
-            return Err(errors);
-        }
+        let parsed = parse_all(jobs, errors)?;
         Ok(Authorizer {
             snapshot,
             parsed,
@@ -767,6 +771,58 @@ fn kms_grants_as_statements(r: &Resource) -> Option<String> {
     Some(policy.to_string())
 }
 
+/// A policy to parse, gathered by [`Authorizer::new`].
+struct Job<'s> {
+    source: PolicySource,
+    text: Cow<'s, str>,
+    kind: PolicyType,
+}
+
+/// Below this many policies, parsing stays on the calling thread.
+const PARALLEL_FROM: usize = 2_000;
+
+/// Parses every gathered policy, on every core for large snapshots. Returns the parsed policies in the order of
+/// `jobs`, or every fault: the reference faults (each tagged with the number of policies gathered before it) and
+/// the parse faults, in the order they were met.
+fn parse_all(jobs: Vec<Job<'_>>, references: Vec<(usize, LoadError)>) -> Result<Vec<Parsed>, Vec<LoadError>> {
+    let parse = |jobs: &[Job<'_>]| -> Vec<Result<PolicyDocument, PolicyError>> {
+        jobs.iter().map(|j| PolicyDocument::parse(&j.text, j.kind)).collect()
+    };
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
+    let results: Vec<Result<PolicyDocument, PolicyError>> = if threads > 1 && jobs.len() >= PARALLEL_FROM {
+        let chunk = jobs.len().div_ceil(threads);
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = jobs.chunks(chunk).map(|part| scope.spawn(move || parse(part))).collect();
+            // A parse never panics on input; if a worker did, re-raise its panic rather than lose its policies.
+            handles
+                .into_iter()
+                .flat_map(|h| h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+                .collect()
+        })
+    } else {
+        parse(&jobs)
+    };
+    if references.is_empty() && results.iter().all(Result::is_ok) {
+        return Ok(jobs
+            .into_iter()
+            .zip(results)
+            .filter_map(|(job, result)| result.ok().map(|document| Parsed { source: job.source, document }))
+            .collect());
+    }
+    let mut errors = Vec::new();
+    let mut references = references.into_iter().peekable();
+    for (i, (job, result)) in jobs.into_iter().zip(results).enumerate() {
+        while let Some((_, e)) = references.next_if(|(before, _)| *before <= i) {
+            errors.push(e);
+        }
+        if let Err(error) = result {
+            errors.push(LoadError { policy: job.source.id, error });
+        }
+    }
+    errors.extend(references.map(|(_, e)| e));
+    Err(errors)
+}
+
 fn source(policy_type: PolicyType, id: String, name: &str) -> PolicySource {
     PolicySource { policy_type, id, name: name.to_string() }
 }
@@ -793,5 +849,87 @@ impl NameOrId for Resource {
         } else {
             &self.name
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sightline_model::{compact_document, InlinePolicy, Policy};
+
+    fn policy(i: usize, document: &str) -> Policy {
+        Policy {
+            provider: Provider::Aws,
+            id: format!("arn:aws:iam::123456789012:policy/p{i}"),
+            kind: PolicyKind::CustomerManaged,
+            name: format!("p{i}"),
+            account_id: Some("123456789012".into()),
+            document: compact_document(document).unwrap(),
+            properties: serde_json::Value::Null,
+        }
+    }
+
+    fn user(name: &str, attached: &[&str], inline: Option<&str>) -> Principal {
+        Principal {
+            provider: Provider::Aws,
+            id: format!("arn:aws:iam::123456789012:user/{name}"),
+            kind: PrincipalKind::User,
+            account_id: "123456789012".into(),
+            name: name.into(),
+            path: None,
+            unique_id: None,
+            created_at: None,
+            tags: Default::default(),
+            attached_policies: attached.iter().map(|a| a.to_string()).collect(),
+            inline_policies: inline
+                .map(|d| InlinePolicy { name: "inline".into(), document: compact_document(d).unwrap() })
+                .into_iter()
+                .collect(),
+            groups: Vec::new(),
+            permissions_boundary: None,
+            trust_policy: None,
+            properties: serde_json::Value::Null,
+        }
+    }
+
+    /// Large snapshots are parsed on several threads; every fault is still reported, in snapshot order, whether it
+    /// is a policy that cannot be read or a reference to something missing.
+    #[test]
+    fn faults_are_reported_in_snapshot_order_when_parsed_in_parallel() {
+        let good =
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}"#;
+        let bad = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Bogus":1}]}"#;
+        let mut s = Snapshot::new("test");
+        let n = PARALLEL_FROM * 2;
+        s.policies = (0..n).map(|i| policy(i, if i == 10 || i == n - 3 { bad } else { good })).collect();
+        s.principals.push(user("a", &["arn:aws:iam::123456789012:policy/missing"], None));
+        s.principals.push(user("b", &[], Some(bad)));
+        s.principals.push(user("c", &["arn:aws:iam::123456789012:policy/p1"], Some(good)));
+        let errors = Authorizer::new(&s).err().unwrap();
+        let named: Vec<&str> = errors.iter().map(|e| e.policy.as_str()).collect();
+        assert_eq!(
+            named,
+            vec![
+                "arn:aws:iam::123456789012:policy/p10".to_string(),
+                format!("arn:aws:iam::123456789012:policy/p{}", n - 3),
+                "arn:aws:iam::123456789012:user/a".to_string(),
+                "arn:aws:iam::123456789012:user/b#inline/inline".to_string(),
+            ]
+        );
+        assert!(errors[0].to_string().contains("Bogus"), "{}", errors[0]);
+
+        // Without faults, the same snapshot is evaluated with every policy in place.
+        s.policies[10] = policy(10, good);
+        s.policies[n - 3] = policy(n - 3, good);
+        s.principals.truncate(0);
+        s.principals.push(user("c", &["arn:aws:iam::123456789012:policy/p1"], Some(good)));
+        let authz = Authorizer::new(&s).unwrap();
+        let query = Query {
+            principal: "arn:aws:iam::123456789012:user/c".into(),
+            action: "s3:GetObject".into(),
+            resource: "arn:aws:s3:::b/k".into(),
+            ..Default::default()
+        };
+        assert_eq!(authz.check(&query).unwrap().decision, crate::Decision::Allow);
     }
 }

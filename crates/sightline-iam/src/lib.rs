@@ -15,6 +15,7 @@ pub mod context;
 pub mod data;
 pub mod eval;
 pub mod glob;
+mod json;
 pub mod pattern;
 pub mod policy;
 

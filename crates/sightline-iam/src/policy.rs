@@ -6,8 +6,8 @@
 
 use crate::arn::Arn;
 use crate::condition::{Condition, Operator};
+use crate::json::{get, Json};
 use crate::pattern::Pattern;
-use serde_json::{Map, Value};
 use std::fmt;
 
 /// Where a policy is used; validation differs (IAM rejects a `Principal` in an identity policy, and requires one in
@@ -157,19 +157,24 @@ fn doc_error(message: impl Into<String>) -> PolicyError {
 impl PolicyDocument {
     /// Parses a policy from JSON text.
     pub fn parse(text: &str, kind: PolicyType) -> Result<PolicyDocument, PolicyError> {
-        let value: Value =
-            serde_json::from_str(text).map_err(|e| doc_error(format!("the policy is not valid JSON: {e}")))?;
-        PolicyDocument::from_value(&value, kind)
+        let value = Json::parse(text).map_err(|e| doc_error(format!("the policy is not valid JSON: {e}")))?;
+        from_json(&value, kind)
     }
 
     /// Parses a policy from a JSON value.
-    pub fn from_value(value: &Value, kind: PolicyType) -> Result<PolicyDocument, PolicyError> {
+    pub fn from_value(value: &serde_json::Value, kind: PolicyType) -> Result<PolicyDocument, PolicyError> {
+        PolicyDocument::parse(&value.to_string(), kind)
+    }
+}
+
+fn from_json(value: &Json<'_>, kind: PolicyType) -> Result<PolicyDocument, PolicyError> {
+    {
         let object = value.as_object().ok_or_else(|| doc_error("the policy must be a JSON object"))?;
         let mut version = Version::V2008_10_17;
         let mut id = None;
         let mut statement_value = None;
         for (key, v) in object {
-            match key.as_str() {
+            match key.as_ref() {
                 "Version" => {
                     version = match v.as_str() {
                         Some("2012-10-17") => Version::V2012_10_17,
@@ -189,9 +194,9 @@ impl PolicyDocument {
             }
         }
         let statement_value = statement_value.ok_or_else(|| doc_error("the policy has no Statement"))?;
-        let raw: Vec<&Value> = match statement_value {
-            Value::Array(items) => items.iter().collect(),
-            Value::Object(_) => vec![statement_value],
+        let raw: Vec<&Json<'_>> = match statement_value {
+            Json::Array(items) => items.iter().collect(),
+            Json::Object(_) => vec![statement_value],
             _ => return Err(doc_error("Statement must be an object or an array of objects")),
         };
         let mut statements = Vec::with_capacity(raw.len());
@@ -202,13 +207,18 @@ impl PolicyDocument {
     }
 }
 
-fn parse_statement(index: usize, value: &Value, kind: PolicyType, version: Version) -> Result<Statement, PolicyError> {
+fn parse_statement(
+    index: usize,
+    value: &Json<'_>,
+    kind: PolicyType,
+    version: Version,
+) -> Result<Statement, PolicyError> {
     let object = value.as_object().ok_or_else(|| PolicyError {
         statement: Some(index),
         sid: None,
         message: "a statement must be a JSON object".into(),
     })?;
-    let sid = object.get("Sid").and_then(Value::as_str).map(str::to_string);
+    let sid = get(object, "Sid").and_then(Json::as_str).map(str::to_string);
     let err = |message: String| PolicyError { statement: Some(index), sid: sid.clone(), message };
 
     let mut effect = None;
@@ -217,9 +227,9 @@ fn parse_statement(index: usize, value: &Value, kind: PolicyType, version: Versi
     let mut resource = None;
     let mut conditions = Vec::new();
     for (key, v) in object {
-        match key.as_str() {
+        match key.as_ref() {
             "Sid" => {
-                if !v.is_string() {
+                if v.as_str().is_none() {
                     return Err(err("Sid must be a string".into()));
                 }
             }
@@ -289,10 +299,10 @@ fn parse_statement(index: usize, value: &Value, kind: PolicyType, version: Versi
 }
 
 /// The strings of an element that may be one string or an array of strings.
-fn strings<'v>(value: &'v Value, element: &str) -> Result<Vec<&'v str>, String> {
+fn strings<'v>(value: &'v Json<'_>, element: &str) -> Result<Vec<&'v str>, String> {
     match value {
-        Value::String(s) => Ok(vec![s.as_str()]),
-        Value::Array(items) => {
+        Json::String(s) => Ok(vec![s.as_ref()]),
+        Json::Array(items) => {
             if items.is_empty() {
                 return Err(format!("{element} must not be an empty array"));
             }
@@ -305,7 +315,7 @@ fn strings<'v>(value: &'v Value, element: &str) -> Result<Vec<&'v str>, String> 
     }
 }
 
-fn parse_actions(value: &Value, negated: bool) -> Result<ActionMatcher, String> {
+fn parse_actions(value: &Json<'_>, negated: bool) -> Result<ActionMatcher, String> {
     let element = if negated { "NotAction" } else { "Action" };
     let mut patterns = Vec::new();
     for action in strings(value, element)? {
@@ -328,7 +338,7 @@ fn parse_actions(value: &Value, negated: bool) -> Result<ActionMatcher, String> 
     Ok(ActionMatcher { negated, patterns })
 }
 
-fn parse_resources(value: &Value, negated: bool, version: Version) -> Result<ResourceMatcher, String> {
+fn parse_resources(value: &Json<'_>, negated: bool, version: Version) -> Result<ResourceMatcher, String> {
     let element = if negated { "NotResource" } else { "Resource" };
     let mut patterns = Vec::new();
     for resource in strings(value, element)? {
@@ -340,18 +350,18 @@ fn parse_resources(value: &Value, negated: bool, version: Version) -> Result<Res
     Ok(ResourceMatcher { negated, patterns })
 }
 
-fn parse_principal(value: &Value, negated: bool) -> Result<PrincipalMatcher, String> {
+fn parse_principal(value: &Json<'_>, negated: bool) -> Result<PrincipalMatcher, String> {
     let element = if negated { "NotPrincipal" } else { "Principal" };
     let mut matcher = PrincipalMatcher { negated, ..Default::default() };
     match value {
-        Value::String(s) if s == "*" => matcher.wildcard = true,
-        Value::Object(map) => {
+        Json::String(s) if s == "*" => matcher.wildcard = true,
+        Json::Object(map) => {
             if map.is_empty() {
                 return Err(format!("{element} must not be empty"));
             }
             for (key, v) in map {
                 let values = strings(v, &format!("{element}.{key}"))?;
-                match key.as_str() {
+                match key.as_ref() {
                     "AWS" => {
                         for p in values {
                             if p == "*" {
@@ -392,8 +402,8 @@ fn validate_aws_principal(p: &str) -> Result<(), String> {
     Ok(())
 }
 
-fn parse_conditions(value: &Value, version: Version) -> Result<Vec<Condition>, String> {
-    let map: &Map<String, Value> = value.as_object().ok_or("Condition must be an object")?;
+fn parse_conditions(value: &Json<'_>, version: Version) -> Result<Vec<Condition>, String> {
+    let map = value.as_object().ok_or("Condition must be an object")?;
     let mut conditions = Vec::new();
     for (operator_name, block) in map {
         let operator = Operator::parse(operator_name)?;
@@ -404,7 +414,7 @@ fn parse_conditions(value: &Value, version: Version) -> Result<Vec<Condition>, S
         }
         for (key, values) in block {
             let values: Vec<String> = match values {
-                Value::Array(items) => items.iter().map(scalar).collect::<Result<_, _>>(),
+                Json::Array(items) => items.iter().map(scalar).collect::<Result<_, _>>(),
                 other => scalar(other).map(|v| vec![v]),
             }
             .map_err(|e| format!("condition {operator_name} on {key}: {e}"))?;
@@ -414,11 +424,11 @@ fn parse_conditions(value: &Value, version: Version) -> Result<Vec<Condition>, S
     Ok(conditions)
 }
 
-fn scalar(value: &Value) -> Result<String, String> {
+fn scalar(value: &Json<'_>) -> Result<String, String> {
     match value {
-        Value::String(s) => Ok(s.clone()),
-        Value::Number(n) => Ok(n.to_string()),
-        Value::Bool(b) => Ok(b.to_string()),
+        Json::String(s) => Ok(s.to_string()),
+        Json::Number(n) => Ok(n.to_string()),
+        Json::Bool(b) => Ok(b.to_string()),
         other => Err(format!("condition values must be strings, numbers or booleans, found {other}")),
     }
 }

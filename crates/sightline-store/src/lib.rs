@@ -22,6 +22,10 @@ CREATE TABLE IF NOT EXISTS principals (snapshot_id INTEGER NOT NULL REFERENCES s
 CREATE TABLE IF NOT EXISTS policies (snapshot_id INTEGER NOT NULL REFERENCES snapshots(id) ON DELETE CASCADE, id TEXT NOT NULL, provider TEXT NOT NULL, kind TEXT NOT NULL, body TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS resources (snapshot_id INTEGER NOT NULL REFERENCES snapshots(id) ON DELETE CASCADE, id TEXT NOT NULL, provider TEXT NOT NULL, resource_type TEXT NOT NULL, account_id TEXT NOT NULL, body TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS coverage (snapshot_id INTEGER NOT NULL REFERENCES snapshots(id) ON DELETE CASCADE, provider TEXT NOT NULL, account_id TEXT NOT NULL, service TEXT NOT NULL, status TEXT NOT NULL, body TEXT NOT NULL);
+";
+
+/// The indexes, created after the rows when a new database is written in bulk.
+const INDEXES: &str = "
 CREATE INDEX IF NOT EXISTS principals_by_snapshot ON principals(snapshot_id, id);
 CREATE INDEX IF NOT EXISTS policies_by_snapshot ON policies(snapshot_id, id);
 CREATE INDEX IF NOT EXISTS resources_by_snapshot ON resources(snapshot_id, resource_type, id);
@@ -41,6 +45,8 @@ pub enum StoreError {
     NewerSchema { path: PathBuf, found: i64, supported: i64 },
     #[error("{}: snapshot {id} has format version {found}, newer than this Sightline understands ({supported})", path.display())]
     NewerFormat { path: PathBuf, id: i64, found: i64, supported: u32 },
+    #[error("{}: {source}", path.display())]
+    Io { path: PathBuf, source: std::io::Error },
     #[error("{}: no snapshot {id}", path.display())]
     NoSnapshot { path: PathBuf, id: i64 },
     #[error("{}: the database holds no snapshot yet (import or collect one first)", path.display())]
@@ -84,6 +90,9 @@ impl Store {
             });
         }
         conn.execute_batch(SCHEMA).map_err(sql)?;
+        if let Ok(x) = std::env::var("XPRAGMAS") {
+            conn.execute_batch(&x).map_err(sql)?;
+        }
         conn.pragma_update(None, "user_version", SCHEMA_VERSION).map_err(sql)?;
         Ok(Store { path: path.to_path_buf(), conn })
     }
@@ -100,6 +109,36 @@ impl Store {
         let id = write(&tx, snapshot).map_err(&sql)?;
         tx.commit().map_err(&sql)?;
         Ok(id)
+    }
+
+    /// Saves a snapshot into the database at `path`, creating the database if there is none, and returns the
+    /// snapshot's id.
+    ///
+    /// A new database is written faster than a snapshot is added to an existing one. It is built in a temporary
+    /// file beside `path` with SQLite's journal off (nothing else can see that file, so there is nothing to roll
+    /// back: an interrupted write leaves only the temporary file, which is removed on the next attempt), indexed
+    /// once its rows are in, and then linked into place, which fails rather than replace a database that appeared
+    /// in the meantime. An existing database takes the snapshot in one ordinary transaction.
+    pub fn save_to(path: &Path, snapshot: &Snapshot) -> Result<i64, StoreError> {
+        if !path.exists() {
+            let temporary = temporary_path(path);
+            let _ = std::fs::remove_file(&temporary);
+            let built = build_new(&temporary, snapshot);
+            let linked = built.and_then(|id| {
+                std::fs::hard_link(&temporary, path)
+                    .map(|()| id)
+                    .map_err(|e| StoreError::Io { path: path.to_path_buf(), source: e })
+            });
+            let _ = std::fs::remove_file(&temporary);
+            match linked {
+                Ok(id) => return Ok(id),
+                // Another writer created the database first, or this file system has no hard links: add the
+                // snapshot to whatever is at `path` now.
+                Err(StoreError::Io { .. }) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Store::open(path)?.save(snapshot)
     }
 
     /// The id of the newest snapshot.
@@ -170,26 +209,115 @@ impl Store {
         Ok(snapshot)
     }
 
-    fn records<T: serde::de::DeserializeOwned>(&self, id: i64, table: &str) -> Result<Vec<T>, StoreError> {
+    /// Reads one table's records of snapshot `id`, in insertion order. The JSON is decoded on every core while
+    /// the rows are read: the reading thread hands batches of rows to decoder threads and puts the decoded
+    /// batches back in order.
+    fn records<T: serde::de::DeserializeOwned + Send>(&self, id: i64, table: &str) -> Result<Vec<T>, StoreError> {
         let mut stmt = self
             .conn
             .prepare(&format!("SELECT rowid, body FROM {table} WHERE snapshot_id = ?1 ORDER BY rowid"))
             .map_err(self.sql())?;
         let mut rows = stmt.query([id]).map_err(self.sql())?;
-        let mut out = Vec::new();
-        while let Some(row) = rows.next().map_err(self.sql())? {
-            let rowid: i64 = row.get(0).map_err(self.sql())?;
-            let body: String = row.get(1).map_err(self.sql())?;
-            out.push(serde_json::from_str(&body).map_err(|source| StoreError::Record {
-                path: self.path.clone(),
+        let decoders = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8);
+        let (to_decode, batches) = std::sync::mpsc::sync_channel::<(usize, Vec<(i64, String)>)>(decoders * 2);
+        let batches = std::sync::Mutex::new(batches);
+        let (to_collect, decoded) = std::sync::mpsc::channel();
+        let path = &self.path;
+        let decode = |rowid: i64, body: &str| {
+            serde_json::from_str::<T>(body).map_err(|source| StoreError::Record {
+                path: path.clone(),
                 snapshot: id,
                 record: format!("{table}#{rowid}"),
                 source,
-            })?);
+            })
+        };
+        let read: Result<usize, StoreError> = std::thread::scope(|scope| {
+            for _ in 0..decoders {
+                let to_collect = to_collect.clone();
+                let (batches, decode) = (&batches, &decode);
+                scope.spawn(move || loop {
+                    // The lock only guards taking the next batch; a poisoned lock means another decoder panicked,
+                    // and the scope re-raises that panic.
+                    let next = match batches.lock() {
+                        Ok(receiver) => receiver.recv(),
+                        Err(_) => return,
+                    };
+                    let Ok((n, batch)) = next else { return };
+                    let out: Result<Vec<T>, StoreError> =
+                        batch.iter().map(|(rowid, body)| decode(*rowid, body)).collect();
+                    if to_collect.send((n, out)).is_err() {
+                        return;
+                    }
+                });
+            }
+            drop(to_collect);
+            let mut sent = 0;
+            let mut batch = Vec::new();
+            let mut bytes = 0;
+            let result = (|| {
+                while let Some(row) = rows.next().map_err(self.sql())? {
+                    let body: String = row.get(1).map_err(self.sql())?;
+                    bytes += body.len();
+                    batch.push((row.get::<_, i64>(0).map_err(self.sql())?, body));
+                    if bytes >= BATCH_BYTES {
+                        bytes = 0;
+                        // Decoders only stop early when this side has stopped listening, so a send cannot fail.
+                        let _ = to_decode.send((sent, std::mem::take(&mut batch)));
+                        sent += 1;
+                    }
+                }
+                if !batch.is_empty() {
+                    let _ = to_decode.send((sent, batch));
+                    sent += 1;
+                }
+                Ok(sent)
+            })();
+            drop(to_decode);
+            result
+        });
+        let sent = read?;
+        let mut parts: Vec<(usize, Result<Vec<T>, StoreError>)> = decoded.into_iter().collect();
+        debug_assert_eq!(parts.len(), sent);
+        parts.sort_by_key(|(n, _)| *n);
+        let mut out = Vec::new();
+        for (_, part) in parts {
+            out.extend(part?);
         }
         Ok(out)
     }
 }
+
+/// Where a new database at `path` is built before it is linked into place.
+fn temporary_path(path: &Path) -> PathBuf {
+    let mut name = path.file_name().map(|n| n.to_os_string()).unwrap_or_default();
+    name.push(format!(".{}.new", std::process::id()));
+    path.with_file_name(name)
+}
+
+/// Writes a new database holding one snapshot at `path`, which no one else knows of: no journal, no fsync until
+/// the end, indexes built after the rows.
+fn build_new(path: &Path, snapshot: &Snapshot) -> Result<i64, StoreError> {
+    let sql = |source| StoreError::Sqlite { path: path.to_path_buf(), source };
+    let mut conn = Connection::open(path).map_err(sql)?;
+    conn.pragma_update(None, "journal_mode", "OFF").map_err(sql)?;
+    conn.pragma_update(None, "synchronous", "OFF").map_err(sql)?;
+    conn.execute_batch(SCHEMA).map_err(sql)?;
+    let tx = conn.transaction().map_err(sql)?;
+    let id = write(&tx, snapshot).map_err(sql)?;
+    tx.commit().map_err(sql)?;
+    conn.execute_batch(INDEXES).map_err(sql)?;
+    conn.pragma_update(None, "user_version", SCHEMA_VERSION).map_err(sql)?;
+    // The mode later connections use, recorded in the file, so that the first of them need not change it.
+    conn.pragma_update(None, "journal_mode", "WAL").map_err(sql)?;
+    conn.close().map_err(|(_, source)| sql(source))?;
+    std::fs::File::open(path)
+        .and_then(|f| f.sync_all())
+        .map_err(|e| StoreError::Io { path: path.to_path_buf(), source: e })?;
+    Ok(id)
+}
+
+/// How many bytes of JSON the reading thread gathers before handing them to a decoder.
+const BATCH_BYTES: usize = 1 << 20;
 
 fn json<T: serde::Serialize>(value: &T) -> rusqlite::Result<String> {
     serde_json::to_string(value).map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))
@@ -208,31 +336,60 @@ fn write(tx: &Transaction<'_>, s: &Snapshot) -> rusqlite::Result<i64> {
     let id = tx.last_insert_rowid();
     {
         let mut st = tx.prepare("INSERT INTO accounts VALUES (?1, ?2, ?3, ?4)")?;
-        for a in &s.accounts {
-            st.execute(params![id, a.id, name(&a.provider)?, json(a)?])?;
-        }
+        insert_all(&s.accounts, |a, body| st.execute(params![id, a.id, name(&a.provider)?, body]))?;
         let mut st = tx.prepare("INSERT INTO organizations VALUES (?1, ?2, ?3, ?4)")?;
-        for o in &s.organizations {
-            st.execute(params![id, o.id, name(&o.provider)?, json(o)?])?;
-        }
+        insert_all(&s.organizations, |o, body| st.execute(params![id, o.id, name(&o.provider)?, body]))?;
         let mut st = tx.prepare("INSERT INTO principals VALUES (?1, ?2, ?3, ?4, ?5, ?6)")?;
-        for p in &s.principals {
-            st.execute(params![id, p.id, name(&p.provider)?, name(&p.kind)?, p.account_id, json(p)?])?;
-        }
+        insert_all(&s.principals, |p, body| {
+            st.execute(params![id, p.id, name(&p.provider)?, name(&p.kind)?, p.account_id, body])
+        })?;
         let mut st = tx.prepare("INSERT INTO policies VALUES (?1, ?2, ?3, ?4, ?5)")?;
-        for p in &s.policies {
-            st.execute(params![id, p.id, name(&p.provider)?, name(&p.kind)?, json(p)?])?;
-        }
+        insert_all(&s.policies, |p, body| st.execute(params![id, p.id, name(&p.provider)?, name(&p.kind)?, body]))?;
         let mut st = tx.prepare("INSERT INTO resources VALUES (?1, ?2, ?3, ?4, ?5, ?6)")?;
-        for r in &s.resources {
-            st.execute(params![id, r.id, name(&r.provider)?, r.resource_type, r.account_id, json(r)?])?;
-        }
+        insert_all(&s.resources, |r, body| {
+            st.execute(params![id, r.id, name(&r.provider)?, r.resource_type, r.account_id, body])
+        })?;
         let mut st = tx.prepare("INSERT INTO coverage VALUES (?1, ?2, ?3, ?4, ?5, ?6)")?;
-        for c in &s.coverage {
-            st.execute(params![id, name(&c.provider)?, c.account_id, c.service, name(&c.status)?, json(c)?])?;
-        }
+        insert_all(&s.coverage, |c, body| {
+            st.execute(params![id, name(&c.provider)?, c.account_id, c.service, name(&c.status)?, body])
+        })?;
     }
     Ok(id)
+}
+
+/// Records per batch handed from the encoding thread to the inserting one.
+const ENCODE_BATCH: usize = 512;
+
+/// Inserts every record with `insert`, in order, given each record and its JSON body. For more than one batch of
+/// records, a second thread encodes the bodies while this one inserts them (SQLite connections stay on their
+/// thread); the queue between them holds a few batches, so memory stays bounded.
+fn insert_all<T: serde::Serialize + Sync>(
+    items: &[T],
+    mut insert: impl FnMut(&T, String) -> rusqlite::Result<usize>,
+) -> rusqlite::Result<()> {
+    if items.len() <= ENCODE_BATCH {
+        for item in items {
+            insert(item, json(item)?)?;
+        }
+        return Ok(());
+    }
+    std::thread::scope(|scope| {
+        let (to_insert, encoded) = std::sync::mpsc::sync_channel::<Vec<rusqlite::Result<String>>>(4);
+        scope.spawn(move || {
+            for batch in items.chunks(ENCODE_BATCH) {
+                // The inserting side stops listening only when it has failed; then there is nothing left to do.
+                if to_insert.send(batch.iter().map(json).collect()).is_err() {
+                    return;
+                }
+            }
+        });
+        for (batch, bodies) in items.chunks(ENCODE_BATCH).zip(encoded) {
+            for (item, body) in batch.iter().zip(bodies) {
+                insert(item, body?)?;
+            }
+        }
+        Ok(())
+    })
 }
 
 /// Current UTC time in RFC 3339, without pulling a date crate into the store.
@@ -256,7 +413,7 @@ fn chrono_now() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use sightline_model::{Account, Provider};
+    use sightline_model::{Account, Policy, PolicyKind, Provider};
 
     #[test]
     fn save_load_list() {
@@ -284,6 +441,66 @@ mod tests {
         assert!(back.created_at.ends_with('Z'));
         assert_eq!(store.list().unwrap().len(), 2);
         assert!(matches!(store.load(99), Err(StoreError::NoSnapshot { .. })));
+    }
+
+    /// A snapshot large enough to be written and read through the encoder and decoder threads.
+    fn many_policies(n: usize) -> Snapshot {
+        let mut s = Snapshot::new("test");
+        for i in 0..n {
+            s.policies.push(Policy {
+                provider: Provider::Aws,
+                id: format!("arn:aws:iam::123456789012:policy/p{i}"),
+                kind: PolicyKind::CustomerManaged,
+                name: format!("p{i}"),
+                account_id: Some("123456789012".into()),
+                document: sightline_model::compact_document(&format!(
+                    r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b{i}/{}"}}]}}"#,
+                    "k".repeat(i % 300)
+                ))
+                .unwrap(),
+                properties: serde_json::Value::Null,
+            });
+        }
+        s
+    }
+
+    #[test]
+    fn a_new_database_is_built_aside_and_linked_into_place() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("new.db");
+        // A temporary file left by an interrupted attempt of this same process is replaced, not reused.
+        std::fs::write(temporary_path(&path), b"leftover").unwrap();
+        let s = many_policies(12_000);
+        let first = Store::save_to(&path, &s).unwrap();
+        assert!(!temporary_path(&path).exists());
+        let store = Store::open(&path).unwrap();
+        let mode: String = store.conn.pragma_query_value(None, "journal_mode", |r| r.get(0)).unwrap();
+        assert_eq!(mode, "wal");
+        let indexes: i64 =
+            store.conn.query_row("SELECT count(*) FROM sqlite_master WHERE type = 'index'", [], |r| r.get(0)).unwrap();
+        assert_eq!(indexes, 6);
+        let back = store.load(first).unwrap();
+        assert_eq!(back.policies.len(), s.policies.len());
+        for (a, b) in back.policies.iter().zip(&s.policies) {
+            assert_eq!((&a.id, a.document.get()), (&b.id, b.document.get()));
+        }
+        drop(store);
+        // An existing database takes the next snapshot in a transaction.
+        let second = Store::save_to(&path, &many_policies(3)).unwrap();
+        assert!(second > first);
+        let store = Store::open(&path).unwrap();
+        assert_eq!(store.list().unwrap().iter().map(|i| i.policies).collect::<Vec<_>>(), vec![12_000, 3]);
+    }
+
+    #[test]
+    fn an_unreadable_record_is_named_even_among_many() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.db");
+        let id = Store::save_to(&path, &many_policies(9_000)).unwrap();
+        let store = Store::open(&path).unwrap();
+        store.conn.execute("UPDATE policies SET body = '{\"broken\"' WHERE rowid IN (7000, 8000)", []).unwrap();
+        let err = store.load(id).err().unwrap().to_string();
+        assert!(err.contains("policies#7000"), "{err}");
     }
 
     #[test]
