@@ -294,27 +294,50 @@ fn temporary_path(path: &Path) -> PathBuf {
     path.with_file_name(name)
 }
 
-/// Writes a new database holding one snapshot at `path`, which no one else knows of: no journal, no fsync until
-/// the end, indexes built after the rows.
+/// Writes a new database holding one snapshot at `path`, which no one else knows of: no journal, indexes built
+/// after the rows. The file must be on disk before it is linked into place; rather than wait for one flush of the
+/// whole file at the end, a second thread flushes what has been written so far every little while, so that the
+/// disk writes while this thread encodes and inserts.
 fn build_new(path: &Path, snapshot: &Snapshot) -> Result<i64, StoreError> {
     let sql = |source| StoreError::Sqlite { path: path.to_path_buf(), source };
+    let io = |source| StoreError::Io { path: path.to_path_buf(), source };
     let mut conn = Connection::open(path).map_err(sql)?;
     conn.pragma_update(None, "journal_mode", "OFF").map_err(sql)?;
     conn.pragma_update(None, "synchronous", "OFF").map_err(sql)?;
     conn.execute_batch(SCHEMA).map_err(sql)?;
-    let tx = conn.transaction().map_err(sql)?;
-    let id = write(&tx, snapshot).map_err(sql)?;
-    tx.commit().map_err(sql)?;
-    conn.execute_batch(INDEXES).map_err(sql)?;
-    conn.pragma_update(None, "user_version", SCHEMA_VERSION).map_err(sql)?;
-    // The mode later connections use, recorded in the file, so that the first of them need not change it.
-    conn.pragma_update(None, "journal_mode", "WAL").map_err(sql)?;
+    let file = std::fs::OpenOptions::new().write(true).open(path).map_err(io)?;
+    let (stop, stopped) = std::sync::mpsc::channel::<()>();
+    let id = std::thread::scope(|scope| {
+        let file = &file;
+        let flusher = scope.spawn(move || -> std::io::Result<()> {
+            while let Err(std::sync::mpsc::RecvTimeoutError::Timeout) = stopped.recv_timeout(FLUSH_EVERY) {
+                file.sync_data()?;
+            }
+            Ok(())
+        });
+        let written = (|| {
+            let tx = conn.transaction().map_err(sql)?;
+            let id = write(&tx, snapshot).map_err(sql)?;
+            tx.commit().map_err(sql)?;
+            conn.execute_batch(INDEXES).map_err(sql)?;
+            conn.pragma_update(None, "user_version", SCHEMA_VERSION).map_err(sql)?;
+            // The mode later connections use, recorded in the file, so that the first of them need not set it.
+            conn.pragma_update(None, "journal_mode", "WAL").map_err(sql)?;
+            Ok(id)
+        })();
+        drop(stop);
+        let flushed = flusher.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        let id = written?;
+        flushed.map_err(io)?;
+        Ok::<i64, StoreError>(id)
+    })?;
     conn.close().map_err(|(_, source)| sql(source))?;
-    std::fs::File::open(path)
-        .and_then(|f| f.sync_all())
-        .map_err(|e| StoreError::Io { path: path.to_path_buf(), source: e })?;
+    file.sync_all().map_err(io)?;
     Ok(id)
 }
+
+/// How often a new database's file is flushed while it is written.
+const FLUSH_EVERY: std::time::Duration = std::time::Duration::from_millis(100);
 
 /// How many bytes of JSON the reading thread gathers before handing them to a decoder.
 const BATCH_BYTES: usize = 1 << 20;
