@@ -297,9 +297,100 @@ pub struct Coverage {
     pub detail: Option<String>,
 }
 
+/// How bad a failed check is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+impl Severity {
+    /// Every severity, from the least to the most severe.
+    pub const ALL: [Severity; 5] =
+        [Severity::Info, Severity::Low, Severity::Medium, Severity::High, Severity::Critical];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Low => "low",
+            Severity::Medium => "medium",
+            Severity::High => "high",
+            Severity::Critical => "critical",
+        }
+    }
+}
+
+/// The outcome of one rule on one resource.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum FindingStatus {
+    #[serde(rename = "PASS")]
+    Pass,
+    #[serde(rename = "FAIL")]
+    Fail,
+    /// The data the rule needs was not collected (the collector was denied, an API failed, a field is missing).
+    #[serde(rename = "NOT_EVALUATED")]
+    NotEvaluated,
+}
+
+impl FindingStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FindingStatus::Pass => "PASS",
+            FindingStatus::Fail => "FAIL",
+            FindingStatus::NotEvaluated => "NOT_EVALUATED",
+        }
+    }
+}
+
+/// One rule's verdict on one resource (or on an account or region, for rules about those).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Finding {
+    /// Stable across scans: derived from the rule id and the resource id only.
+    pub id: String,
+    pub rule_id: String,
+    pub title: String,
+    pub status: FindingStatus,
+    pub severity: Severity,
+    pub provider: Provider,
+    pub resource_id: String,
+    pub resource_type: String,
+    pub account_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    /// The shared-responsibility domain of the rule (`access_management`, `encryption`, ...).
+    pub domain: String,
+    /// What was found, in words: why it fails, or why it could not be evaluated.
+    pub message: String,
+    /// The values the verdict rests on.
+    #[serde(default, skip_serializing_if = "serde_json::Value::is_null")]
+    pub evidence: serde_json::Value,
+}
+
+/// A stable identifier for the finding of `rule_id` on `resource_id`: 64-bit FNV-1a of both, in hex.
+pub fn finding_id(rule_id: &str, resource_id: &str) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in rule_id.bytes().chain([0u8]).chain(resource_id.bytes()) {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{hash:016x}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn finding_ids_are_stable() {
+        // Fixed values: stored findings and exported reports refer to these ids, so they must never change.
+        assert_eq!(finding_id("a", "b"), finding_id("a", "b"));
+        assert_ne!(finding_id("ab", ""), finding_id("a", "b"));
+        assert_eq!(finding_id("", ""), "af63bd4c8601b7df");
+    }
 
     #[test]
     fn compact_keeps_strings() {

@@ -1,0 +1,149 @@
+//! The built-in rules, one file each, and the registry that lists them.
+
+mod credential_report;
+mod util;
+
+mod iam_root_access_keys;
+
+use crate::meta::Rule;
+
+/// Every built-in rule, in the order scans run them and listings show them.
+pub static RULES: &[&Rule] = &[&iam_root_access_keys::RULE];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scan::{Out, Scan};
+    use serde_json::{json, Value};
+    use sightline_model::{FindingStatus, Snapshot};
+
+    const ACCOUNT: &str = "123456789012";
+    const REGION: &str = "us-east-1";
+
+    /// Builds a snapshot from a fixture, filling `provider` and `account_id`, one account, and a `collected`
+    /// coverage record for each of the rule's needs (in us-east-1 for regional ones) unless the fixture has its own
+    /// coverage. With `fail_needs`, those records say `failed` instead.
+    fn snapshot(rule: &Rule, fixture: &str, fail_needs: bool) -> Snapshot {
+        let mut v: Value =
+            serde_json::from_str(fixture).unwrap_or_else(|e| panic!("{}: bad fixture: {e}", rule.meta.id));
+        let o = v.as_object_mut().unwrap();
+        for key in ["resources", "principals", "policies", "coverage", "accounts"] {
+            for item in o.entry(key).or_insert_with(|| json!([])).as_array_mut().unwrap() {
+                let item = item.as_object_mut().unwrap();
+                item.entry("provider").or_insert(json!("aws"));
+                if key != "policies" && key != "accounts" {
+                    item.entry("account_id").or_insert(json!(ACCOUNT));
+                }
+                if key == "principals" {
+                    for k in ["name", "kind"] {
+                        assert!(item.contains_key(k), "{}: a principal fixture needs {k}", rule.meta.id);
+                    }
+                }
+            }
+        }
+        if o["accounts"].as_array().unwrap().is_empty() {
+            o.insert("accounts".into(), json!([{"provider": "aws", "id": ACCOUNT}]));
+        }
+        if o["coverage"].as_array().unwrap().is_empty() {
+            let status = if fail_needs { "failed" } else { "collected" };
+            let coverage: Vec<Value> = rule
+                .meta
+                .needs
+                .iter()
+                .map(|n| {
+                    let mut c = json!({"provider": "aws", "account_id": ACCOUNT, "service": n.service,
+                                       "operation": n.operation, "status": status, "detail": "fixture"});
+                    if n.regional {
+                        c["region"] = json!(REGION);
+                    }
+                    c
+                })
+                .collect();
+            o.insert("coverage".into(), Value::Array(coverage));
+        }
+        fn parse<T: serde::de::DeserializeOwned>(id: &str, key: &str, records: &Value) -> T {
+            serde_json::from_value(records.clone()).unwrap_or_else(|e| panic!("{id}: fixture {key}: {e}"))
+        }
+        let id = rule.meta.id;
+        let mut snapshot = Snapshot::new("fixture");
+        for (key, records) in o.iter() {
+            match key.as_str() {
+                "resources" => snapshot.resources = parse(id, key, records),
+                "principals" => snapshot.principals = parse(id, key, records),
+                "policies" => snapshot.policies = parse(id, key, records),
+                "coverage" => snapshot.coverage = parse(id, key, records),
+                "accounts" => snapshot.accounts = parse(id, key, records),
+                other => panic!("{id}: unknown fixture key {other}"),
+            }
+        }
+        snapshot
+    }
+
+    fn statuses(rule: &Rule, snapshot: &Snapshot) -> Vec<(FindingStatus, String)> {
+        let now = chrono::DateTime::parse_from_rfc3339("2026-11-28T00:00:00Z").unwrap().with_timezone(&chrono::Utc);
+        let scan = Scan::new(snapshot, now);
+        let mut out = Out::new(&rule.meta);
+        (rule.check)(&scan, &mut out);
+        out.findings
+            .into_iter()
+            .map(|f| (f.status, format!("{} {}: {}", f.status.as_str(), f.resource_id, f.message)))
+            .collect()
+    }
+
+    /// Every rule fails on each of its failing fixtures, passes (and never fails) on each passing one, and, when
+    /// the calls it reads were recorded as failed, says NOT_EVALUATED rather than PASS or FAIL.
+    #[test]
+    fn every_rule_meets_its_fixtures() {
+        let mut problems = Vec::new();
+        for rule in RULES {
+            let id = rule.meta.id;
+            if rule.fixtures.pass.is_empty() || rule.fixtures.fail.is_empty() {
+                problems.push(format!("{id}: needs at least one passing and one failing fixture"));
+            }
+            for (i, fixture) in rule.fixtures.fail.iter().enumerate() {
+                let got = statuses(rule, &snapshot(rule, fixture, false));
+                if !got.iter().any(|(s, _)| *s == FindingStatus::Fail) {
+                    problems.push(format!("{id}: failing fixture {i} gave no FAIL: {got:?}"));
+                }
+                if !rule.meta.needs.is_empty() {
+                    let got = statuses(rule, &snapshot(rule, fixture, true));
+                    if got.iter().any(|(s, _)| *s != FindingStatus::NotEvaluated) || got.is_empty() {
+                        problems.push(format!("{id}: failing fixture {i} with its data not collected: {got:?}"));
+                    }
+                }
+            }
+            for (i, fixture) in rule.fixtures.pass.iter().enumerate() {
+                let got = statuses(rule, &snapshot(rule, fixture, false));
+                if !got.iter().any(|(s, _)| *s == FindingStatus::Pass)
+                    || got.iter().any(|(s, _)| *s == FindingStatus::Fail)
+                {
+                    problems.push(format!("{id}: passing fixture {i}: {got:?}"));
+                }
+            }
+        }
+        assert!(problems.is_empty(), "{}", problems.join("\n"));
+    }
+
+    #[test]
+    fn ids_are_unique_and_well_formed() {
+        let mut seen = std::collections::HashSet::new();
+        for rule in RULES {
+            let m = &rule.meta;
+            assert!(seen.insert(m.id), "duplicate rule id {}", m.id);
+            assert!(
+                m.id.starts_with("aws-")
+                    && m.id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'),
+                "{}",
+                m.id
+            );
+            assert!(!m.title.is_empty() && !m.rationale.is_empty() && !m.references.is_empty(), "{}", m.id);
+            assert!(
+                !m.remediation.console.is_empty()
+                    && !m.remediation.cli.is_empty()
+                    && !m.remediation.terraform.is_empty(),
+                "{}",
+                m.id
+            );
+        }
+    }
+}

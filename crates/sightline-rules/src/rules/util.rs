@@ -1,0 +1,122 @@
+//! Helpers shared by rule files.
+
+use crate::meta::Need;
+use crate::scan::{Out, Scan, Subject};
+use serde_json::Value;
+use sightline_model::Resource;
+
+/// A field of a resource's properties, told apart: absent means the collector did not get it; `null` means it
+/// got it and the setting is not configured.
+pub(crate) enum Field<'a> {
+    Missing,
+    Null,
+    Value(&'a Value),
+}
+
+/// The property at a JSON pointer (`/PasswordPolicy/MinimumPasswordLength`).
+pub(crate) fn field<'a>(r: &'a Resource, pointer: &str) -> Field<'a> {
+    match r.properties.pointer(pointer) {
+        None => Field::Missing,
+        Some(Value::Null) => Field::Null,
+        Some(v) => Field::Value(v),
+    }
+}
+
+/// Runs `f` on every resource of a type, except where the calls in `needs` were denied or failed: those resources,
+/// and each account and region where the listing itself failed, get NOT_EVALUATED instead.
+pub(crate) fn each_resource<'s>(
+    scan: &Scan<'s>,
+    out: &mut Out<'_>,
+    resource_type: &str,
+    needs: &[Need],
+    mut f: impl FnMut(&'s Resource, &mut Out<'_>),
+) {
+    // Regions where the data is missing: one NOT_EVALUATED for the region, so that a failed listing is visible
+    // even though it left no resource to report on.
+    let accounts: Vec<&str> = scan.aws_accounts().collect();
+    for account in &accounts {
+        if let Some(why) = scan.gap(account, None, &global(needs), false) {
+            out.not_evaluated(Subject::account(account), why);
+        }
+        for region in scan.regions(account) {
+            if let Some(why) = scan.gap(account, Some(region), &regional(needs), false) {
+                out.not_evaluated(Subject::region(account, region), why);
+            }
+        }
+    }
+    for r in scan.resources(resource_type) {
+        match scan.gap(&r.account_id, r.region.as_deref(), needs, false) {
+            Some(why) => out.not_evaluated(r, why),
+            None => f(r, out),
+        }
+    }
+}
+
+fn global(needs: &[Need]) -> Vec<Need> {
+    needs.iter().filter(|n| !n.regional).copied().collect()
+}
+
+fn regional(needs: &[Need]) -> Vec<Need> {
+    needs.iter().filter(|n| n.regional).copied().collect()
+}
+
+/// Runs `f` once per AWS account whose data `needs` describe was collected; NOT_EVALUATED for the others.
+pub(crate) fn each_account<'s>(
+    scan: &Scan<'s>,
+    out: &mut Out<'_>,
+    needs: &[Need],
+    mut f: impl FnMut(&'s str, &mut Out<'_>),
+) {
+    let accounts: Vec<&'s str> = scan.aws_accounts().collect();
+    for account in accounts {
+        match scan.gap(account, None, needs, true) {
+            Some(why) => out.not_evaluated(Subject::account(account), why),
+            None => f(account, out),
+        }
+    }
+}
+
+/// Runs `f` once per region the collector visited in each account, where the data `needs` describe was collected
+/// there; NOT_EVALUATED for the others.
+pub(crate) fn each_region<'s>(
+    scan: &Scan<'s>,
+    out: &mut Out<'_>,
+    needs: &[Need],
+    mut f: impl FnMut(&'s str, &'s str, &mut Out<'_>),
+) {
+    let accounts: Vec<&'s str> = scan.aws_accounts().collect();
+    for account in accounts {
+        let regions: Vec<&'s str> = scan.regions(account).collect();
+        if regions.is_empty() {
+            out.not_evaluated(Subject::account(account), "no region of this account was collected");
+        }
+        for region in regions {
+            match scan.gap(account, Some(region), needs, true) {
+                Some(why) => out.not_evaluated(Subject::region(account, region), why),
+                None => f(account, region, out),
+            }
+        }
+    }
+}
+
+/// The resource of a type in one account (and region), for singletons such as the password policy.
+pub(crate) fn find<'s>(
+    scan: &Scan<'s>,
+    resource_type: &str,
+    account: &str,
+    region: Option<&str>,
+) -> Option<&'s Resource> {
+    scan.resources(resource_type)
+        .find(|r| r.account_id == account && (region.is_none() || r.region.as_deref() == region))
+}
+
+/// Whole days from an RFC 3339 timestamp to the scan's moment, if it parses.
+pub(crate) fn age_days(scan: &Scan<'_>, timestamp: &str) -> Option<i64> {
+    let t = chrono::DateTime::parse_from_rfc3339(timestamp).ok()?;
+    Some((scan.now - t.with_timezone(&chrono::Utc)).num_days())
+}
+
+/// A need on one API call.
+pub(crate) const fn need(service: &'static str, operation: &'static str, regional: bool) -> Need {
+    Need { service, operation, regional }
+}

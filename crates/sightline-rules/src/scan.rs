@@ -1,0 +1,283 @@
+//! Running rules over a snapshot: the indexes rules read ([`Scan`]), where their verdicts go ([`Out`]), and
+//! [`run`].
+
+use crate::meta::{Meta, Need, Rule};
+use sightline_iam::authz::Authorizer;
+use sightline_model::{
+    finding_id, Coverage, CoverageStatus, Finding, FindingStatus, Principal, PrincipalKind, Provider, Resource,
+    Snapshot,
+};
+use std::collections::{BTreeSet, HashMap};
+use std::sync::OnceLock;
+
+/// Why a scan could not run at all (a single rule's trouble is a NOT_EVALUATED finding instead).
+#[derive(Debug, thiserror::Error)]
+pub enum ScanError {
+    #[error("unknown rule {0:?} (see `sightline rules list`)")]
+    UnknownRule(String),
+}
+
+/// What to run.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Run only these rules (all when empty).
+    pub rules: Vec<String>,
+    /// The moment the scan happens, for age checks (default: now). Tests pin it.
+    pub now: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// The snapshot as rules read it: resources by type, coverage by call, and the IAM engine when a rule needs it.
+pub struct Scan<'s> {
+    pub snapshot: &'s Snapshot,
+    pub now: chrono::DateTime<chrono::Utc>,
+    by_type: HashMap<&'s str, Vec<&'s Resource>>,
+    coverage: HashMap<(&'s str, Option<&'s str>, &'s str, &'s str), &'s Coverage>,
+    regions: HashMap<&'s str, BTreeSet<&'s str>>,
+    authorizer: OnceLock<Result<Authorizer<'s>, String>>,
+}
+
+impl<'s> Scan<'s> {
+    pub fn new(snapshot: &'s Snapshot, now: chrono::DateTime<chrono::Utc>) -> Scan<'s> {
+        let mut by_type: HashMap<&str, Vec<&Resource>> = HashMap::new();
+        for r in &snapshot.resources {
+            by_type.entry(r.resource_type.as_str()).or_default().push(r);
+        }
+        let mut coverage = HashMap::new();
+        let mut regions: HashMap<&str, BTreeSet<&str>> = HashMap::new();
+        for c in &snapshot.coverage {
+            coverage.insert((c.account_id.as_str(), c.region.as_deref(), c.service.as_str(), c.operation.as_str()), c);
+            if let Some(region) = &c.region {
+                regions.entry(c.account_id.as_str()).or_default().insert(region.as_str());
+            }
+        }
+        Scan { snapshot, now, by_type, coverage, regions, authorizer: OnceLock::new() }
+    }
+
+    /// The resources of one type, in snapshot order.
+    pub fn resources(&self, resource_type: &str) -> impl Iterator<Item = &'s Resource> + '_ {
+        self.by_type.get(resource_type).into_iter().flatten().copied()
+    }
+
+    /// The AWS accounts of the snapshot.
+    pub fn aws_accounts(&self) -> impl Iterator<Item = &'s str> + '_ {
+        self.snapshot.accounts.iter().filter(|a| a.provider == Provider::Aws).map(|a| a.id.as_str())
+    }
+
+    /// The regions the collector visited in an account (from its coverage records).
+    pub fn regions(&self, account: &str) -> impl Iterator<Item = &'s str> + '_ {
+        self.regions.get(account).into_iter().flatten().copied()
+    }
+
+    /// The IAM users, groups and roles of the snapshot.
+    pub fn principals(&self, kind: PrincipalKind) -> impl Iterator<Item = &'s Principal> + '_ {
+        self.snapshot.principals.iter().filter(move |p| p.provider == Provider::Aws && p.kind == kind)
+    }
+
+    /// The coverage record of one call, if the collector made it.
+    pub fn coverage(&self, account: &str, region: Option<&str>, service: &str, operation: &str) -> Option<&Coverage> {
+        self.coverage.get(&(account, region, service, operation)).copied()
+    }
+
+    /// Why the data `needs` describe is missing for an account (and region), if it is: the first needed call that
+    /// was denied, failed, or (when `must_exist`) never made.
+    pub fn gap(&self, account: &str, region: Option<&str>, needs: &[Need], must_exist: bool) -> Option<String> {
+        for need in needs {
+            let at = if need.regional { region } else { None };
+            match self.coverage(account, at, need.service, need.operation) {
+                Some(c) if c.status == CoverageStatus::Collected => {}
+                Some(c) => {
+                    let how = match c.status {
+                        CoverageStatus::Denied => "was denied",
+                        _ => "failed",
+                    };
+                    let detail = c.detail.as_deref().map(|d| format!(": {}", shorten(d))).unwrap_or_default();
+                    return Some(format!("{}:{} {how}{}{detail}", need.service, need.operation, where_(at)));
+                }
+                None if must_exist => {
+                    return Some(format!(
+                        "{}:{} was not collected{} (the snapshot has no such data)",
+                        need.service,
+                        need.operation,
+                        where_(at)
+                    ))
+                }
+                None => {}
+            }
+        }
+        None
+    }
+
+    /// The IAM engine over the snapshot, built on first use; an error when the snapshot's policies cannot be read.
+    pub fn authorizer(&self) -> Result<&Authorizer<'s>, &str> {
+        self.authorizer
+            .get_or_init(|| {
+                Authorizer::new(self.snapshot).map_err(|errors| {
+                    let first = errors.first().map(|e| e.to_string()).unwrap_or_default();
+                    format!("{} policies of the snapshot cannot be read (first: {first})", errors.len())
+                })
+            })
+            .as_ref()
+            .map_err(String::as_str)
+    }
+}
+
+fn where_(region: Option<&str>) -> String {
+    region.map(|r| format!(" in {r}")).unwrap_or_default()
+}
+
+/// Keeps error details from the collector short in findings.
+fn shorten(detail: &str) -> String {
+    const MAX: usize = 160;
+    match detail.char_indices().nth(MAX) {
+        Some((i, _)) => format!("{}...", &detail[..i]),
+        None => detail.to_string(),
+    }
+}
+
+/// Where a rule puts its verdicts.
+pub struct Out<'m> {
+    meta: &'m Meta,
+    pub(crate) findings: Vec<Finding>,
+}
+
+/// What a finding is about when it is not a resource of the snapshot (an account, a region).
+pub struct Subject<'a> {
+    pub id: String,
+    pub resource_type: &'a str,
+    pub account_id: &'a str,
+    pub region: Option<&'a str>,
+}
+
+impl Subject<'_> {
+    /// The account itself: `arn:aws::ACCOUNT:account`-like id used by account-level rules.
+    pub fn account(account: &str) -> Subject<'_> {
+        Subject {
+            id: format!("arn:aws:::{account}:account"),
+            resource_type: "AWS::Account",
+            account_id: account,
+            region: None,
+        }
+    }
+
+    /// One region of an account, for rules about a regional setting.
+    pub fn region<'a>(account: &'a str, region: &'a str) -> Subject<'a> {
+        Subject {
+            id: format!("arn:aws::{region}:{account}:region"),
+            resource_type: "AWS::Region",
+            account_id: account,
+            region: Some(region),
+        }
+    }
+}
+
+impl<'a> From<&'a Resource> for Subject<'a> {
+    fn from(r: &'a Resource) -> Subject<'a> {
+        Subject {
+            id: r.id.clone(),
+            resource_type: &r.resource_type,
+            account_id: &r.account_id,
+            region: r.region.as_deref(),
+        }
+    }
+}
+
+impl<'a> From<&'a Principal> for Subject<'a> {
+    fn from(p: &'a Principal) -> Subject<'a> {
+        let resource_type = match p.kind {
+            PrincipalKind::User => "AWS::IAM::User",
+            PrincipalKind::Group => "AWS::IAM::Group",
+            PrincipalKind::Role => "AWS::IAM::Role",
+            _ => "AWS::IAM::Principal",
+        };
+        Subject { id: p.id.clone(), resource_type, account_id: &p.account_id, region: None }
+    }
+}
+
+impl<'m> Out<'m> {
+    pub(crate) fn new(meta: &'m Meta) -> Out<'m> {
+        Out { meta, findings: Vec::new() }
+    }
+
+    fn push<'a>(
+        &mut self,
+        subject: impl Into<Subject<'a>>,
+        status: FindingStatus,
+        message: String,
+        evidence: serde_json::Value,
+    ) {
+        let s = subject.into();
+        self.findings.push(Finding {
+            id: finding_id(self.meta.id, &s.id),
+            rule_id: self.meta.id.to_string(),
+            title: self.meta.title.to_string(),
+            status,
+            severity: self.meta.severity,
+            provider: Provider::Aws,
+            resource_id: s.id,
+            resource_type: s.resource_type.to_string(),
+            account_id: s.account_id.to_string(),
+            region: s.region.map(str::to_string),
+            domain: self.meta.domain.id().to_string(),
+            message,
+            evidence,
+        });
+    }
+
+    pub fn pass<'a>(&mut self, subject: impl Into<Subject<'a>>, message: impl Into<String>) {
+        self.push(subject, FindingStatus::Pass, message.into(), serde_json::Value::Null);
+    }
+
+    pub fn fail<'a>(
+        &mut self,
+        subject: impl Into<Subject<'a>>,
+        message: impl Into<String>,
+        evidence: serde_json::Value,
+    ) {
+        self.push(subject, FindingStatus::Fail, message.into(), evidence);
+    }
+
+    pub fn not_evaluated<'a>(&mut self, subject: impl Into<Subject<'a>>, reason: impl Into<String>) {
+        self.push(subject, FindingStatus::NotEvaluated, reason.into(), serde_json::Value::Null);
+    }
+
+    /// PASS or FAIL by `ok`.
+    pub fn verdict<'a>(
+        &mut self,
+        subject: impl Into<Subject<'a>>,
+        ok: bool,
+        message: impl Into<String>,
+        evidence: serde_json::Value,
+    ) {
+        if ok {
+            self.push(subject, FindingStatus::Pass, message.into(), serde_json::Value::Null);
+        } else {
+            self.push(subject, FindingStatus::Fail, message.into(), evidence);
+        }
+    }
+
+    /// The rule being run.
+    pub fn meta(&self) -> &Meta {
+        self.meta
+    }
+}
+
+/// Runs the rules (all, or those `options` names) over a snapshot. Findings come rule by rule, in registry order.
+pub fn run(snapshot: &Snapshot, options: &Options) -> Result<Vec<Finding>, ScanError> {
+    let selected: Vec<&Rule> = if options.rules.is_empty() {
+        crate::RULES.to_vec()
+    } else {
+        options
+            .rules
+            .iter()
+            .map(|id| crate::rule(id).ok_or_else(|| ScanError::UnknownRule(id.clone())))
+            .collect::<Result<_, _>>()?
+    };
+    let scan = Scan::new(snapshot, options.now.unwrap_or_else(chrono::Utc::now));
+    let mut findings = Vec::new();
+    for rule in selected {
+        let mut out = Out::new(&rule.meta);
+        (rule.check)(&scan, &mut out);
+        findings.extend(out.findings);
+    }
+    Ok(findings)
+}
