@@ -108,12 +108,17 @@ enum Answer<'a> {
     WhoCan { question: &'a str, action: &'a str, resource: &'a str, allowed: Vec<Allowed> },
 }
 
-pub fn run(format: Format, save: Option<&Path>) -> Result<ExitCode> {
+/// The bundled demo organization as a snapshot.
+pub fn snapshot() -> Result<sightline_model::Snapshot> {
     let inputs = FILES
         .iter()
         .map(|(name, bytes)| Input { name: PathBuf::from("examples/demo/aws").join(name), bytes: bytes.to_vec() })
         .collect();
-    let snapshot = sightline_aws::import::load_from(inputs)?;
+    Ok(sightline_aws::import::load_from(inputs)?)
+}
+
+pub fn run(format: Format, save: Option<&Path>) -> Result<ExitCode> {
+    let snapshot = snapshot()?;
     let authz = crate::authorizer(&snapshot)?;
     let mut answers = Vec::new();
     for q in QUESTIONS {

@@ -4,6 +4,7 @@
 mod collect;
 mod demo;
 mod output;
+mod scan;
 
 use anyhow::{bail, Context as _, Result};
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -51,13 +52,18 @@ enum Command {
     Validate(ValidateCommand),
     /// Expand an action pattern (`s3:Get*`, `iam:*Policy*`) with the action database.
     Actions(ActionsArgs),
+    /// Check a snapshot against the CSPM rules (CIS AWS Foundations and more) and report the findings.
+    Scan(scan::ScanArgs),
+    /// List the built-in rules, or show one.
+    #[command(subcommand)]
+    Rules(scan::RulesCommand),
     /// Generate synthetic exports for benchmarks.
     #[command(subcommand, hide = true)]
     Generate(GenerateCommand),
 }
 
 #[derive(Clone, Copy, ValueEnum, Default, PartialEq, Eq)]
-enum Format {
+pub(crate) enum Format {
     #[default]
     Text,
     Json,
@@ -71,7 +77,7 @@ struct DbArg {
 }
 
 #[derive(Args)]
-struct Source {
+pub(crate) struct Source {
     /// The Sightline database to read (its newest snapshot unless --snapshot).
     #[arg(long, env = "SIGHTLINE_DB", default_value = "sightline.db")]
     db: PathBuf,
@@ -457,6 +463,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 Err(e) => bail!("{}: {e}", file.display()),
             }
         }
+        Command::Scan(args) => scan::scan(args),
+        Command::Rules(command) => scan::rules(command),
         Command::Actions(args) => {
             output::actions(&args.patterns, args.not, args.format)?;
             Ok(ExitCode::SUCCESS)

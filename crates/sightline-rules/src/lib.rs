@@ -7,6 +7,7 @@
 //! rules` and the generated documentation read the same metadata.
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
+pub mod docs;
 mod meta;
 mod rules;
 mod scan;

@@ -31,3 +31,35 @@ pub(crate) fn yes(row: &Map<String, Value>, name: &str) -> bool {
 pub(crate) fn is_root(row: &Map<String, Value>) -> bool {
     col(row, "user") == "<root_account>"
 }
+
+/// The finding subject for a user's row.
+pub(crate) fn user<'a>(account: &'a str, row: &Map<String, Value>) -> crate::scan::Subject<'a> {
+    crate::scan::Subject {
+        id: col(row, "arn").to_string(),
+        resource_type: "AWS::IAM::User",
+        account_id: account,
+        region: None,
+    }
+}
+
+/// Runs `f` on every row of every account's report but the root user's; NOT_EVALUATED where the report is missing.
+pub(crate) fn each_user<'s>(
+    scan: &Scan<'s>,
+    out: &mut crate::scan::Out<'_>,
+    mut f: impl FnMut(&'s str, &'s Map<String, Value>, &mut crate::scan::Out<'_>),
+) {
+    super::util::each_account(scan, out, NEEDS, |account, out| match rows(scan, account) {
+        Err(why) => out.not_evaluated(crate::scan::Subject::account(account), why),
+        Ok(rows) => {
+            for row in rows.into_iter().filter(|r| !is_root(r)) {
+                f(account, row, out);
+            }
+        }
+    });
+}
+
+/// A timestamp column, when it holds one (the report writes `N/A`, `no_information` or `not_supported` otherwise).
+pub(crate) fn time<'a>(row: &'a Map<String, Value>, name: &str) -> Option<&'a str> {
+    let v = col(row, name);
+    v.starts_with(|c: char| c.is_ascii_digit()).then_some(v)
+}

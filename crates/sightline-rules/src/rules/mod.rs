@@ -1,14 +1,44 @@
 //! The built-in rules, one file each, and the registry that lists them.
 
 mod credential_report;
+mod network;
 mod util;
 
+mod ec2_default_sg_closed;
+mod ec2_ebs_default_encryption;
+mod ec2_imdsv2;
+mod ec2_nacl_admin_ports;
+mod ec2_sg_admin_ports_ipv4;
+mod ec2_sg_admin_ports_ipv6;
+mod ec2_sg_cifs;
+
+mod iam_password_policy;
 mod iam_root_access_keys;
+mod iam_root_mfa;
+mod iam_unused_credentials;
+mod iam_user_access_keys;
+mod iam_user_console_mfa;
 
 use crate::meta::Rule;
 
 /// Every built-in rule, in the order scans run them and listings show them.
-pub static RULES: &[&Rule] = &[&iam_root_access_keys::RULE];
+pub static RULES: &[&Rule] = &[
+    &iam_root_access_keys::RULE,
+    &iam_root_mfa::RULE,
+    &iam_password_policy::MIN_LENGTH,
+    &iam_password_policy::REUSE,
+    &iam_user_console_mfa::RULE,
+    &iam_unused_credentials::RULE,
+    &iam_user_access_keys::ONE_ACTIVE,
+    &iam_user_access_keys::ROTATED,
+    &ec2_ebs_default_encryption::RULE,
+    &ec2_sg_cifs::RULE,
+    &ec2_nacl_admin_ports::RULE,
+    &ec2_sg_admin_ports_ipv4::RULE,
+    &ec2_sg_admin_ports_ipv6::RULE,
+    &ec2_default_sg_closed::RULE,
+    &ec2_imdsv2::RULE,
+];
 
 #[cfg(test)]
 mod tests {

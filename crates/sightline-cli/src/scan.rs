@@ -1,0 +1,156 @@
+//! `sightline scan` and `sightline rules`.
+
+use anyhow::{bail, Context as _, Result};
+use clap::{Args, Subcommand, ValueEnum};
+use sightline_model::{FindingStatus, Severity};
+use sightline_rules::{Framework, Options, RULES};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Clone, Copy, ValueEnum, Default, PartialEq, Eq)]
+pub enum ScanFormat {
+    /// Failures grouped by severity, then what could not be evaluated, then totals.
+    #[default]
+    Table,
+    /// An array of findings.
+    Json,
+    /// One finding per row.
+    Csv,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum SeverityArg {
+    Info,
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+impl From<SeverityArg> for Severity {
+    fn from(s: SeverityArg) -> Severity {
+        match s {
+            SeverityArg::Info => Severity::Info,
+            SeverityArg::Low => Severity::Low,
+            SeverityArg::Medium => Severity::Medium,
+            SeverityArg::High => Severity::High,
+            SeverityArg::Critical => Severity::Critical,
+        }
+    }
+}
+
+#[derive(Args)]
+pub struct ScanArgs {
+    #[command(flatten)]
+    pub source: crate::Source,
+    /// Scan the bundled demo organization instead of a database or files.
+    #[arg(long, conflicts_with_all = ["input", "snapshot"])]
+    pub demo: bool,
+    #[arg(long, value_enum, default_value_t)]
+    pub format: ScanFormat,
+    /// Write the report to FILE instead of standard output.
+    #[arg(long, short)]
+    pub output: Option<PathBuf>,
+    /// Only the rules mapped to this framework, with a summary per control (table) or the controls (JSON).
+    #[arg(long, value_parser = ["cis-aws-5.0", "nist-800-53-r5", "pci-dss-4.0"])]
+    pub framework: Option<String>,
+    /// Exit with status 1 when a finding of this severity or higher fails.
+    #[arg(long, value_enum)]
+    pub fail_on: Option<SeverityArg>,
+    /// Run only these rules (repeatable).
+    #[arg(long = "rule")]
+    pub rules: Vec<String>,
+}
+
+pub fn scan(args: ScanArgs) -> Result<ExitCode> {
+    let snapshot = if args.demo { crate::demo::snapshot()? } else { args.source.load()? };
+    let framework = args.framework.as_deref().and_then(Framework::parse);
+    let mut rules = args.rules.clone();
+    if let Some(f) = framework {
+        if rules.is_empty() {
+            rules = RULES
+                .iter()
+                .filter(|r| r.meta.controls.iter().any(|c| c.framework == f))
+                .map(|r| r.meta.id.to_string())
+                .collect();
+        }
+    }
+    let findings = sightline_rules::run(&snapshot, &Options { rules, now: None })?;
+    let report = match args.format {
+        ScanFormat::Table => {
+            let mut text = sightline_report::table(&findings);
+            if let Some(f) = framework {
+                text.push('\n');
+                text.push_str(&sightline_report::compliance_table(f, &sightline_report::compliance(f, &findings)));
+            }
+            text
+        }
+        ScanFormat::Json => sightline_report::json(&findings)? + "\n",
+        ScanFormat::Csv => sightline_report::csv(&findings),
+    };
+    match &args.output {
+        Some(path) => std::fs::write(path, report).with_context(|| format!("{}: cannot write", path.display()))?,
+        None => {
+            use std::io::Write as _;
+            let mut stdout = std::io::stdout().lock();
+            stdout.write_all(report.as_bytes())?;
+            stdout.flush()?;
+        }
+    }
+    let threshold = args.fail_on.map(Severity::from);
+    let failed = threshold.is_some_and(|t| findings.iter().any(|f| f.status == FindingStatus::Fail && f.severity >= t));
+    crate::release_at_exit(snapshot);
+    Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+#[derive(Subcommand)]
+pub enum RulesCommand {
+    /// Every built-in rule: id, severity, resource type, CIS control, title.
+    List {
+        #[arg(long, value_enum, default_value_t)]
+        format: crate::Format,
+    },
+    /// One rule in full: rationale, remediation, references, framework controls.
+    Show {
+        id: String,
+        #[arg(long, value_enum, default_value_t)]
+        format: crate::Format,
+    },
+}
+
+pub fn rules(command: RulesCommand) -> Result<ExitCode> {
+    match command {
+        RulesCommand::List { format } => {
+            if format == crate::Format::Json {
+                let metas: Vec<_> = RULES.iter().map(|r| &r.meta).collect();
+                println!("{}", serde_json::to_string_pretty(&metas)?);
+            } else {
+                for r in RULES {
+                    let m = &r.meta;
+                    let cis: Vec<&str> =
+                        m.controls.iter().filter(|c| c.framework == Framework::CisAws50).map(|c| c.id).collect();
+                    println!(
+                        "{:<34} {:<8} {:<34} {:<7} {}",
+                        m.id,
+                        m.severity.as_str(),
+                        m.resource_type,
+                        cis.join(","),
+                        m.title
+                    );
+                }
+                println!("{} rules", RULES.len());
+            }
+        }
+        RulesCommand::Show { id, format } => {
+            let Some(rule) = sightline_rules::rule(&id) else {
+                bail!("unknown rule {id:?} (see `sightline rules list`)");
+            };
+            if format == crate::Format::Json {
+                println!("{}", serde_json::to_string_pretty(&rule.meta)?);
+            } else {
+                print!("{}", sightline_rules::docs::markdown(rule));
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
