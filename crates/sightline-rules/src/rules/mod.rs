@@ -4,13 +4,27 @@ mod credential_report;
 mod network;
 mod util;
 
+mod accessanalyzer_enabled;
+mod cloudtrail_log_validation;
+mod config_enabled;
 mod ec2_default_sg_closed;
 mod ec2_ebs_default_encryption;
 mod ec2_imdsv2;
+mod ec2_instance_profile;
 mod ec2_nacl_admin_ports;
 mod ec2_sg_admin_ports_ipv4;
 mod ec2_sg_admin_ports_ipv6;
 mod ec2_sg_cifs;
+mod ec2_vpc_flow_logs;
+mod efs_encrypted;
+mod iam_expired_server_certificates;
+mod iam_support_role;
+mod iam_user_no_direct_policies;
+mod kms_rotation;
+mod rds_auto_minor_upgrade;
+mod rds_encrypted;
+mod rds_not_public;
+mod securityhub_enabled;
 
 mod iam_password_policy;
 mod iam_root_access_keys;
@@ -31,6 +45,20 @@ pub static RULES: &[&Rule] = &[
     &iam_unused_credentials::RULE,
     &iam_user_access_keys::ONE_ACTIVE,
     &iam_user_access_keys::ROTATED,
+    &iam_user_no_direct_policies::RULE,
+    &iam_support_role::RULE,
+    &ec2_instance_profile::RULE,
+    &iam_expired_server_certificates::RULE,
+    &accessanalyzer_enabled::RULE,
+    &config_enabled::RULE,
+    &securityhub_enabled::RULE,
+    &rds_encrypted::RULE,
+    &rds_auto_minor_upgrade::RULE,
+    &rds_not_public::RULE,
+    &efs_encrypted::RULE,
+    &cloudtrail_log_validation::RULE,
+    &kms_rotation::RULE,
+    &ec2_vpc_flow_logs::RULE,
     &ec2_ebs_default_encryption::RULE,
     &ec2_sg_cifs::RULE,
     &ec2_nacl_admin_ports::RULE,

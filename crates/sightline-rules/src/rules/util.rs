@@ -120,3 +120,56 @@ pub(crate) fn age_days(scan: &Scan<'_>, timestamp: &str) -> Option<i64> {
 pub(crate) const fn need(service: &'static str, operation: &'static str, regional: bool) -> Need {
     Need { service, operation, regional }
 }
+
+/// The common shape of a rule on one boolean setting: every resource of a type (that `applies` to) passes when
+/// the property at `pointer` equals `want`. An absent property is NOT_EVALUATED; `null` counts as `false`.
+pub(crate) fn expect_bool(
+    scan: &Scan<'_>,
+    out: &mut Out<'_>,
+    resource_type: &str,
+    pointer: &str,
+    want: bool,
+    applies: impl Fn(&Resource) -> bool,
+) {
+    let needs = out.meta().needs;
+    let name = pointer.trim_start_matches('/').replace('/', ".");
+    each_resource(scan, out, resource_type, needs, |r, out| {
+        if !applies(r) {
+            return;
+        }
+        let value = match field(r, pointer) {
+            Field::Missing => {
+                out.not_evaluated(r, format!("the record has no {name}"));
+                return;
+            }
+            Field::Null => false,
+            Field::Value(v) => v.as_bool() == Some(true),
+        };
+        out.verdict(r, value == want, format!("{name} is {value}"), serde_json::json!({ name.clone(): value }));
+    });
+}
+
+/// The common shape of a rule "this service is on in every region": each region the collector visited passes
+/// when one resource of `resource_type` there satisfies `on`.
+pub(crate) fn on_in_every_region(
+    scan: &Scan<'_>,
+    out: &mut Out<'_>,
+    resource_type: &str,
+    what: &str,
+    on: impl Fn(&Resource) -> bool,
+) {
+    let needs = out.meta().needs;
+    each_region(scan, out, needs, |account, region, out| {
+        let found: Vec<&Resource> = scan
+            .resources(resource_type)
+            .filter(|r| r.account_id == account && r.region.as_deref() == Some(region))
+            .collect();
+        let ok = found.iter().any(|r| on(r));
+        out.verdict(
+            Subject::region(account, region),
+            ok,
+            if ok { format!("{what} in {region}") } else { format!("no {what} in {region}") },
+            serde_json::json!({ "region": region, "found": found.iter().map(|r| r.id.as_str()).collect::<Vec<_>>() }),
+        );
+    });
+}
