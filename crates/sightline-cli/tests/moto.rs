@@ -282,6 +282,9 @@ fn scan_flags_the_seeded_mistakes(db: &Path, s: &Snapshot) {
         ("aws-iam-user-no-direct-policies", user("alice-admin"), "FAIL"),
         ("aws-iam-user-no-direct-policies", user("bob-mfa"), "PASS"),
         ("aws-iam-support-role", "arn:aws:::123456789012:account".to_string(), "PASS"),
+        ("aws-iam-no-full-admin-policies", "arn:aws:iam::123456789012:policy/sl-star-star".to_string(), "FAIL"),
+        ("aws-iam-no-full-admin-policies", "arn:aws:iam::aws:policy/AdministratorAccess".to_string(), "FAIL"),
+        ("aws-iam-no-full-admin-policies", "arn:aws:iam::aws:policy/ReadOnlyAccess".to_string(), "PASS"),
         ("aws-config-enabled-all-regions", region.to_string(), "PASS"),
         ("aws-securityhub-enabled", region.to_string(), "PASS"),
         // moto has no Access Analyzer: the collector recorded ListAnalyzers as failed.

@@ -18,6 +18,7 @@ mod ec2_sg_cifs;
 mod ec2_vpc_flow_logs;
 mod efs_encrypted;
 mod iam_expired_server_certificates;
+mod iam_no_full_admin_policies;
 mod iam_support_role;
 mod iam_user_no_direct_policies;
 mod kms_rotation;
@@ -46,6 +47,7 @@ pub static RULES: &[&Rule] = &[
     &iam_user_access_keys::ONE_ACTIVE,
     &iam_user_access_keys::ROTATED,
     &iam_user_no_direct_policies::RULE,
+    &iam_no_full_admin_policies::RULE,
     &iam_support_role::RULE,
     &ec2_instance_profile::RULE,
     &iam_expired_server_certificates::RULE,
