@@ -5,8 +5,8 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 use sightline_iam::{PolicyDocument, PolicyType};
 use sightline_model::{
-    Account, Document, InlinePolicy, Organization, OrganizationUnit, Policy, PolicyAttachment, PolicyKind, Principal,
-    PrincipalKind, Provider, Resource, Snapshot,
+    Account, Coverage, CoverageStatus, Document, InlinePolicy, Organization, OrganizationUnit, Policy,
+    PolicyAttachment, PolicyKind, Principal, PrincipalKind, Provider, Resource, Snapshot,
 };
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -624,6 +624,17 @@ pub fn authorization_details_from(inputs: Vec<Input>) -> Result<Snapshot, Import
         }
     }
     for id in accounts {
+        // The export is what `GetAccountAuthorizationDetails` returns: record it as collected, so that rules on
+        // IAM identities know their data is there (and rules on anything else know it is not).
+        snapshot.coverage.push(Coverage {
+            provider: Provider::Aws,
+            account_id: id.clone(),
+            service: "iam".into(),
+            region: None,
+            operation: "GetAccountAuthorizationDetails".into(),
+            status: CoverageStatus::Collected,
+            detail: Some("imported from an export".into()),
+        });
         snapshot.accounts.push(Account {
             provider: Provider::Aws,
             id,

@@ -461,3 +461,53 @@ fn actions_expand_with_access_levels() {
     }));
     assert!(rows.iter().any(|r| r["action"] == "s3:GetObject"));
 }
+
+#[test]
+fn scan_reports_findings_in_every_format() {
+    // JSON: an array of findings with the stable fields; the demo's admin policies fail.
+    let out = sightline(&["scan", "--demo", "--format", "json"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let findings: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+    for f in &findings {
+        for key in ["id", "rule_id", "resource_id", "status", "severity", "domain", "message"] {
+            assert!(f.get(key).is_some(), "{key} missing in {f}");
+        }
+    }
+    assert!(findings.iter().any(|f| f["rule_id"] == "aws-iam-no-full-admin-policies"
+        && f["status"] == "FAIL"
+        && f["resource_id"] == "arn:aws:iam::aws:policy/AdministratorAccess"));
+    // An IAM export holds no password policy: those rules say NOT_EVALUATED, never PASS.
+    assert!(findings
+        .iter()
+        .filter(|f| f["rule_id"] == "aws-iam-password-min-length")
+        .all(|f| f["status"] == "NOT_EVALUATED"));
+    // Finding ids are stable from one scan to the next.
+    let again: Vec<Value> = serde_json::from_slice(&sightline(&["scan", "--demo", "--format", "json"]).stdout).unwrap();
+    let ids = |v: &[Value]| v.iter().map(|f| f["id"].as_str().unwrap().to_string()).collect::<Vec<_>>();
+    assert_eq!(ids(&findings), ids(&again));
+
+    // Exit codes: 1 when something at or above --fail-on fails, 0 otherwise; 2 for a usage error.
+    assert_eq!(sightline(&["scan", "--demo", "--fail-on", "high"]).status.code(), Some(1));
+    assert_eq!(sightline(&["scan", "--demo", "--fail-on", "critical"]).status.code(), Some(0));
+    fails_with(&["scan", "--demo", "--rule", "aws-no-such-rule"], &["unknown rule", "aws-no-such-rule"]);
+
+    // Table, CSV and the CIS summary.
+    let table = String::from_utf8(sightline(&["scan", "--demo", "--framework", "cis-aws-5.0"]).stdout).unwrap();
+    assert!(
+        table.contains("HIGH") && table.contains("CIS Amazon Web Services Foundations Benchmark v5.0.0"),
+        "{table}"
+    );
+    assert!(table.lines().any(|l| l.trim_start().starts_with("1.15") && l.contains("FAIL")), "{table}");
+    let csv = String::from_utf8(sightline(&["scan", "--demo", "--format", "csv"]).stdout).unwrap();
+    assert!(csv.starts_with("finding_id,rule_id,status,severity,"));
+    assert_eq!(csv.lines().count(), findings.len() + 1);
+
+    // The rule catalogue.
+    let list = String::from_utf8(sightline(&["rules", "list"]).stdout).unwrap();
+    assert!(list.contains("aws-ec2-imdsv2") && list.trim_end().ends_with("rules"));
+    let show = String::from_utf8(sightline(&["rules", "show", "aws-ec2-imdsv2"]).stdout).unwrap();
+    for part in ["Severity: high", "5.7", "aws ec2 modify-instance-metadata-options", "http_tokens", "https://"] {
+        assert!(show.contains(part), "{part} missing in {show}");
+    }
+    fails_with(&["rules", "show", "nope"], &["unknown rule"]);
+}
