@@ -5,6 +5,7 @@ mod network;
 mod util;
 
 mod accessanalyzer_enabled;
+mod cloudtrail_kms;
 mod cloudtrail_log_validation;
 mod config_enabled;
 mod ec2_default_sg_closed;
@@ -25,6 +26,7 @@ mod kms_rotation;
 mod rds_auto_minor_upgrade;
 mod rds_encrypted;
 mod rds_not_public;
+mod s3_block_public_access;
 mod securityhub_enabled;
 
 mod iam_password_policy;
@@ -54,11 +56,13 @@ pub static RULES: &[&Rule] = &[
     &accessanalyzer_enabled::RULE,
     &config_enabled::RULE,
     &securityhub_enabled::RULE,
+    &s3_block_public_access::RULE,
     &rds_encrypted::RULE,
     &rds_auto_minor_upgrade::RULE,
     &rds_not_public::RULE,
     &efs_encrypted::RULE,
     &cloudtrail_log_validation::RULE,
+    &cloudtrail_kms::RULE,
     &kms_rotation::RULE,
     &ec2_vpc_flow_logs::RULE,
     &ec2_ebs_default_encryption::RULE,
