@@ -81,7 +81,7 @@ fn check(scan: &Scan<'_>, out: &mut Out<'_>) {
     for policy in managed {
         let holders: Vec<&str> = principals
             .iter()
-            .filter(|p| p.attached_policies.iter().any(|a| *a == policy.id))
+            .filter(|p| p.attached_policies.contains(&policy.id))
             .map(|p| p.account_id.as_str())
             .collect();
         let subject = managed_subject(policy, holders.first().copied());
