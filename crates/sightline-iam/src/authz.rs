@@ -624,8 +624,30 @@ impl<'s> Authorizer<'s> {
                 });
             }
         }
-        // Principals outside the snapshot that the resource's own policy names: other accounts, their users and
-        // roles, services, identity providers, and everyone (`*`).
+        out.extend(self.external_access(action, resource, context)?);
+        Ok(out)
+    }
+
+    /// The principals outside the snapshot that the resource's own policy names and lets perform `action` on
+    /// `resource`: other accounts, their users and roles, services, identity providers, and everyone (`*`,
+    /// reported as `public`). Each is evaluated like any request, so conditions the caller cannot meet (a VPC
+    /// endpoint, an organization id, a source ARN absent from `context`) keep it out.
+    pub fn external_access(&self, action: &str, resource: &str, context: &Context) -> Result<Vec<Allowed>, QueryError> {
+        if !action.contains(':') || action.contains('*') || action.contains('?') {
+            return Err(QueryError::InvalidAction(action.into()));
+        }
+        if resource != "*" && crate::arn::Arn::parse(resource).is_err() {
+            return Err(QueryError::InvalidResource(resource.into()));
+        }
+        let mut query = Query {
+            principal: String::new(),
+            action: action.into(),
+            resource: resource.into(),
+            context: context.clone(),
+            session_name: None,
+            session_policy: None,
+        };
+        let mut out = Vec::new();
         for candidate in self.external_candidates(resource, action) {
             query.principal.clone_from(&candidate);
             let Ok(caller) = self.resolve(&candidate, None) else { continue };

@@ -2,6 +2,7 @@
 
 mod credential_report;
 mod network;
+mod resource_access;
 mod util;
 
 mod accessanalyzer_enabled;
@@ -17,17 +18,31 @@ mod ec2_sg_admin_ports_ipv4;
 mod ec2_sg_admin_ports_ipv6;
 mod ec2_sg_cifs;
 mod ec2_vpc_flow_logs;
+mod ecr_repository_cross_account;
+mod ecr_repository_public;
 mod efs_encrypted;
 mod iam_expired_server_certificates;
 mod iam_no_full_admin_policies;
 mod iam_support_role;
 mod iam_user_no_direct_policies;
+mod kms_key_cross_account;
+mod kms_key_public;
 mod kms_rotation;
+mod lambda_function_cross_account;
+mod lambda_function_public;
 mod rds_auto_minor_upgrade;
 mod rds_encrypted;
 mod rds_not_public;
 mod s3_block_public_access;
+mod s3_bucket_cross_account;
+mod s3_bucket_public;
+mod secretsmanager_secret_cross_account;
+mod secretsmanager_secret_public;
 mod securityhub_enabled;
+mod sns_topic_cross_account;
+mod sns_topic_public;
+mod sqs_queue_cross_account;
+mod sqs_queue_public;
 
 mod iam_password_policy;
 mod iam_root_access_keys;
@@ -57,6 +72,20 @@ pub static RULES: &[&Rule] = &[
     &config_enabled::RULE,
     &securityhub_enabled::RULE,
     &s3_block_public_access::RULE,
+    &s3_bucket_public::RULE,
+    &s3_bucket_cross_account::RULE,
+    &sns_topic_public::RULE,
+    &sns_topic_cross_account::RULE,
+    &sqs_queue_public::RULE,
+    &sqs_queue_cross_account::RULE,
+    &lambda_function_public::RULE,
+    &lambda_function_cross_account::RULE,
+    &ecr_repository_public::RULE,
+    &ecr_repository_cross_account::RULE,
+    &kms_key_public::RULE,
+    &kms_key_cross_account::RULE,
+    &secretsmanager_secret_public::RULE,
+    &secretsmanager_secret_cross_account::RULE,
     &rds_encrypted::RULE,
     &rds_auto_minor_upgrade::RULE,
     &rds_not_public::RULE,

@@ -1,0 +1,121 @@
+//! Public and cross-account access through resource-based policies, decided by the IAM engine the way IAM Access
+//! Analyzer decides it: every principal a policy names outside the snapshot's accounts (and everyone, for `*`) is
+//! put through the engine for a set of sensitive actions, with a request context an outsider could present. A
+//! condition the outsider cannot meet (`aws:SourceVpce`, `aws:PrincipalOrgID`, `aws:SourceArn`,
+//! `aws:SourceAccount`, a private `aws:SourceIp` range) keeps the grant from counting.
+
+use super::util::each_resource;
+use crate::scan::{Out, Scan};
+use serde_json::json;
+use sightline_iam::Context;
+use sightline_model::Resource;
+
+/// Which outsiders a rule is about.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Reach {
+    /// Everyone, authenticated or not (`Principal: "*"` without a limiting condition).
+    Public,
+    /// Named principals of accounts outside the snapshot.
+    CrossAccount,
+}
+
+/// An action to try, on the resource itself or (S3) on an object in it.
+pub(crate) struct Probe {
+    pub action: &'static str,
+    pub on_object: bool,
+}
+
+pub(crate) const fn on_resource(action: &'static str) -> Probe {
+    Probe { action, on_object: false }
+}
+
+pub(crate) const fn on_object(action: &'static str) -> Probe {
+    Probe { action, on_object: true }
+}
+
+/// What an outsider's request carries: a public source address (documentation range) over TLS, and nothing that
+/// ties it to the account (no VPC endpoint, organization, source ARN or account).
+fn outsider_context() -> Context {
+    let mut context = Context::default();
+    context.insert("aws:SourceIp", vec!["203.0.113.10".into()]);
+    context.insert("aws:SecureTransport", vec!["true".into()]);
+    context
+}
+
+/// Checks every resource of a type with a resource-based policy: FAIL when an outsider of the kind `reach` says
+/// can perform one of `probes`; PASS when none can (or the resource has no policy).
+pub(crate) fn check(scan: &Scan<'_>, out: &mut Out<'_>, resource_type: &str, probes: &[Probe], reach: Reach) {
+    let needs = out.meta().needs;
+    each_resource(scan, out, resource_type, needs, |r, out| {
+        if r.policy.is_none() {
+            out.pass(r, "no resource-based policy");
+            return;
+        }
+        let authz = match scan.authorizer() {
+            Ok(a) => a,
+            Err(why) => {
+                out.not_evaluated(r, why.to_string());
+                return;
+            }
+        };
+        let context = outsider_context();
+        let mut grants = Vec::new();
+        for probe in probes {
+            let target = if probe.on_object { format!("{}/sightline-probe-object", r.id) } else { r.id.clone() };
+            let allowed = match authz.external_access(probe.action, &target, &context) {
+                Ok(allowed) => allowed,
+                Err(e) => {
+                    out.not_evaluated(r, format!("{}: {e}", probe.action));
+                    return;
+                }
+            };
+            for a in allowed {
+                let counts = match reach {
+                    Reach::Public => a.principal_type == "public",
+                    Reach::CrossAccount => matches!(a.principal_type, "external account" | "external"),
+                };
+                if counts {
+                    let statements: Vec<String> = a
+                        .explanation
+                        .statements
+                        .iter()
+                        .map(|s| match &s.sid {
+                            Some(sid) => format!("statement {} ({sid})", s.statement),
+                            None => format!("statement {}", s.statement),
+                        })
+                        .collect();
+                    grants.push(json!({ "principal": a.principal, "action": probe.action, "statements": statements }));
+                }
+            }
+        }
+        let blocked = reach == Reach::Public && restricted_by_block_public_access(scan, r);
+        let who = if reach == Reach::Public { "everyone" } else { "principals of other accounts" };
+        if grants.is_empty() {
+            out.pass(r, format!("the policy gives {who} none of the sensitive actions checked"));
+        } else if blocked {
+            out.pass(r, "the bucket policy is public, but Block Public Access (RestrictPublicBuckets) stops it");
+        } else {
+            let actions: std::collections::BTreeSet<&str> =
+                grants.iter().filter_map(|g| g["action"].as_str()).collect();
+            out.fail(
+                r,
+                format!("the resource policy lets {who} {}", actions.into_iter().collect::<Vec<_>>().join(", ")),
+                json!({ "grants": grants }),
+            );
+        }
+    });
+}
+
+/// Whether S3 Block Public Access's RestrictPublicBuckets (bucket or account level) neutralises a public bucket
+/// policy: AWS then allows only service principals and the owner account's own principals.
+fn restricted_by_block_public_access(scan: &Scan<'_>, r: &Resource) -> bool {
+    if r.resource_type != "AWS::S3::Bucket" {
+        return false;
+    }
+    let on = |v: Option<&serde_json::Value>| {
+        v.and_then(|c| c.get("RestrictPublicBuckets")).and_then(serde_json::Value::as_bool) == Some(true)
+    };
+    let account = super::util::find(scan, "AWS::S3::AccountPublicAccessBlock", &r.account_id, None)
+        .and_then(|a| a.properties.get("PublicAccessBlockConfiguration"));
+    on(r.properties.get("PublicAccessBlockConfiguration")) || on(account)
+}

@@ -1,0 +1,41 @@
+//! Secrets Manager resource policies do not give access to other accounts.
+
+use super::resource_access::{check as check_access, on_resource, Probe, Reach};
+use super::util::need;
+use crate::meta::*;
+use crate::scan::{Out, Scan};
+use sightline_model::Severity;
+
+const PROBES: &[Probe] = &[
+    on_resource("secretsmanager:GetSecretValue"),
+    on_resource("secretsmanager:PutSecretValue"),
+    on_resource("secretsmanager:PutResourcePolicy"),
+];
+
+pub(crate) static RULE: Rule = Rule {
+    meta: Meta {
+        id: "aws-secretsmanager-secret-cross-account",
+        title: "Secrets Manager resource policies do not give access to other accounts",
+        severity: Severity::High,
+        resource_type: "AWS::SecretsManager::Secret",
+        domain: Domain::AccessManagement,
+        rationale: "A resource-based policy that names principals of accounts outside those in the snapshot lets them act on the resource with their own credentials: access that the account's IAM policies do not show and cannot revoke.",
+        remediation: Remediation {
+            console: "Secrets Manager > Secrets > SECRET > Overview > Resource permissions > Edit permissions: remove or scope the statement, or limit it with conditions on aws:PrincipalOrgID, aws:SourceVpce or aws:SourceArn.",
+            cli: "aws secretsmanager put-resource-policy --secret-id SECRET --resource-policy file://scoped-policy.json --block-public-policy (or delete-resource-policy)",
+            terraform: "resource \"aws_secretsmanager_secret_policy\" \"this\" {\n  secret_arn          = aws_secretsmanager_secret.this.arn\n  policy              = data.aws_iam_policy_document.scoped.json\n  block_public_policy = true\n}",
+        },
+        references: &["https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access_resource-policies.html", "https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-resources.html"],
+        controls: &[nist("AC-3"), nist("AC-6"), pci("7.2.1")],
+        needs: &[need("secretsmanager", "GetResourcePolicy", true)],
+    },
+    check,
+    fixtures: Fixtures {
+        pass: &[r#"{"resources":[{"id":"arn:aws:secretsmanager:us-east-1:123456789012:secret:s-AbCdEf","resource_type":"AWS::SecretsManager::Secret","region":"us-east-1","policy":{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":"secretsmanager:GetSecretValue","Resource":"*"}]},"properties":{}}]}"#, r#"{"resources":[{"id":"arn:aws:secretsmanager:us-east-1:123456789012:secret:s-AbCdEf","resource_type":"AWS::SecretsManager::Secret","region":"us-east-1","policy":{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::999999999999:root"},"Action":"secretsmanager:GetSecretValue","Resource":"*","Condition":{"StringEquals":{"aws:SourceVpce":"vpce-0123456789abcdef0"}}}]},"properties":{}}]}"#],
+        fail: &[r#"{"resources":[{"id":"arn:aws:secretsmanager:us-east-1:123456789012:secret:s-AbCdEf","resource_type":"AWS::SecretsManager::Secret","region":"us-east-1","policy":{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::999999999999:root"},"Action":"secretsmanager:GetSecretValue","Resource":"*"}]},"properties":{}}]}"#, r#"{"resources":[{"id":"arn:aws:secretsmanager:us-east-1:123456789012:secret:s-AbCdEf","resource_type":"AWS::SecretsManager::Secret","region":"us-east-1","policy":{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"999999999999"},"Action":"secretsmanager:GetSecretValue","Resource":"*"}]},"properties":{}}]}"#],
+    },
+};
+
+fn check(scan: &Scan<'_>, out: &mut Out<'_>) {
+    check_access(scan, out, "AWS::SecretsManager::Secret", PROBES, Reach::CrossAccount);
+}
