@@ -232,6 +232,14 @@ fn scan_flags_the_seeded_mistakes(db: &Path, s: &Snapshot) {
             .clone()
     };
     let user = |name: &str| format!("arn:aws:iam::123456789012:user/{name}");
+    let role = |name: &str| {
+        s.principals
+            .iter()
+            .find(|p| p.kind == PrincipalKind::Role && p.name == name)
+            .unwrap_or_else(|| panic!("role {name}"))
+            .id
+            .clone()
+    };
     let expect = [
         ("aws-iam-password-min-length", "arn:aws:iam::123456789012:password-policy".to_string(), "FAIL"),
         ("aws-iam-password-reuse", "arn:aws:iam::123456789012:password-policy".to_string(), "FAIL"),
@@ -298,6 +306,40 @@ fn scan_flags_the_seeded_mistakes(db: &Path, s: &Snapshot) {
         ("aws-iam-user-no-direct-policies", user("alice-admin"), "FAIL"),
         ("aws-iam-user-no-direct-policies", user("bob-mfa"), "PASS"),
         ("aws-iam-support-role", "arn:aws:::123456789012:account".to_string(), "PASS"),
+        ("aws-iam-role-trust-external-id", role("sl-cross-account-no-extid"), "FAIL"),
+        ("aws-iam-role-trust-external-id", role("sl-partner-with-extid"), "PASS"),
+        ("aws-iam-role-trust-oidc-subject", role("sl-github-deploy"), "FAIL"),
+        ("aws-iam-role-trust-public", role("sl-github-deploy"), "PASS"),
+        // Beyond CIS.
+        ("aws-ec2-ami-public", id("AWS::EC2::Image", "sl-base-image"), "FAIL"),
+        ("aws-ec2-snapshot-public", id("AWS::EC2::Snapshot", "sl-public-snapshot"), "FAIL"),
+        ("aws-ec2-snapshot-encrypted", id("AWS::EC2::Snapshot", "sl-public-snapshot"), "FAIL"),
+        ("aws-rds-snapshot-public", id("AWS::RDS::DBSnapshot", "sl-rds-public-snap"), "FAIL"),
+        ("aws-rds-snapshot-encrypted", id("AWS::RDS::DBSnapshot", "sl-rds-public-snap"), "FAIL"),
+        ("aws-ec2-volume-encrypted", id("AWS::EC2::Volume", "sl-vol-plain"), "FAIL"),
+        ("aws-ec2-volume-encrypted", id("AWS::EC2::Volume", "sl-vol-encrypted"), "PASS"),
+        ("aws-sqs-queue-encrypted", id("AWS::SQS::Queue", "sl-open-queue"), "FAIL"),
+        ("aws-sqs-queue-encrypted", id("AWS::SQS::Queue", "sl-encrypted-queue"), "PASS"),
+        ("aws-sns-topic-encrypted", id("AWS::SNS::Topic", "sl-open-topic"), "FAIL"),
+        ("aws-sns-topic-encrypted", id("AWS::SNS::Topic", "sl-encrypted-topic"), "PASS"),
+        ("aws-s3-bucket-default-encryption", "arn:aws:s3:::sl-public-read".to_string(), "FAIL"),
+        ("aws-s3-bucket-default-encryption", "arn:aws:s3:::sl-encrypted-versioned".to_string(), "PASS"),
+        ("aws-s3-bucket-access-logging", "arn:aws:s3:::sl-public-read".to_string(), "FAIL"),
+        ("aws-s3-bucket-access-logging", "arn:aws:s3:::sl-encrypted-versioned".to_string(), "PASS"),
+        ("aws-s3-bucket-acl-public", "arn:aws:s3:::sl-public-acl".to_string(), "FAIL"),
+        ("aws-s3-bucket-acl-public", "arn:aws:s3:::sl-data-pii".to_string(), "PASS"),
+        // moto answers GetBucketVersioning with a body the SDK rejects: recorded as failed.
+        ("aws-s3-bucket-versioning", "arn:aws:s3:::sl-public-read".to_string(), "NOT_EVALUATED"),
+        ("aws-logs-group-retention", id("AWS::Logs::LogGroup", "sl-cloudtrail"), "FAIL"),
+        ("aws-lambda-runtime-supported", id("AWS::Lambda::Function", "sl-legacy-fn"), "FAIL"),
+        ("aws-lambda-runtime-supported", id("AWS::Lambda::Function", "sl-public-fn"), "PASS"),
+        ("aws-lambda-env-no-secrets", id("AWS::Lambda::Function", "sl-public-fn"), "FAIL"),
+        ("aws-secretsmanager-rotation", id("AWS::SecretsManager::Secret", "sl/db-password"), "FAIL"),
+        ("aws-rds-backups", id("AWS::RDS::DBInstance", "sl-rds-public"), "FAIL"),
+        ("aws-rds-backups", id("AWS::RDS::DBInstance", "sl-rds-private"), "PASS"),
+        ("aws-rds-deletion-protection", id("AWS::RDS::DBInstance", "sl-rds-public"), "FAIL"),
+        ("aws-rds-deletion-protection", id("AWS::RDS::DBInstance", "sl-rds-private"), "PASS"),
+        ("aws-rds-multi-az", id("AWS::RDS::DBInstance", "sl-rds-private"), "PASS"),
         ("aws-iam-no-full-admin-policies", "arn:aws:iam::123456789012:policy/sl-star-star".to_string(), "FAIL"),
         ("aws-iam-no-full-admin-policies", "arn:aws:iam::aws:policy/AdministratorAccess".to_string(), "FAIL"),
         ("aws-iam-no-full-admin-policies", "arn:aws:iam::aws:policy/ReadOnlyAccess".to_string(), "PASS"),

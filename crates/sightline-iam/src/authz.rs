@@ -648,9 +648,17 @@ impl<'s> Authorizer<'s> {
             session_policy: None,
         };
         let mut out = Vec::new();
+        let is_assume = action.to_ascii_lowercase().starts_with("sts:assumerole");
         for candidate in self.external_candidates(resource, action) {
-            query.principal.clone_from(&candidate);
-            let Ok(caller) = self.resolve(&candidate, None) else { continue };
+            // An account named in a trust policy delegates to its IAM users and roles: the root user itself cannot
+            // assume roles, so the account is tried through one of its users (the account's own policies, unknown
+            // here, are taken to allow).
+            let stand_in = match candidate.strip_suffix(":root") {
+                Some(account) if is_assume => format!("{account}:user/any-principal-of-the-account"),
+                _ => candidate.clone(),
+            };
+            query.principal.clone_from(&stand_in);
+            let Ok(caller) = self.resolve(&stand_in, None) else { continue };
             let explanation = self.evaluate_for(&caller, &query);
             if explanation.decision == crate::eval::Decision::Allow {
                 let principal_type = match caller.principal.principal_type {
@@ -658,6 +666,7 @@ impl<'s> Authorizer<'s> {
                     PrincipalType::Service => "service",
                     PrincipalType::IdentityProvider => "identity provider",
                     PrincipalType::Root => "external account",
+                    _ if stand_in != candidate => "external account",
                     _ => "external",
                 };
                 let principal = if caller.principal.principal_type == PrincipalType::Anonymous {
@@ -953,5 +962,61 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(authz.check(&query).unwrap().decision, crate::Decision::Allow);
+    }
+}
+
+#[cfg(test)]
+mod external_tests {
+    use super::*;
+    use sightline_model::compact_document;
+
+    /// An account named in a trust policy is reported as able to assume the role (through its own users and
+    /// roles: its root user cannot assume roles), unless a condition it cannot meet stands in the way.
+    #[test]
+    fn accounts_named_in_a_trust_policy_can_assume_the_role() {
+        let role = |name: &str, trust: &str| Principal {
+            provider: Provider::Aws,
+            id: format!("arn:aws:iam::123456789012:role/{name}"),
+            kind: PrincipalKind::Role,
+            account_id: "123456789012".into(),
+            name: name.into(),
+            path: None,
+            unique_id: None,
+            created_at: None,
+            tags: Default::default(),
+            attached_policies: Vec::new(),
+            inline_policies: Vec::new(),
+            groups: Vec::new(),
+            permissions_boundary: None,
+            trust_policy: Some(compact_document(trust).unwrap()),
+            properties: serde_json::Value::Null,
+        };
+        let mut s = Snapshot::new("test");
+        s.principals.push(role(
+            "open",
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"999999999999"},"Action":"sts:AssumeRole"}]}"#,
+        ));
+        s.principals.push(role(
+            "guarded",
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::999999999999:root"},"Action":"sts:AssumeRole","Condition":{"StringEquals":{"sts:ExternalId":"k"}}}]}"#,
+        ));
+        let authz = Authorizer::new(&s).unwrap();
+        let ctx = Context::default();
+        let open = authz.external_access("sts:AssumeRole", "arn:aws:iam::123456789012:role/open", &ctx).unwrap();
+        assert_eq!(open.len(), 1);
+        assert_eq!(
+            (open[0].principal.as_str(), open[0].principal_type),
+            ("arn:aws:iam::999999999999:root", "external account")
+        );
+        assert!(authz
+            .external_access("sts:AssumeRole", "arn:aws:iam::123456789012:role/guarded", &ctx)
+            .unwrap()
+            .is_empty());
+        let mut with_id = Context::default();
+        with_id.insert("sts:ExternalId", vec!["k".into()]);
+        assert_eq!(
+            authz.external_access("sts:AssumeRole", "arn:aws:iam::123456789012:role/guarded", &with_id).unwrap().len(),
+            1
+        );
     }
 }

@@ -3,12 +3,14 @@
 mod credential_report;
 mod network;
 mod resource_access;
+mod trust;
 mod util;
 
 mod accessanalyzer_enabled;
 mod cloudtrail_kms;
 mod cloudtrail_log_validation;
 mod config_enabled;
+mod ec2_ami_public;
 mod ec2_default_sg_closed;
 mod ec2_ebs_default_encryption;
 mod ec2_imdsv2;
@@ -17,31 +19,55 @@ mod ec2_nacl_admin_ports;
 mod ec2_sg_admin_ports_ipv4;
 mod ec2_sg_admin_ports_ipv6;
 mod ec2_sg_cifs;
+mod ec2_snapshot_encrypted;
+mod ec2_snapshot_public;
+mod ec2_volume_encrypted;
 mod ec2_vpc_flow_logs;
 mod ecr_repository_cross_account;
 mod ecr_repository_public;
+mod ecr_scan_on_push;
+mod ecr_tag_immutability;
+mod efs_backup_policy;
 mod efs_encrypted;
 mod iam_expired_server_certificates;
 mod iam_no_full_admin_policies;
+mod iam_role_trust_external_id;
+mod iam_role_trust_oidc_subject;
+mod iam_role_trust_public;
 mod iam_support_role;
 mod iam_user_no_direct_policies;
 mod kms_key_cross_account;
 mod kms_key_public;
 mod kms_rotation;
+mod lambda_env_secrets;
 mod lambda_function_cross_account;
 mod lambda_function_public;
+mod lambda_runtime_supported;
+mod logs_group_retention;
 mod rds_auto_minor_upgrade;
+mod rds_backups;
+mod rds_deletion_protection;
 mod rds_encrypted;
+mod rds_multi_az;
 mod rds_not_public;
+mod rds_snapshot_encrypted;
+mod rds_snapshot_public;
 mod s3_block_public_access;
+mod s3_bucket_access_logging;
+mod s3_bucket_acl_public;
 mod s3_bucket_cross_account;
+mod s3_bucket_default_encryption;
 mod s3_bucket_public;
+mod s3_bucket_versioning;
+mod secretsmanager_rotation;
 mod secretsmanager_secret_cross_account;
 mod secretsmanager_secret_public;
 mod securityhub_enabled;
 mod sns_topic_cross_account;
+mod sns_topic_encrypted;
 mod sns_topic_public;
 mod sqs_queue_cross_account;
+mod sqs_queue_encrypted;
 mod sqs_queue_public;
 
 mod iam_password_policy;
@@ -65,6 +91,9 @@ pub static RULES: &[&Rule] = &[
     &iam_user_access_keys::ROTATED,
     &iam_user_no_direct_policies::RULE,
     &iam_no_full_admin_policies::RULE,
+    &iam_role_trust_public::RULE,
+    &iam_role_trust_external_id::RULE,
+    &iam_role_trust_oidc_subject::RULE,
     &iam_support_role::RULE,
     &ec2_instance_profile::RULE,
     &iam_expired_server_certificates::RULE,
@@ -101,6 +130,28 @@ pub static RULES: &[&Rule] = &[
     &ec2_sg_admin_ports_ipv6::RULE,
     &ec2_default_sg_closed::RULE,
     &ec2_imdsv2::RULE,
+    &ec2_ami_public::RULE,
+    &ec2_snapshot_public::RULE,
+    &rds_snapshot_public::RULE,
+    &ec2_volume_encrypted::RULE,
+    &ec2_snapshot_encrypted::RULE,
+    &rds_snapshot_encrypted::RULE,
+    &sqs_queue_encrypted::RULE,
+    &sns_topic_encrypted::RULE,
+    &s3_bucket_default_encryption::RULE,
+    &s3_bucket_versioning::RULE,
+    &s3_bucket_access_logging::RULE,
+    &s3_bucket_acl_public::RULE,
+    &logs_group_retention::RULE,
+    &lambda_runtime_supported::RULE,
+    &lambda_env_secrets::RULE,
+    &secretsmanager_rotation::RULE,
+    &rds_backups::RULE,
+    &rds_deletion_protection::RULE,
+    &rds_multi_az::RULE,
+    &ecr_scan_on_push::RULE,
+    &ecr_tag_immutability::RULE,
+    &efs_backup_policy::RULE,
 ];
 
 #[cfg(test)]
