@@ -5,6 +5,9 @@ use crate::meta::Need;
 use crate::scan::Scan;
 use serde_json::{Map, Value};
 
+/// The two access key columns of a row.
+pub(crate) const KEYS: [&str; 2] = ["access_key_1", "access_key_2"];
+
 pub(crate) const NEEDS: &[Need] = &[super::util::need("iam", "GetCredentialReport", false)];
 
 /// The report's rows of one account, or why they are missing.

@@ -2,6 +2,7 @@
 
 mod credential_report;
 mod network;
+mod password_policy;
 mod resource_access;
 mod trust;
 mod util;
@@ -70,12 +71,14 @@ mod sqs_queue_cross_account;
 mod sqs_queue_encrypted;
 mod sqs_queue_public;
 
-mod iam_password_policy;
+mod iam_access_key_rotated;
+mod iam_password_min_length;
+mod iam_password_reuse;
 mod iam_root_access_keys;
 mod iam_root_mfa;
 mod iam_unused_credentials;
-mod iam_user_access_keys;
 mod iam_user_console_mfa;
+mod iam_user_one_active_key;
 
 use crate::meta::Rule;
 
@@ -83,12 +86,12 @@ use crate::meta::Rule;
 pub static RULES: &[&Rule] = &[
     &iam_root_access_keys::RULE,
     &iam_root_mfa::RULE,
-    &iam_password_policy::MIN_LENGTH,
-    &iam_password_policy::REUSE,
+    &iam_password_min_length::RULE,
+    &iam_password_reuse::RULE,
     &iam_user_console_mfa::RULE,
     &iam_unused_credentials::RULE,
-    &iam_user_access_keys::ONE_ACTIVE,
-    &iam_user_access_keys::ROTATED,
+    &iam_user_one_active_key::RULE,
+    &iam_access_key_rotated::RULE,
     &iam_user_no_direct_policies::RULE,
     &iam_no_full_admin_policies::RULE,
     &iam_role_trust_public::RULE,
