@@ -16,6 +16,12 @@ pub enum ScanFormat {
     Json,
     /// One finding per row.
     Csv,
+    /// SARIF 2.1.0, for code-scanning services.
+    Sarif,
+    /// OCSF Detection Finding events (class 2004), as Security Hub and Prowler exchange them.
+    Ocsf,
+    /// A single-file offline HTML report with charts and filters.
+    Html,
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -87,6 +93,23 @@ pub fn scan(args: ScanArgs) -> Result<ExitCode> {
         }
         ScanFormat::Json => sightline_report::json(&findings)? + "\n",
         ScanFormat::Csv => sightline_report::csv(&findings),
+        ScanFormat::Sarif => {
+            serde_json::to_string_pretty(&sightline_report::sarif(&findings, env!("CARGO_PKG_VERSION")))? + "\n"
+        }
+        ScanFormat::Ocsf => {
+            let time = chrono::Utc::now().timestamp_millis();
+            serde_json::to_string_pretty(&sightline_report::ocsf(&findings, env!("CARGO_PKG_VERSION"), time))? + "\n"
+        }
+        ScanFormat::Html => {
+            let subtitle = format!(
+                "{} (snapshot taken {}), scanned {}: {}",
+                snapshot.source,
+                if snapshot.created_at.is_empty() { "now" } else { snapshot.created_at.as_str() },
+                chrono::Utc::now().format("%Y-%m-%d %H:%M UTC"),
+                snapshot.summary()
+            );
+            sightline_report::html(&findings, &subtitle)
+        }
     };
     match &args.output {
         Some(path) => std::fs::write(path, report).with_context(|| format!("{}: cannot write", path.display()))?,

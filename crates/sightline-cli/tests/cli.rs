@@ -505,6 +505,28 @@ fn scan_reports_findings_in_every_format() {
     assert!(csv.starts_with("finding_id,rule_id,status,severity,"));
     assert_eq!(csv.lines().count(), findings.len() + 1);
 
+    // SARIF 2.1.0: one result per finding, each pointing at its rule; failures at a level, the rest at none.
+    let sarif: Value = serde_json::from_slice(&sightline(&["scan", "--demo", "--format", "sarif"]).stdout).unwrap();
+    assert_eq!(sarif["version"], "2.1.0");
+    let run = &sarif["runs"][0];
+    let results = run["results"].as_array().unwrap();
+    assert_eq!(results.len(), findings.len());
+    for r in results {
+        let rule = &run["tool"]["driver"]["rules"][r["ruleIndex"].as_u64().unwrap() as usize];
+        assert_eq!(rule["id"], r["ruleId"]);
+        let failing = r["kind"] == "fail";
+        assert_eq!(failing, r["level"] != "none", "{r}");
+        assert!(r["partialFingerprints"]["sightlineFindingId/v1"].is_string());
+    }
+    // OCSF: Detection Finding events.
+    let ocsf: Vec<Value> = serde_json::from_slice(&sightline(&["scan", "--demo", "--format", "ocsf"]).stdout).unwrap();
+    assert_eq!(ocsf.len(), findings.len());
+    for e in &ocsf {
+        assert_eq!((e["class_uid"].as_u64(), e["type_uid"].as_u64()), (Some(2004), Some(200401)));
+        assert!(e["finding_info"]["uid"].is_string() && e["resources"][0]["uid"].is_string());
+        assert!(matches!(e["status_code"].as_str(), Some("PASS" | "FAIL" | "NOT_EVALUATED")));
+    }
+
     // The rule catalogue.
     let list = String::from_utf8(sightline(&["rules", "list"]).stdout).unwrap();
     assert!(list.contains("aws-ec2-imdsv2") && list.trim_end().ends_with("rules"));

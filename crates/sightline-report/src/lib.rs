@@ -1,6 +1,14 @@
 //! Renders findings. Renderers compute nothing new: they order, group, count and format what the scan found.
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
+mod html;
+mod ocsf;
+mod sarif;
+
+pub use html::html;
+pub use ocsf::ocsf;
+pub use sarif::sarif;
+
 use sightline_model::{Finding, FindingStatus, Severity};
 use sightline_rules::{Framework, RULES};
 use std::collections::BTreeMap;
