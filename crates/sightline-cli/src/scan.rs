@@ -2,7 +2,7 @@
 
 use anyhow::{bail, Context as _, Result};
 use clap::{Args, Subcommand, ValueEnum};
-use sightline_model::{FindingStatus, Severity};
+use sightline_model::{Finding, FindingStatus, Severity};
 use sightline_rules::{Framework, Options, RULES};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -66,6 +66,40 @@ pub struct ScanArgs {
     /// Run only these rules (repeatable).
     #[arg(long = "rule")]
     pub rules: Vec<String>,
+    /// Also run the custom rules written in Rego in this directory (every `.rego` file; see the README).
+    #[arg(long, env = "SIGHTLINE_RULES_DIR")]
+    pub rules_dir: Option<PathBuf>,
+}
+
+/// Loads the custom rules of a directory. A file that does not load is reported on standard error and becomes a
+/// NOT_EVALUATED finding naming it, so that the other rules still run and the problem shows in every output.
+fn custom_rules(dir: Option<&std::path::Path>) -> Result<(Vec<sightline_rules::CustomRule>, Vec<Finding>)> {
+    let Some(dir) = dir else { return Ok((Vec::new(), Vec::new())) };
+    let (rules, errors) = sightline_rules::CustomRule::load_dir(dir)?;
+    let broken = errors
+        .into_iter()
+        .map(|e| {
+            eprintln!("warning: custom rule {e}");
+            let name = e.file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let rule_id = format!("custom-rule-file:{name}");
+            Finding {
+                id: sightline_model::finding_id(&rule_id, &e.file.display().to_string()),
+                rule_id,
+                title: format!("Custom rule {name}"),
+                status: FindingStatus::NotEvaluated,
+                severity: Severity::Info,
+                provider: sightline_model::Provider::Aws,
+                resource_id: e.file.display().to_string(),
+                resource_type: "Sightline::CustomRule".into(),
+                account_id: String::new(),
+                region: None,
+                domain: "configuration".into(),
+                message: e.message,
+                evidence: serde_json::Value::Null,
+            }
+        })
+        .collect();
+    Ok((rules, broken))
 }
 
 pub fn scan(args: ScanArgs) -> Result<ExitCode> {
@@ -81,7 +115,21 @@ pub fn scan(args: ScanArgs) -> Result<ExitCode> {
                 .collect();
         }
     }
-    let findings = sightline_rules::run(&snapshot, &Options { rules, now: None })?;
+    let (mut custom, mut findings) = custom_rules(args.rules_dir.as_deref())?;
+    if let Some(f) = framework {
+        if args.rules.is_empty() {
+            rules.extend(
+                custom
+                    .iter()
+                    .filter(|c| c.meta.controls.iter().any(|x| x.framework == f))
+                    .map(|c| c.meta.id.to_string()),
+            );
+            if rules.is_empty() {
+                bail!("no rule maps to {}", f.id());
+            }
+        }
+    }
+    findings.extend(sightline_rules::run_with(&snapshot, &Options { rules, now: None }, &mut custom)?);
     let report = match args.format {
         ScanFormat::Table => {
             let mut text = sightline_report::table(&findings);
@@ -132,28 +180,34 @@ pub enum RulesCommand {
     List {
         #[arg(long, value_enum, default_value_t)]
         format: crate::Format,
+        /// Also list the custom rules of this directory.
+        #[arg(long, env = "SIGHTLINE_RULES_DIR")]
+        rules_dir: Option<PathBuf>,
     },
     /// One rule in full: rationale, remediation, references, framework controls.
     Show {
         id: String,
         #[arg(long, value_enum, default_value_t)]
         format: crate::Format,
+        /// Look for the rule among the custom rules of this directory too.
+        #[arg(long, env = "SIGHTLINE_RULES_DIR")]
+        rules_dir: Option<PathBuf>,
     },
 }
 
 pub fn rules(command: RulesCommand) -> Result<ExitCode> {
     match command {
-        RulesCommand::List { format } => {
+        RulesCommand::List { format, rules_dir } => {
+            custom_rules(rules_dir.as_deref())?;
+            let metas = sightline_rules::metas();
             if format == crate::Format::Json {
-                let metas: Vec<_> = RULES.iter().map(|r| &r.meta).collect();
                 println!("{}", serde_json::to_string_pretty(&metas)?);
             } else {
-                for r in RULES {
-                    let m = &r.meta;
+                for m in &metas {
                     let cis: Vec<&str> =
                         m.controls.iter().filter(|c| c.framework == Framework::CisAws50).map(|c| c.id).collect();
                     println!(
-                        "{:<34} {:<8} {:<34} {:<7} {}",
+                        "{:<40} {:<8} {:<34} {:<7} {}",
                         m.id,
                         m.severity.as_str(),
                         m.resource_type,
@@ -161,17 +215,18 @@ pub fn rules(command: RulesCommand) -> Result<ExitCode> {
                         m.title
                     );
                 }
-                println!("{} rules", RULES.len());
+                println!("{} rules", metas.len());
             }
         }
-        RulesCommand::Show { id, format } => {
-            let Some(rule) = sightline_rules::rule(&id) else {
+        RulesCommand::Show { id, format, rules_dir } => {
+            custom_rules(rules_dir.as_deref())?;
+            let Some(meta) = sightline_rules::meta(&id) else {
                 bail!("unknown rule {id:?} (see `sightline rules list`)");
             };
             if format == crate::Format::Json {
-                println!("{}", serde_json::to_string_pretty(&rule.meta)?);
+                println!("{}", serde_json::to_string_pretty(meta)?);
             } else {
-                print!("{}", sightline_rules::docs::markdown(rule));
+                print!("{}", sightline_rules::docs::markdown(meta));
             }
         }
     }

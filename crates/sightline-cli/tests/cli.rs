@@ -536,3 +536,51 @@ fn scan_reports_findings_in_every_format() {
     }
     fails_with(&["rules", "show", "nope"], &["unknown rule"]);
 }
+
+#[test]
+fn custom_rego_rules_run_beside_the_built_in_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::copy(demo_dir().join("../../rules/s3-owner-tag.rego"), d.join("s3-owner-tag.rego")).unwrap();
+    write(d, "broken.rego", "package sightline.custom.broken\n\nmetadata := {\n deny contains x if {\n");
+    write(
+        d,
+        "clash.rego",
+        r#"package sightline.custom.clash
+metadata := {"id": "aws-ec2-imdsv2", "title": "t", "severity": "low", "resource_type": "AWS::EC2::Instance", "domain": "configuration"}
+deny contains "x" if { false }
+"#,
+    );
+    let rules_dir = d.to_string_lossy().into_owned();
+    let out = sightline(&["scan", "--demo", "--rules-dir", &rules_dir, "--format", "json"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("broken.rego") && stderr.contains("does not compile"), "{stderr}");
+    assert!(stderr.contains("clash.rego") && stderr.contains("built-in rule"), "{stderr}");
+    let findings: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+    // The custom rule judged every bucket; the built-in rules still ran.
+    let custom: Vec<&Value> = findings.iter().filter(|f| f["rule_id"] == "custom-s3-owner-tag").collect();
+    assert_eq!(custom.len(), 5);
+    assert!(custom.iter().any(|f| f["status"] == "FAIL" && f["message"] == "the bucket has no owner tag"));
+    assert!(findings.iter().any(|f| f["rule_id"] == "aws-s3-bucket-policy-public"));
+    // The files that did not load are findings too, naming the file.
+    let broken = findings.iter().find(|f| f["rule_id"] == "custom-rule-file:broken.rego").unwrap();
+    assert_eq!(broken["status"], "NOT_EVALUATED");
+    assert!(broken["resource_id"].as_str().unwrap().ends_with("broken.rego"));
+
+    // Custom rules carry their metadata into the other outputs and the catalogue.
+    let sarif: Value =
+        serde_json::from_slice(&sightline(&["scan", "--demo", "--rules-dir", &rules_dir, "--format", "sarif"]).stdout)
+            .unwrap();
+    let rules = sarif["runs"][0]["tool"]["driver"]["rules"].as_array().unwrap();
+    let descriptor = rules.iter().find(|r| r["id"] == "custom-s3-owner-tag").unwrap();
+    assert_eq!(descriptor["shortDescription"]["text"], "S3 buckets carry an owner tag");
+    let show =
+        String::from_utf8(sightline(&["rules", "show", "custom-s3-owner-tag", "--rules-dir", &rules_dir]).stdout)
+            .unwrap();
+    assert!(show.contains("NIST SP 800-53 Rev. 5: CM-8"), "{show}");
+    fails_with(
+        &["scan", "--demo", "--rules-dir", &d.join("missing").to_string_lossy()],
+        &["missing", "cannot read the rules directory"],
+    );
+}

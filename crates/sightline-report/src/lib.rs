@@ -10,7 +10,7 @@ pub use ocsf::ocsf;
 pub use sarif::sarif;
 
 use sightline_model::{Finding, FindingStatus, Severity};
-use sightline_rules::{Framework, RULES};
+use sightline_rules::Framework;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
@@ -129,10 +129,10 @@ pub struct ControlResult {
 /// The compliance summary of a framework: every control the built-in rules map to, in control order.
 pub fn compliance(framework: Framework, findings: &[Finding]) -> Vec<ControlResult> {
     let mut controls: BTreeMap<Vec<u32>, (String, Vec<&str>)> = BTreeMap::new();
-    for rule in RULES {
-        for c in rule.meta.controls.iter().filter(|c| c.framework == framework) {
+    for meta in sightline_rules::metas() {
+        for c in meta.controls.iter().filter(|c| c.framework == framework) {
             let key = c.id.split(['.', '(', ')', '-']).map(|p| p.parse().unwrap_or(0)).collect();
-            controls.entry(key).or_insert_with(|| (c.id.to_string(), Vec::new())).1.push(rule.meta.id);
+            controls.entry(key).or_insert_with(|| (c.id.to_string(), Vec::new())).1.push(meta.id);
         }
     }
     controls

@@ -29,13 +29,13 @@ pub fn ocsf(findings: &[Finding], version: &str, time: i64) -> Value {
     let events: Vec<Value> = findings
         .iter()
         .map(|f| {
-            let rule = sightline_rules::rule(&f.rule_id);
+            let rule = sightline_rules::meta(&f.rule_id);
             let compliance: Vec<String> = rule
                 .map(|r| {
                     Framework::ALL
                         .iter()
                         .flat_map(|fw| {
-                            r.meta.controls.iter().filter(move |c| c.framework == *fw).map(move |c| format!("{}: {}", fw.id(), c.id))
+                            r.controls.iter().filter(move |c| c.framework == *fw).map(move |c| format!("{}: {}", fw.id(), c.id))
                         })
                         .collect()
                 })
@@ -66,7 +66,7 @@ pub fn ocsf(findings: &[Finding], version: &str, time: i64) -> Value {
                 "finding_info": {
                     "uid": f.id,
                     "title": f.title,
-                    "desc": rule.map(|r| r.meta.rationale).unwrap_or_default(),
+                    "desc": rule.map(|r| r.rationale).unwrap_or_default(),
                     "types": [f.domain],
                     "created_time": time,
                 },
@@ -83,10 +83,10 @@ pub fn ocsf(findings: &[Finding], version: &str, time: i64) -> Value {
                     "account": { "uid": f.account_id, "type": "AWS Account", "type_id": 10 },
                 },
                 "remediation": rule.map(|r| json!({
-                    "desc": format!("{} AWS CLI: {}", r.meta.remediation.console, r.meta.remediation.cli),
-                    "references": r.meta.references,
+                    "desc": format!("{} AWS CLI: {}", r.remediation.console, r.remediation.cli),
+                    "references": r.references,
                 })),
-                "risk_details": rule.map(|r| r.meta.rationale),
+                "risk_details": rule.map(|r| r.rationale),
                 "unmapped": {
                     "compliance": compliance,
                     "responsibility_domain": f.domain,

@@ -2,7 +2,7 @@
 
 use serde_json::{json, Value};
 use sightline_model::{Finding, FindingStatus, Severity};
-use sightline_rules::{Framework, Rule, RULES};
+use sightline_rules::{Framework, Meta};
 use std::collections::BTreeMap;
 
 fn level(severity: Severity) -> &'static str {
@@ -24,8 +24,7 @@ fn security_severity(severity: Severity) -> &'static str {
     }
 }
 
-fn rule_descriptor(rule: &Rule) -> Value {
-    let m = &rule.meta;
+fn rule_descriptor(m: &Meta) -> Value {
     let mut tags = vec!["security".to_string(), m.domain.id().to_string()];
     for f in Framework::ALL {
         for c in m.controls.iter().filter(|c| c.framework == f) {
@@ -39,7 +38,7 @@ fn rule_descriptor(rule: &Rule) -> Value {
         "fullDescription": { "text": m.rationale },
         "help": {
             "text": format!("{}\n\nConsole: {}\nAWS CLI: {}", m.rationale, m.remediation.console, m.remediation.cli),
-            "markdown": sightline_rules::docs::markdown(rule),
+            "markdown": sightline_rules::docs::markdown(m),
         },
         "helpUri": m.references.first(),
         "defaultConfiguration": { "level": level(m.severity) },
@@ -55,8 +54,8 @@ pub fn sarif(findings: &[Finding], version: &str) -> Value {
     for f in findings {
         if !index.contains_key(f.rule_id.as_str()) {
             index.insert(&f.rule_id, descriptors.len());
-            descriptors.push(match sightline_rules::rule(&f.rule_id) {
-                Some(rule) => rule_descriptor(rule),
+            descriptors.push(match sightline_rules::meta(&f.rule_id) {
+                Some(meta) => rule_descriptor(meta),
                 None => json!({ "id": f.rule_id, "shortDescription": { "text": f.title } }),
             });
         }
@@ -94,7 +93,6 @@ pub fn sarif(findings: &[Finding], version: &str) -> Value {
             })
         })
         .collect();
-    let _ = RULES;
     json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",

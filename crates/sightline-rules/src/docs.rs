@@ -1,11 +1,10 @@
 //! Rule documentation, generated from the rules' own metadata (`docs/rules.md` and `sightline rules show`).
 
-use crate::meta::{Framework, Rule};
+use crate::meta::{Framework, Meta};
 use std::fmt::Write as _;
 
 /// One rule's documentation in Markdown.
-pub fn markdown(rule: &Rule) -> String {
-    let m = &rule.meta;
+pub fn markdown(m: &Meta) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "## {}\n", m.id);
     let _ = writeln!(out, "**{}**\n", m.title);
@@ -54,7 +53,7 @@ pub fn all() -> String {
     }
     out.push('\n');
     for rule in crate::RULES {
-        out.push_str(&markdown(rule));
+        out.push_str(&markdown(&rule.meta));
     }
     out
 }

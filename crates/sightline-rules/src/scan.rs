@@ -1,7 +1,7 @@
 //! Running rules over a snapshot: the indexes rules read ([`Scan`]), where their verdicts go ([`Out`]), and
 //! [`run`].
 
-use crate::meta::{Meta, Need, Rule};
+use crate::meta::{Meta, Need};
 use sightline_iam::authz::Authorizer;
 use sightline_model::{
     finding_id, Coverage, CoverageStatus, Finding, FindingStatus, Principal, PrincipalKind, Provider, Resource,
@@ -261,22 +261,35 @@ impl<'m> Out<'m> {
     }
 }
 
-/// Runs the rules (all, or those `options` names) over a snapshot. Findings come rule by rule, in registry order.
+/// Runs the built-in rules (all, or those `options` names) over a snapshot. Findings come rule by rule, in
+/// registry order.
 pub fn run(snapshot: &Snapshot, options: &Options) -> Result<Vec<Finding>, ScanError> {
-    let selected: Vec<&Rule> = if options.rules.is_empty() {
-        crate::RULES.to_vec()
-    } else {
-        options
-            .rules
-            .iter()
-            .map(|id| crate::rule(id).ok_or_else(|| ScanError::UnknownRule(id.clone())))
-            .collect::<Result<_, _>>()?
-    };
+    run_with(snapshot, options, &mut [])
+}
+
+/// Like [`run`], with custom (Rego) rules after the built-in ones.
+pub fn run_with(
+    snapshot: &Snapshot,
+    options: &Options,
+    custom: &mut [crate::CustomRule],
+) -> Result<Vec<Finding>, ScanError> {
+    let wanted = |id: &str| options.rules.is_empty() || options.rules.iter().any(|r| r == id);
+    for id in &options.rules {
+        if crate::rule(id).is_none() && !custom.iter().any(|c| c.meta.id == id) {
+            return Err(ScanError::UnknownRule(id.clone()));
+        }
+    }
     let scan = Scan::new(snapshot, options.now.unwrap_or_else(chrono::Utc::now));
     let mut findings = Vec::new();
-    for rule in selected {
+    for rule in crate::RULES.iter().filter(|r| wanted(r.meta.id)) {
         let mut out = Out::new(&rule.meta);
         (rule.check)(&scan, &mut out);
+        findings.extend(out.findings);
+    }
+    for rule in custom.iter_mut().filter(|r| wanted(r.meta.id)) {
+        let meta = rule.meta;
+        let mut out = Out::new(meta);
+        rule.run(&scan, &mut out);
         findings.extend(out.findings);
     }
     Ok(findings)

@@ -7,6 +7,8 @@ mod resource_access;
 mod trust;
 mod util;
 
+pub(crate) use util::each_resource;
+
 mod accessanalyzer_enabled;
 mod cloudtrail_kms;
 mod cloudtrail_log_validation;
