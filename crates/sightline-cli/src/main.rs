@@ -57,6 +57,9 @@ enum Command {
     /// List the built-in rules, or show one.
     #[command(subcommand)]
     Rules(scan::RulesCommand),
+    /// For each service in the snapshot: which security domains the customer owns, shares or inherits, and how
+    /// the customer's are held up.
+    Responsibility(scan::ResponsibilityArgs),
     /// Generate synthetic exports for benchmarks.
     #[command(subcommand, hide = true)]
     Generate(GenerateCommand),
@@ -465,6 +468,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Scan(args) => scan::scan(args),
         Command::Rules(command) => scan::rules(command),
+        Command::Responsibility(args) => scan::responsibility(args),
         Command::Actions(args) => {
             output::actions(&args.patterns, args.not, args.format)?;
             Ok(ExitCode::SUCCESS)

@@ -161,12 +161,7 @@ pub fn scan(args: ScanArgs) -> Result<ExitCode> {
     };
     match &args.output {
         Some(path) => std::fs::write(path, report).with_context(|| format!("{}: cannot write", path.display()))?,
-        None => {
-            use std::io::Write as _;
-            let mut stdout = std::io::stdout().lock();
-            stdout.write_all(report.as_bytes())?;
-            stdout.flush()?;
-        }
+        None => print_out(&report)?,
     }
     let threshold = args.fail_on.map(Severity::from);
     let failed = threshold.is_some_and(|t| findings.iter().any(|f| f.status == FindingStatus::Fail && f.severity >= t));
@@ -200,23 +195,27 @@ pub fn rules(command: RulesCommand) -> Result<ExitCode> {
         RulesCommand::List { format, rules_dir } => {
             custom_rules(rules_dir.as_deref())?;
             let metas = sightline_rules::metas();
+            use std::fmt::Write as _;
+            let mut text = String::new();
             if format == crate::Format::Json {
-                println!("{}", serde_json::to_string_pretty(&metas)?);
+                text = serde_json::to_string_pretty(&metas)? + "\n";
             } else {
                 for m in &metas {
                     let cis: Vec<&str> =
                         m.controls.iter().filter(|c| c.framework == Framework::CisAws50).map(|c| c.id).collect();
-                    println!(
+                    writeln!(
+                        text,
                         "{:<40} {:<8} {:<34} {:<7} {}",
                         m.id,
                         m.severity.as_str(),
                         m.resource_type,
                         cis.join(","),
                         m.title
-                    );
+                    )?;
                 }
-                println!("{} rules", metas.len());
+                writeln!(text, "{} rules", metas.len())?;
             }
+            print_out(&text)?;
         }
         RulesCommand::Show { id, format, rules_dir } => {
             custom_rules(rules_dir.as_deref())?;
@@ -224,11 +223,85 @@ pub fn rules(command: RulesCommand) -> Result<ExitCode> {
                 bail!("unknown rule {id:?} (see `sightline rules list`)");
             };
             if format == crate::Format::Json {
-                println!("{}", serde_json::to_string_pretty(meta)?);
+                print_out(&(serde_json::to_string_pretty(meta)? + "\n"))?;
             } else {
-                print!("{}", sightline_rules::docs::markdown(meta));
+                print_out(&sightline_rules::docs::markdown(meta))?;
             }
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+#[derive(Args)]
+pub struct ResponsibilityArgs {
+    #[command(flatten)]
+    pub source: crate::Source,
+    /// Use the bundled demo organization.
+    #[arg(long, conflicts_with_all = ["input", "snapshot"])]
+    pub demo: bool,
+    #[arg(long, value_enum, default_value_t)]
+    pub format: crate::Format,
+    /// Count the custom rules of this directory too.
+    #[arg(long, env = "SIGHTLINE_RULES_DIR")]
+    pub rules_dir: Option<PathBuf>,
+}
+
+/// `sightline responsibility`: per service, who holds each security domain and how the customer's are held up.
+pub fn responsibility(args: ResponsibilityArgs) -> Result<ExitCode> {
+    let snapshot = if args.demo { crate::demo::snapshot()? } else { args.source.load()? };
+    let (mut custom, _) = custom_rules(args.rules_dir.as_deref())?;
+    let findings = sightline_rules::run_with(&snapshot, &Options::default(), &mut custom)?;
+    let report = sightline_rules::responsibility::report(&snapshot, &findings);
+    use std::fmt::Write as _;
+    let mut text = String::new();
+    if args.format == crate::Format::Json {
+        text = serde_json::to_string_pretty(&report)? + "\n";
+    } else {
+        for s in &report {
+            writeln!(
+                text,
+                "{} ({} service, {}; {} resource(s))",
+                s.service,
+                match s.model {
+                    sightline_rules::responsibility::ServiceModel::Infrastructure => "infrastructure",
+                    sightline_rules::responsibility::ServiceModel::Container => "container",
+                    sightline_rules::responsibility::ServiceModel::Abstracted => "abstracted",
+                },
+                s.category,
+                s.resources
+            )?;
+            for d in &s.domains {
+                let owner = match d.owner {
+                    sightline_rules::responsibility::Owner::Customer => "customer",
+                    sightline_rules::responsibility::Owner::Shared => "shared",
+                    sightline_rules::responsibility::Owner::Provider => "provider",
+                };
+                let counts = if d.rules.is_empty() || d.owner == sightline_rules::responsibility::Owner::Provider {
+                    String::new()
+                } else {
+                    format!(
+                        "{} fail, {} pass, {} not evaluated; {} rule(s)",
+                        d.fail,
+                        d.pass,
+                        d.not_evaluated,
+                        d.rules.len()
+                    )
+                };
+                writeln!(text, "  {:<18} {:<9} {:<14} {}", d.domain, owner, d.posture, counts)?;
+            }
+            text.push('\n');
+        }
+    }
+    print_out(&text)?;
+    crate::release_at_exit(snapshot);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Writes to standard output, returning an error (not panicking) when it is closed, as by `| head`.
+fn print_out(text: &str) -> Result<()> {
+    use std::io::Write as _;
+    let mut stdout = std::io::stdout().lock();
+    stdout.write_all(text.as_bytes())?;
+    stdout.flush()?;
+    Ok(())
 }

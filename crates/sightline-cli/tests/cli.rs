@@ -584,3 +584,29 @@ deny contains "x" if { false }
         &["missing", "cannot read the rules directory"],
     );
 }
+
+#[test]
+fn responsibility_report_separates_what_the_customer_holds() {
+    let report = ok_json(&["responsibility", "--demo", "--format", "json"]);
+    let services = report.as_array().unwrap();
+    let names: Vec<&str> = services.iter().map(|s| s["service"].as_str().unwrap()).collect();
+    for expected in ["IAM", "S3", "SNS", "KMS"] {
+        assert!(names.contains(&expected), "{expected} missing from {names:?}");
+    }
+    for s in services {
+        for d in s["domains"].as_array().unwrap() {
+            let (owner, posture) = (d["owner"].as_str().unwrap(), d["posture"].as_str().unwrap());
+            // Provider-held domains are inherited, never passed or failed; the customer's never are inherited.
+            assert_eq!(owner == "provider", posture == "inherited", "{} {}: {d}", s["service"], d["domain"]);
+            if ["data", "identity", "access_management"].contains(&d["domain"].as_str().unwrap()) {
+                assert_eq!(owner, "customer");
+            }
+        }
+    }
+    let s3 = services.iter().find(|s| s["service"] == "S3").unwrap();
+    assert_eq!((s3["model"].as_str(), s3["category"].as_str()), (Some("abstracted"), Some("SaaS")));
+    let access = s3["domains"].as_array().unwrap().iter().find(|d| d["domain"] == "access_management").unwrap();
+    assert_eq!(access["posture"], "FAIL", "the demo's public bucket policy: {access}");
+    let text = String::from_utf8(sightline(&["responsibility", "--demo"]).stdout).unwrap();
+    assert!(text.contains("S3 (abstracted service, SaaS") && text.contains("inherited"), "{text}");
+}

@@ -10,6 +10,7 @@
 mod custom;
 pub mod docs;
 mod meta;
+pub mod responsibility;
 mod rules;
 mod scan;
 
