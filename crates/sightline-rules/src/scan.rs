@@ -68,6 +68,15 @@ impl<'s> Scan<'s> {
         self.regions.get(account).into_iter().flatten().copied()
     }
 
+    /// The regions where the collector made (or tried) the call `need` names: the regions a rule about that
+    /// service can judge. A region appears in the coverage of other services too (S3 records calls in each
+    /// bucket's region), so the set of all visited regions would be too wide.
+    pub fn regions_for(&self, account: &str, need: &Need) -> Vec<&'s str> {
+        self.regions(account)
+            .filter(|r| self.coverage.contains_key(&(account, Some(*r), need.service, need.operation)))
+            .collect()
+    }
+
     /// The IAM users, groups and roles of the snapshot.
     pub fn principals(&self, kind: PrincipalKind) -> impl Iterator<Item = &'s Principal> + '_ {
         self.snapshot.principals.iter().filter(move |p| p.provider == Provider::Aws && p.kind == kind)

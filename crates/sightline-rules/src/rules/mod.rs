@@ -4,14 +4,20 @@ mod credential_report;
 mod network;
 mod password_policy;
 mod resource_access;
+mod trail_selectors;
 mod trust;
 mod util;
 
 pub(crate) use util::each_resource;
 
 mod accessanalyzer_enabled;
+mod cloudtrail_bucket_logging;
+mod cloudtrail_cloudwatch_logs;
 mod cloudtrail_kms;
 mod cloudtrail_log_validation;
+mod cloudtrail_multi_region;
+mod cloudtrail_s3_read_events;
+mod cloudtrail_s3_write_events;
 mod config_enabled;
 mod ec2_ami_public;
 mod ec2_default_sg_closed;
@@ -32,6 +38,7 @@ mod ecr_scan_on_push;
 mod ecr_tag_immutability;
 mod efs_backup_policy;
 mod efs_encrypted;
+mod guardduty_enabled;
 mod iam_expired_server_certificates;
 mod iam_no_full_admin_policies;
 mod iam_role_trust_external_id;
@@ -62,6 +69,7 @@ mod s3_bucket_cross_account;
 mod s3_bucket_default_encryption;
 mod s3_bucket_public;
 mod s3_bucket_versioning;
+mod s3_deny_http;
 mod secretsmanager_rotation;
 mod secretsmanager_secret_cross_account;
 mod secretsmanager_secret_public;
@@ -157,6 +165,13 @@ pub static RULES: &[&Rule] = &[
     &ecr_scan_on_push::RULE,
     &ecr_tag_immutability::RULE,
     &efs_backup_policy::RULE,
+    &cloudtrail_multi_region::RULE,
+    &cloudtrail_s3_write_events::RULE,
+    &cloudtrail_s3_read_events::RULE,
+    &cloudtrail_cloudwatch_logs::RULE,
+    &s3_deny_http::RULE,
+    &cloudtrail_bucket_logging::RULE,
+    &guardduty_enabled::RULE,
 ];
 
 #[cfg(test)]

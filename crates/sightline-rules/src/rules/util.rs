@@ -86,9 +86,16 @@ pub(crate) fn each_region<'s>(
 ) {
     let accounts: Vec<&'s str> = scan.aws_accounts().collect();
     for account in accounts {
-        let regions: Vec<&'s str> = scan.regions(account).collect();
+        let regions: Vec<&'s str> = match needs.first() {
+            Some(first) => scan.regions_for(account, first),
+            None => scan.regions(account).collect(),
+        };
         if regions.is_empty() {
-            out.not_evaluated(Subject::account(account), "no region of this account was collected");
+            let what = needs.first().map_or("no region".to_string(), |n| format!("{}:{}", n.service, n.operation));
+            out.not_evaluated(
+                Subject::account(account),
+                format!("{what} was not collected in any region of this account"),
+            );
         }
         for region in regions {
             match scan.gap(account, Some(region), needs, true) {

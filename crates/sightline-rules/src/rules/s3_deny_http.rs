@@ -1,0 +1,93 @@
+//! S3 bucket policies deny requests that do not use TLS.
+
+use super::util::{each_resource, need};
+use crate::meta::*;
+use crate::scan::{Out, Scan};
+use serde_json::json;
+use sightline_iam::authz::Query;
+use sightline_iam::Context;
+use sightline_model::Severity;
+
+pub(crate) static RULE: Rule = Rule {
+    meta: Meta {
+        id: "aws-s3-bucket-deny-http",
+        title: "S3 bucket policies deny requests made without TLS",
+        severity: Severity::Medium,
+        resource_type: "AWS::S3::Bucket",
+        domain: Domain::Encryption,
+        rationale: "S3 answers plain HTTP requests unless the bucket policy refuses them; data and credentials (signed \
+                    URLs, session tokens) then cross the network readable and alterable. An explicit Deny on \
+                    aws:SecureTransport false closes that path for every caller.",
+        remediation: Remediation {
+            console: "S3 > Buckets > BUCKET > Permissions > Bucket policy > Edit: add a statement denying s3:* to Principal * on the bucket and its objects when aws:SecureTransport is false.",
+            cli: "aws s3api put-bucket-policy --bucket BUCKET --policy file://policy-with-deny-http.json",
+            terraform: "statement {\n  sid       = \"DenyHTTP\"\n  effect    = \"Deny\"\n  actions   = [\"s3:*\"]\n  resources = [aws_s3_bucket.this.arn, \"${aws_s3_bucket.this.arn}/*\"]\n  principals {\n    type        = \"*\"\n    identifiers = [\"*\"]\n  }\n  condition {\n    test     = \"Bool\"\n    variable = \"aws:SecureTransport\"\n    values   = [\"false\"]\n  }\n}",
+        },
+        references: &["https://docs.aws.amazon.com/AmazonS3/latest/userguide/security-best-practices.html#transit"],
+        controls: &[cis("2.1.1"), nist("SC-8"), pci("4.2.1")],
+        needs: &[need("s3", "GetBucketPolicy", true)],
+    },
+    check,
+    fixtures: Fixtures {
+        pass: &[r#"{"resources":[{"id":"arn:aws:s3:::b","resource_type":"AWS::S3::Bucket","region":"us-east-1","properties":{},"policy":{"Version":"2012-10-17","Statement":[{"Sid":"DenyHTTP","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":["arn:aws:s3:::b","arn:aws:s3:::b/*"],"Condition":{"Bool":{"aws:SecureTransport":"false"}}}]}}]}"#],
+        fail: &[
+            r#"{"resources":[{"id":"arn:aws:s3:::b","resource_type":"AWS::S3::Bucket","region":"us-east-1","properties":{},"policy":{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*","Condition":{"Bool":{"aws:SecureTransport":"false"}}}]}}]}"#,
+            r#"{"resources":[{"id":"arn:aws:s3:::b","resource_type":"AWS::S3::Bucket","region":"us-east-1","properties":{}}]}"#,
+        ],
+    },
+};
+
+/// Requests a plain-HTTP caller could make: on objects and on the bucket itself.
+const PROBES: &[(&str, bool)] =
+    &[("s3:GetObject", true), ("s3:PutObject", true), ("s3:DeleteObject", true), ("s3:ListBucket", false)];
+
+fn check(scan: &Scan<'_>, out: &mut Out<'_>) {
+    each_resource(scan, out, "AWS::S3::Bucket", RULE.meta.needs, |bucket, out| {
+        if bucket.policy.is_none() {
+            out.fail(bucket, "the bucket has no policy, so nothing denies plain HTTP", json!({ "policy": null }));
+            return;
+        }
+        let authz = match scan.authorizer() {
+            Ok(a) => a,
+            Err(why) => {
+                out.not_evaluated(bucket, why.to_string());
+                return;
+            }
+        };
+        let mut context = Context::default();
+        context.insert("aws:SecureTransport", vec!["false".into()]);
+        let mut open = Vec::new();
+        for (action, on_object) in PROBES {
+            let resource = if *on_object { format!("{}/any-object", bucket.id) } else { bucket.id.clone() };
+            let query = Query {
+                principal: "anonymous".into(),
+                action: (*action).into(),
+                resource,
+                context: context.clone(),
+                session_name: None,
+                session_policy: None,
+            };
+            match authz.check(&query) {
+                // Only an explicit deny in the bucket's own policy stops every caller, whatever they are granted.
+                Ok(e)
+                    if e.explicit_deny
+                        && e.statements.iter().any(|s| s.policy_type == sightline_iam::PolicyType::Resource) => {}
+                Ok(_) => open.push(*action),
+                Err(e) => {
+                    out.not_evaluated(bucket, e.to_string());
+                    return;
+                }
+            }
+        }
+        out.verdict(
+            bucket,
+            open.is_empty(),
+            if open.is_empty() {
+                "the bucket policy denies every request without TLS".to_string()
+            } else {
+                format!("not denied without TLS: {}", open.join(", "))
+            },
+            json!({ "not_denied": open }),
+        );
+    });
+}
