@@ -1,6 +1,7 @@
 //! The built-in rules, one file each, and the registry that lists them.
 
 mod credential_report;
+mod monitoring;
 mod network;
 mod password_policy;
 mod resource_access;
@@ -54,6 +55,21 @@ mod lambda_function_cross_account;
 mod lambda_function_public;
 mod lambda_runtime_supported;
 mod logs_group_retention;
+mod monitoring_cloudtrail_changes;
+mod monitoring_config_changes;
+mod monitoring_console_auth_failures;
+mod monitoring_console_login_without_mfa;
+mod monitoring_iam_policy_changes;
+mod monitoring_kms_key_disable_or_deletion;
+mod monitoring_nacl_changes;
+mod monitoring_network_gateway_changes;
+mod monitoring_organizations_changes;
+mod monitoring_root_usage;
+mod monitoring_route_table_changes;
+mod monitoring_s3_bucket_policy_changes;
+mod monitoring_security_group_changes;
+mod monitoring_unauthorized_api_calls;
+mod monitoring_vpc_changes;
 mod rds_auto_minor_upgrade;
 mod rds_backups;
 mod rds_deletion_protection;
@@ -172,6 +188,21 @@ pub static RULES: &[&Rule] = &[
     &s3_deny_http::RULE,
     &cloudtrail_bucket_logging::RULE,
     &guardduty_enabled::RULE,
+    &monitoring_unauthorized_api_calls::RULE,
+    &monitoring_console_login_without_mfa::RULE,
+    &monitoring_root_usage::RULE,
+    &monitoring_iam_policy_changes::RULE,
+    &monitoring_cloudtrail_changes::RULE,
+    &monitoring_console_auth_failures::RULE,
+    &monitoring_kms_key_disable_or_deletion::RULE,
+    &monitoring_s3_bucket_policy_changes::RULE,
+    &monitoring_config_changes::RULE,
+    &monitoring_security_group_changes::RULE,
+    &monitoring_nacl_changes::RULE,
+    &monitoring_network_gateway_changes::RULE,
+    &monitoring_route_table_changes::RULE,
+    &monitoring_vpc_changes::RULE,
+    &monitoring_organizations_changes::RULE,
 ];
 
 #[cfg(test)]
