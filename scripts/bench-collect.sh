@@ -190,6 +190,15 @@ for ((i = 1; i <= RUNS; i++)); do
         "$BIN" collect aws --endpoint-url "$URL" --regions "$REGION" --db "$DB" --quiet --max-attempts 1
 done
 
+# Collection and posture scan together, the like-for-like run against Prowler's full scan (issue 4): every rule,
+# findings written as JSON.
+for ((i = 1; i <= RUNS; i++)); do
+    rm -f "$DB" "$DB-wal" "$DB-shm"
+    measure sightline-scan "$i" "$SIGHTLINE_TIMEOUT" "0" \
+        sh -c '"$1" collect aws --endpoint-url "$2" --regions "$3" --db "$4" --quiet && "$1" scan --db "$4" --format json -o "$5"' \
+        sh "$BIN" "$URL" "$REGION" "$DB" "$DIR/sightline-scan-$i.json"
+done
+
 for ((i = 1; i <= RUNS; i++)); do
     out=$DIR/prowler-output-$i
     rm -rf "$out"
@@ -213,6 +222,8 @@ N_WALL=$(median_col sightline-noretry 3)
 P_WALL=$(median_col prowler 3)
 RATIO=$(ratio "$P_WALL" "$S_WALL")
 RATIO_NORETRY=$(ratio "$P_WALL" "$N_WALL")
+C_WALL=$(median_col sightline-scan 3)
+RATIO_SCAN=$(ratio "$P_WALL" "$C_WALL")
 MET=$(awk -v r="$RATIO" 'BEGIN {print (r >= 10 ? "yes" : "NO")}')
 
 S_VERSION=$("$BIN" --version 2>/dev/null || echo "sightline ?")
@@ -240,12 +251,15 @@ row "sightline collect aws (1 region, defaults)" "$S_WALL" "$(all_walls sightlin
     "$(max_rss_mib sightline)" "$(median_col sightline 7)"
 row "sightline collect aws --max-attempts 1" "$N_WALL" "$(all_walls sightline-noretry)" "$(median_col sightline-noretry 6)" \
     "$(max_rss_mib sightline-noretry)" "$(median_col sightline-noretry 7)"
+row "sightline collect aws + sightline scan (every rule)" "$C_WALL" "$(all_walls sightline-scan)" "$(median_col sightline-scan 6)" \
+    "$(max_rss_mib sightline-scan)" "$(median_col sightline-scan 7)"
 row "prowler aws (full scan, --aws-retries-max-attempts 0)" "$P_WALL" "$(all_walls prowler)" "$(median_col prowler 6)" \
     "$(max_rss_mib prowler)" "$(median_col prowler 7)"
 echo
 echo "Wall and CPU (user+sys) are medians, RSS the max over the runs (largest single process)."
 echo "speed-up (Prowler median wall / Sightline median wall): ${RATIO}x with Sightline's defaults, ${RATIO_NORETRY}x without retries"
 echo "goal (>= 10x with the defaults) met: $MET"
+echo "collect + scan vs Prowler's full scan: ${RATIO_SCAN}x (issue 4 goal: >= 10x)"
 echo "Sightline: $(head -n 2 "$DIR/sightline-1.out" | tr '\n' ' ')"
 echo "Prowler run 1: $P_FINDINGS"
 echo "raw results (name, run, wall s, max RSS KiB, exit, CPU s, moto 500s): $RESULTS; outputs and logs: $DIR"

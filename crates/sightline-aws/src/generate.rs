@@ -131,3 +131,198 @@ mod tests {
         sightline_iam::authz::Authorizer::new(&snapshot).unwrap();
     }
 }
+
+/// A synthetic snapshot of `resources` resources in one account over four regions, as `sightline collect aws`
+/// would record them (resource shapes, resource policies and coverage), for benchmarks of the posture scan. The
+/// mix cycles through S3 buckets (a third with public policies), EC2 instances, security groups, volumes and
+/// network ACLs, SQS queues, Lambda functions, KMS keys, RDS instances and log groups, with a share of each
+/// misconfigured; the IAM side holds a few hundred roles and users.
+pub fn snapshot(resources: usize, seed: u64) -> sightline_model::Snapshot {
+    use sightline_model::{
+        compact_document, Account, Coverage, CoverageStatus, Principal, PrincipalKind, Provider, Resource, Snapshot,
+    };
+    let mut rng = SmallRng::seed_from_u64(seed);
+    let account = "123456789012";
+    let regions = ["us-east-1", "us-west-2", "eu-west-1", "ap-southeast-2"];
+    let mut s = Snapshot::new("generate snapshot");
+    s.accounts.push(Account {
+        provider: Provider::Aws,
+        id: account.into(),
+        name: None,
+        organization_id: None,
+        parent_id: None,
+        tags: Default::default(),
+    });
+    let doc = |v: Value| compact_document(&v.to_string()).ok();
+    for i in 0..resources {
+        let region = regions[i % regions.len()];
+        let bad = rng.gen_ratio(1, 4);
+        let (resource_type, id, policy, properties) = match i % 10 {
+            0 => {
+                let arn = format!("arn:aws:s3:::bucket-{i}");
+                let principal = if bad { json!("*") } else { json!({"AWS": format!("arn:aws:iam::{account}:root")}) };
+                let policy = json!({"Version": "2012-10-17", "Statement": [
+                    {"Effect": "Allow", "Principal": principal, "Action": "s3:GetObject", "Resource": format!("{arn}/*")},
+                    {"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": [&arn, format!("{arn}/*")],
+                     "Condition": {"Bool": {"aws:SecureTransport": "false"}}}]});
+                let pab = if bad {
+                    Value::Null
+                } else {
+                    json!({"BlockPublicAcls": true, "IgnorePublicAcls": true, "BlockPublicPolicy": true, "RestrictPublicBuckets": true})
+                };
+                (
+                    "AWS::S3::Bucket",
+                    arn,
+                    doc(policy),
+                    json!({"PublicAccessBlockConfiguration": pab, "BucketEncryption": null,
+                    "LoggingConfiguration": null, "Versioning": {"Status": if bad { "Suspended" } else { "Enabled" }},
+                    "Acl": {"Grants": []}}),
+                )
+            }
+            1 => (
+                "AWS::EC2::Instance",
+                format!("arn:aws:ec2:{region}:{account}:instance/i-{i:017x}"),
+                None,
+                json!({"State": "running", "MetadataOptions": {"HttpTokens": if bad { "optional" } else { "required" }, "HttpEndpoint": "enabled"}}),
+            ),
+            2 => (
+                "AWS::EC2::SecurityGroup",
+                format!("arn:aws:ec2:{region}:{account}:security-group/sg-{i:017x}"),
+                None,
+                json!({"GroupName": if i % 100 == 2 { "default" } else { "app" }, "IpPermissions": [
+                    {"IpProtocol": "tcp", "FromPort": if bad { 22 } else { 443 }, "ToPort": if bad { 22 } else { 443 }, "IpRanges": ["0.0.0.0/0"], "Ipv6Ranges": []}],
+                    "IpPermissionsEgress": []}),
+            ),
+            3 => (
+                "AWS::EC2::Volume",
+                format!("arn:aws:ec2:{region}:{account}:volume/vol-{i:017x}"),
+                None,
+                json!({"Encrypted": !bad}),
+            ),
+            4 => {
+                let arn = format!("arn:aws:sqs:{region}:{account}:queue-{i}");
+                let policy = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+                    "Principal": {"AWS": if bad { "arn:aws:iam::999999999999:root".to_string() } else { format!("arn:aws:iam::{account}:root") }},
+                    "Action": "sqs:SendMessage", "Resource": &arn}]});
+                (
+                    "AWS::SQS::Queue",
+                    arn,
+                    doc(policy),
+                    json!({"SqsManagedSseEnabled": if bad { "false" } else { "true" }}),
+                )
+            }
+            5 => (
+                "AWS::Lambda::Function",
+                format!("arn:aws:lambda:{region}:{account}:function:fn-{i}"),
+                None,
+                json!({"Runtime": if bad { "python3.7" } else { "python3.12" }, "Environment": {"Variables": {"STAGE": "prod"}}}),
+            ),
+            6 => {
+                let policy = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+                    "Principal": {"AWS": format!("arn:aws:iam::{account}:root")}, "Action": "kms:*", "Resource": "*"}]});
+                (
+                    "AWS::KMS::Key",
+                    format!("arn:aws:kms:{region}:{account}:key/k-{i}"),
+                    doc(policy),
+                    json!({"KeyManager": "CUSTOMER", "KeySpec": "SYMMETRIC_DEFAULT", "KeyState": "Enabled", "KeyRotationEnabled": !bad}),
+                )
+            }
+            7 => (
+                "AWS::RDS::DBInstance",
+                format!("arn:aws:rds:{region}:{account}:db:db-{i}"),
+                None,
+                json!({"StorageEncrypted": !bad, "PubliclyAccessible": bad, "AutoMinorVersionUpgrade": true, "BackupRetentionPeriod": 7,
+                       "DeletionProtection": !bad, "MultiAZ": !bad}),
+            ),
+            8 => (
+                "AWS::EC2::NetworkAcl",
+                format!("arn:aws:ec2:{region}:{account}:network-acl/acl-{i:017x}"),
+                None,
+                json!({"Entries": [{"RuleNumber": 100, "Protocol": "-1", "RuleAction": if bad { "allow" } else { "deny" }, "Egress": false, "CidrBlock": "0.0.0.0/0"}]}),
+            ),
+            _ => (
+                "AWS::Logs::LogGroup",
+                format!("arn:aws:logs:{region}:{account}:log-group:group-{i}"),
+                None,
+                if bad {
+                    json!({"LogGroupName": format!("group-{i}")})
+                } else {
+                    json!({"LogGroupName": format!("group-{i}"), "RetentionInDays": 365})
+                },
+            ),
+        };
+        s.resources.push(Resource {
+            provider: Provider::Aws,
+            name: id.rsplit(['/', ':']).next().unwrap_or_default().to_string(),
+            id,
+            resource_type: resource_type.into(),
+            account_id: account.into(),
+            region: if resource_type == "AWS::S3::Bucket" { Some("us-east-1".into()) } else { Some(region.into()) },
+            policy,
+            tags: Default::default(),
+            properties,
+        });
+    }
+    for i in 0..500 {
+        let role = i % 2 == 0;
+        let trust = if role {
+            doc(
+                json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]}),
+            )
+        } else {
+            None
+        };
+        s.principals.push(Principal {
+            provider: Provider::Aws,
+            id: format!("arn:aws:iam::{account}:{}/p-{i}", if role { "role" } else { "user" }),
+            kind: if role { PrincipalKind::Role } else { PrincipalKind::User },
+            account_id: account.into(),
+            name: format!("p-{i}"),
+            path: Some("/".into()),
+            unique_id: None,
+            created_at: None,
+            tags: Default::default(),
+            attached_policies: Vec::new(),
+            inline_policies: Vec::new(),
+            groups: Vec::new(),
+            permissions_boundary: None,
+            trust_policy: trust,
+            properties: Value::Null,
+        });
+    }
+    let mut covered = |service: &str, operation: &str, region: Option<&str>| {
+        s.coverage.push(Coverage {
+            provider: Provider::Aws,
+            account_id: account.into(),
+            service: service.into(),
+            region: region.map(str::to_string),
+            operation: operation.into(),
+            status: CoverageStatus::Collected,
+            detail: None,
+        });
+    };
+    covered("iam", "GetAccountAuthorizationDetails", None);
+    for region in regions {
+        for (service, operation) in [
+            ("s3", "GetBucketPolicy"),
+            ("s3", "GetPublicAccessBlock"),
+            ("s3", "GetBucketEncryption"),
+            ("s3", "GetBucketLogging"),
+            ("s3", "GetBucketVersioning"),
+            ("s3", "GetBucketAcl"),
+            ("ec2", "DescribeInstances"),
+            ("ec2", "DescribeSecurityGroups"),
+            ("ec2", "DescribeVolumes"),
+            ("ec2", "DescribeNetworkAcls"),
+            ("sqs", "GetQueueAttributes"),
+            ("lambda", "ListFunctions"),
+            ("kms", "GetKeyPolicy"),
+            ("kms", "GetKeyRotationStatus"),
+            ("rds", "DescribeDBInstances"),
+            ("logs", "DescribeLogGroups"),
+        ] {
+            covered(service, operation, Some(region));
+        }
+    }
+    s
+}

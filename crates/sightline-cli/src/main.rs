@@ -319,6 +319,15 @@ struct ActionsArgs {
 
 #[derive(Subcommand)]
 enum GenerateCommand {
+    /// A synthetic snapshot with resources (JSON Lines), for benchmarks of `scan`.
+    Snapshot {
+        #[arg(long, default_value_t = 100_000)]
+        resources: usize,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        #[arg(short, long)]
+        output: PathBuf,
+    },
     /// A synthetic `get-account-authorization-details` export.
     AwsIam {
         #[arg(long, default_value_t = 10_000)]
@@ -471,6 +480,13 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Responsibility(args) => scan::responsibility(args),
         Command::Actions(args) => {
             output::actions(&args.patterns, args.not, args.format)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Generate(GenerateCommand::Snapshot { resources, seed, output }) => {
+            let snapshot = sightline_aws::generate::snapshot(resources, seed);
+            let file =
+                std::fs::File::create(&output).with_context(|| format!("{}: cannot create", output.display()))?;
+            sightline_model::write_jsonl(&snapshot, std::io::BufWriter::new(file))?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Generate(GenerateCommand::AwsIam { principals, policies, seed, account, output }) => {

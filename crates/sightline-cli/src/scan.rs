@@ -84,8 +84,8 @@ fn custom_rules(dir: Option<&std::path::Path>) -> Result<(Vec<sightline_rules::C
             let rule_id = format!("custom-rule-file:{name}");
             Finding {
                 id: sightline_model::finding_id(&rule_id, &e.file.display().to_string()),
-                rule_id,
-                title: format!("Custom rule {name}"),
+                rule_id: rule_id.into(),
+                title: format!("Custom rule {name}").into(),
                 status: FindingStatus::NotEvaluated,
                 severity: Severity::Info,
                 provider: sightline_model::Provider::Aws,
@@ -129,42 +129,83 @@ pub fn scan(args: ScanArgs) -> Result<ExitCode> {
             }
         }
     }
-    findings.extend(sightline_rules::run_with(&snapshot, &Options { rules, now: None }, &mut custom)?);
-    let report = match args.format {
-        ScanFormat::Table => {
-            let mut text = sightline_report::table(&findings);
-            if let Some(f) = framework {
-                text.push('\n');
-                text.push_str(&sightline_report::compliance_table(f, &sightline_report::compliance(f, &findings)));
-            }
-            text
-        }
-        ScanFormat::Json => sightline_report::json(&findings)? + "\n",
-        ScanFormat::Csv => sightline_report::csv(&findings),
-        ScanFormat::Sarif => {
-            serde_json::to_string_pretty(&sightline_report::sarif(&findings, env!("CARGO_PKG_VERSION")))? + "\n"
-        }
-        ScanFormat::Ocsf => {
-            let time = chrono::Utc::now().timestamp_millis();
-            serde_json::to_string_pretty(&sightline_report::ocsf(&findings, env!("CARGO_PKG_VERSION"), time))? + "\n"
-        }
-        ScanFormat::Html => {
-            let subtitle = format!(
-                "{} (snapshot taken {}), scanned {}: {}",
-                snapshot.source,
-                if snapshot.created_at.is_empty() { "now" } else { snapshot.created_at.as_str() },
-                chrono::Utc::now().format("%Y-%m-%d %H:%M UTC"),
-                snapshot.summary()
-            );
-            sightline_report::html(&findings, &subtitle)
-        }
+    let options = Options { rules, now: None };
+    let version = env!("CARGO_PKG_VERSION");
+    let mut tally = sightline_report::Tally::default();
+    let stream = match args.format {
+        ScanFormat::Json => Some(sightline_report::StreamFormat::Json),
+        ScanFormat::Csv => Some(sightline_report::StreamFormat::Csv),
+        ScanFormat::Ocsf => Some(sightline_report::StreamFormat::Ocsf { time: chrono::Utc::now().timestamp_millis() }),
+        _ => None,
     };
-    match &args.output {
-        Some(path) => std::fs::write(path, report).with_context(|| format!("{}: cannot write", path.display()))?,
-        None => print_out(&report)?,
+    if let Some(format) = stream {
+        // Written as the findings come, so that large scans never hold them all.
+        let out: Box<dyn std::io::Write> = match &args.output {
+            Some(path) => {
+                Box::new(std::fs::File::create(path).with_context(|| format!("{}: cannot create", path.display()))?)
+            }
+            None => Box::new(std::io::stdout().lock()),
+        };
+        let mut writer = sightline_report::StreamWriter::new(format, version, std::io::BufWriter::new(out))?;
+        let mut error = None;
+        let mut write = |f: sightline_model::Finding| {
+            tally.note(&f);
+            if error.is_none() {
+                error = writer.write(&f).err();
+            }
+        };
+        for f in findings.drain(..) {
+            write(f);
+        }
+        sightline_rules::run_streaming(&snapshot, &options, &mut custom, &mut write)?;
+        if let Some(e) = error {
+            return Err(anyhow::Error::new(e).context(output_name(&args.output)));
+        }
+        writer.finish().with_context(|| output_name(&args.output))?;
+    } else {
+        // The table keeps only what it shows (failures and NOT_EVALUATED); SARIF and HTML are whole documents.
+        let keep_all = args.format != ScanFormat::Table;
+        let mut all = Vec::new();
+        let mut add = |f: sightline_model::Finding| {
+            if keep_all {
+                tally.note(&f);
+                all.push(f);
+            } else {
+                tally.add(f, true);
+            }
+        };
+        for f in findings.drain(..) {
+            add(f);
+        }
+        sightline_rules::run_streaming(&snapshot, &options, &mut custom, &mut add)?;
+        let report = match args.format {
+            ScanFormat::Sarif => serde_json::to_string_pretty(&sightline_report::sarif(&all, version))? + "\n",
+            ScanFormat::Html => {
+                let subtitle = format!(
+                    "{} (snapshot taken {}), scanned {}: {}",
+                    snapshot.source,
+                    if snapshot.created_at.is_empty() { "now" } else { snapshot.created_at.as_str() },
+                    chrono::Utc::now().format("%Y-%m-%d %H:%M UTC"),
+                    snapshot.summary()
+                );
+                sightline_report::html(&all, &subtitle)
+            }
+            _ => {
+                let mut text = sightline_report::table_of(&tally);
+                if let Some(f) = framework {
+                    text.push('\n');
+                    text.push_str(&sightline_report::compliance_table(f, &sightline_report::compliance_of(f, &tally)));
+                }
+                text
+            }
+        };
+        match &args.output {
+            Some(path) => std::fs::write(path, report).with_context(|| format!("{}: cannot write", path.display()))?,
+            None => print_out(&report)?,
+        }
     }
     let threshold = args.fail_on.map(Severity::from);
-    let failed = threshold.is_some_and(|t| findings.iter().any(|f| f.status == FindingStatus::Fail && f.severity >= t));
+    let failed = threshold.is_some_and(|t| tally.worst_failure.is_some_and(|w| w >= t));
     crate::release_at_exit(snapshot);
     Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }
@@ -304,4 +345,8 @@ fn print_out(text: &str) -> Result<()> {
     stdout.write_all(text.as_bytes())?;
     stdout.flush()?;
     Ok(())
+}
+
+fn output_name(output: &Option<PathBuf>) -> String {
+    output.as_ref().map_or_else(|| "standard output".to_string(), |p| p.display().to_string())
 }

@@ -11,6 +11,7 @@ pub use jsonl::{looks_like_jsonl, read_jsonl, write_jsonl, JsonlError};
 
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 /// Version of the snapshot format. Bump when a change would make an older reader misread a snapshot.
@@ -351,18 +352,20 @@ impl FindingStatus {
 pub struct Finding {
     /// Stable across scans: derived from the rule id and the resource id only.
     pub id: String,
-    pub rule_id: String,
-    pub title: String,
+    /// Rule ids, titles, resource types and domains are shared by many findings: borrowed from the rule's
+    /// metadata when a scan makes them, owned when read back.
+    pub rule_id: Cow<'static, str>,
+    pub title: Cow<'static, str>,
     pub status: FindingStatus,
     pub severity: Severity,
     pub provider: Provider,
     pub resource_id: String,
-    pub resource_type: String,
+    pub resource_type: Cow<'static, str>,
     pub account_id: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// The shared-responsibility domain of the rule (`access_management`, `encryption`, ...).
-    pub domain: String,
+    pub domain: Cow<'static, str>,
     /// What was found, in words: why it fails, or why it could not be evaluated.
     pub message: String,
     /// The values the verdict rests on.

@@ -70,7 +70,7 @@ pub fn html(findings: &[Finding], subtitle: &str) -> String {
     ];
     let mut domains: BTreeMap<&str, usize> = BTreeMap::new();
     for f in findings.iter().filter(|f| f.status == FindingStatus::Fail) {
-        *domains.entry(f.domain.as_str()).or_default() += 1;
+        *domains.entry(f.domain.as_ref()).or_default() += 1;
     }
     let by_domain: Vec<(String, usize, &str)> =
         domains.into_iter().map(|(d, n)| (d.to_string(), n, "#7c3aed")).collect();

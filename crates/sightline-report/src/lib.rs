@@ -36,9 +36,58 @@ impl Counts {
     }
 }
 
+/// What a scan's summary needs, gathered finding by finding: the failures and what could not be evaluated, kept
+/// whole, and counts for everything (passes are only counted, so that a scan of millions of resources stays small).
+#[derive(Debug, Default)]
+pub struct Tally {
+    pub counts: Counts,
+    pub per_rule: BTreeMap<std::borrow::Cow<'static, str>, Counts>,
+    /// FAIL and NOT_EVALUATED findings, in scan order.
+    pub kept: Vec<Finding>,
+    /// The most severe failure seen.
+    pub worst_failure: Option<Severity>,
+}
+
+impl Tally {
+    /// Counts a finding; keeps it if it is not a PASS (`keep`) .
+    pub fn add(&mut self, f: Finding, keep: bool) {
+        self.note(&f);
+        if keep && f.status != FindingStatus::Pass {
+            self.kept.push(f);
+        }
+    }
+
+    /// Counts a finding without keeping it.
+    pub fn note(&mut self, f: &Finding) {
+        let one = Counts::of(std::iter::once(f));
+        for c in [&mut self.counts, self.per_rule.entry(f.rule_id.clone()).or_default()] {
+            c.pass += one.pass;
+            c.fail += one.fail;
+            c.not_evaluated += one.not_evaluated;
+        }
+        if f.status == FindingStatus::Fail {
+            self.worst_failure = self.worst_failure.max(Some(f.severity));
+        }
+    }
+
+    pub fn of(findings: &[Finding]) -> Tally {
+        let mut t = Tally::default();
+        for f in findings {
+            t.add(f.clone(), true);
+        }
+        t
+    }
+}
+
 /// The terminal report: failures grouped by severity (most severe first), then what could not be evaluated, then
 /// the totals.
 pub fn table(findings: &[Finding]) -> String {
+    table_of(&Tally::of(findings))
+}
+
+/// [`table`] from a [`Tally`].
+pub fn table_of(tally: &Tally) -> String {
+    let findings = &tally.kept;
     let mut out = String::new();
     for severity in Severity::ALL.iter().rev() {
         let group: Vec<&Finding> =
@@ -62,12 +111,12 @@ pub fn table(findings: &[Finding]) -> String {
         }
         out.push('\n');
     }
-    let c = Counts::of(findings);
-    let rules = findings.iter().map(|f| f.rule_id.as_str()).collect::<std::collections::BTreeSet<_>>().len();
+    let c = tally.counts;
+    let rules = tally.per_rule.len();
     let _ = writeln!(
         out,
         "{} findings from {rules} rules: {} FAIL, {} PASS, {} NOT_EVALUATED",
-        findings.len(),
+        c.pass + c.fail + c.not_evaluated,
         c.fail,
         c.pass,
         c.not_evaluated
@@ -75,33 +124,90 @@ pub fn table(findings: &[Finding]) -> String {
     out
 }
 
+/// Formats that can be written one finding at a time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StreamFormat {
+    Json,
+    Csv,
+    /// OCSF events with the scan's time (ms since the epoch) and Sightline's version.
+    Ocsf {
+        time: i64,
+    },
+}
+
+/// Writes findings as they come: a JSON array, CSV rows, or an array of OCSF events, without holding them.
+pub struct StreamWriter<W: std::io::Write> {
+    format: StreamFormat,
+    version: &'static str,
+    out: W,
+    written: usize,
+}
+
+impl<W: std::io::Write> StreamWriter<W> {
+    pub fn new(format: StreamFormat, version: &'static str, mut out: W) -> std::io::Result<Self> {
+        match format {
+            StreamFormat::Csv => out.write_all(CSV_HEADER.as_bytes())?,
+            _ => out.write_all(b"[")?,
+        }
+        Ok(StreamWriter { format, version, out, written: 0 })
+    }
+
+    pub fn write(&mut self, f: &Finding) -> std::io::Result<()> {
+        match self.format {
+            StreamFormat::Csv => self.out.write_all(csv_row(f).as_bytes())?,
+            StreamFormat::Json | StreamFormat::Ocsf { .. } => {
+                self.out.write_all(if self.written == 0 { b"\n  " } else { b",\n  " })?;
+                let value = match self.format {
+                    StreamFormat::Ocsf { time } => ocsf::event(f, self.version, time),
+                    _ => serde_json::to_value(f).map_err(std::io::Error::other)?,
+                };
+                serde_json::to_writer(&mut self.out, &value).map_err(std::io::Error::other)?;
+            }
+        }
+        self.written += 1;
+        Ok(())
+    }
+
+    pub fn finish(mut self) -> std::io::Result<W> {
+        if self.format != StreamFormat::Csv {
+            self.out.write_all(if self.written == 0 { b"]\n" } else { b"\n]\n" })?;
+        }
+        self.out.flush()?;
+        Ok(self.out)
+    }
+}
+
 /// JSON: an array of findings.
 pub fn json(findings: &[Finding]) -> Result<String, serde_json::Error> {
     serde_json::to_string_pretty(findings)
 }
 
+const CSV_HEADER: &str =
+    "finding_id,rule_id,status,severity,account_id,region,resource_type,resource_id,domain,title,message\r\n";
+
+fn csv_row(f: &Finding) -> String {
+    let row = [
+        f.id.as_str(),
+        &f.rule_id,
+        f.status.as_str(),
+        f.severity.as_str(),
+        &f.account_id,
+        f.region.as_deref().unwrap_or(""),
+        &f.resource_type,
+        &f.resource_id,
+        &f.domain,
+        &f.title,
+        &f.message,
+    ];
+    let cells: Vec<String> = row.iter().map(|c| csv_cell(c)).collect();
+    cells.join(",") + "\r\n"
+}
+
 /// CSV (RFC 4180), one finding per row.
 pub fn csv(findings: &[Finding]) -> String {
-    let mut out = String::from(
-        "finding_id,rule_id,status,severity,account_id,region,resource_type,resource_id,domain,title,message\r\n",
-    );
+    let mut out = String::from(CSV_HEADER);
     for f in findings {
-        let row = [
-            f.id.as_str(),
-            &f.rule_id,
-            f.status.as_str(),
-            f.severity.as_str(),
-            &f.account_id,
-            f.region.as_deref().unwrap_or(""),
-            &f.resource_type,
-            &f.resource_id,
-            &f.domain,
-            &f.title,
-            &f.message,
-        ];
-        let cells: Vec<String> = row.iter().map(|c| csv_cell(c)).collect();
-        out.push_str(&cells.join(","));
-        out.push_str("\r\n");
+        out.push_str(&csv_row(f));
     }
     out
 }
@@ -128,6 +234,11 @@ pub struct ControlResult {
 
 /// The compliance summary of a framework: every control the built-in rules map to, in control order.
 pub fn compliance(framework: Framework, findings: &[Finding]) -> Vec<ControlResult> {
+    compliance_of(framework, &Tally::of(findings))
+}
+
+/// [`compliance`] from a [`Tally`].
+pub fn compliance_of(framework: Framework, tally: &Tally) -> Vec<ControlResult> {
     let mut controls: BTreeMap<Vec<u32>, (String, Vec<&str>)> = BTreeMap::new();
     for meta in sightline_rules::metas() {
         for c in meta.controls.iter().filter(|c| c.framework == framework) {
@@ -138,7 +249,14 @@ pub fn compliance(framework: Framework, findings: &[Finding]) -> Vec<ControlResu
     controls
         .into_values()
         .map(|(control, rules)| {
-            let counts = Counts::of(findings.iter().filter(|f| rules.contains(&f.rule_id.as_str())));
+            let mut counts = Counts::default();
+            for r in &rules {
+                if let Some(c) = tally.per_rule.get(*r) {
+                    counts.pass += c.pass;
+                    counts.fail += c.fail;
+                    counts.not_evaluated += c.not_evaluated;
+                }
+            }
             let status = if counts.fail > 0 {
                 Some(FindingStatus::Fail)
             } else if counts.not_evaluated > 0 {

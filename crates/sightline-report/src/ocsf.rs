@@ -26,16 +26,23 @@ fn severity_name(s: Severity) -> &'static str {
 
 /// One Detection Finding per finding. `time` is the scan's moment in milliseconds since the epoch.
 pub fn ocsf(findings: &[Finding], version: &str, time: i64) -> Value {
-    let events: Vec<Value> = findings
-        .iter()
-        .map(|f| {
+    Value::Array(findings.iter().map(|f| event(f, version, time)).collect())
+}
+
+/// The Detection Finding of one finding.
+pub fn event(f: &Finding, version: &str, time: i64) -> Value {
+    {
+        {
             let rule = sightline_rules::meta(&f.rule_id);
             let compliance: Vec<String> = rule
                 .map(|r| {
                     Framework::ALL
                         .iter()
                         .flat_map(|fw| {
-                            r.controls.iter().filter(move |c| c.framework == *fw).map(move |c| format!("{}: {}", fw.id(), c.id))
+                            r.controls
+                                .iter()
+                                .filter(move |c| c.framework == *fw)
+                                .map(move |c| format!("{}: {}", fw.id(), c.id))
                         })
                         .collect()
                 })
@@ -93,7 +100,6 @@ pub fn ocsf(findings: &[Finding], version: &str, time: i64) -> Value {
                     "evaluated": f.status != FindingStatus::NotEvaluated,
                 },
             })
-        })
-        .collect();
-    Value::Array(events)
+        }
+    }
 }

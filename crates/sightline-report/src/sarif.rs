@@ -52,7 +52,7 @@ pub fn sarif(findings: &[Finding], version: &str) -> Value {
     let mut index: BTreeMap<&str, usize> = BTreeMap::new();
     let mut descriptors = Vec::new();
     for f in findings {
-        if !index.contains_key(f.rule_id.as_str()) {
+        if !index.contains_key(f.rule_id.as_ref()) {
             index.insert(&f.rule_id, descriptors.len());
             descriptors.push(match sightline_rules::meta(&f.rule_id) {
                 Some(meta) => rule_descriptor(meta),
@@ -70,7 +70,7 @@ pub fn sarif(findings: &[Finding], version: &str) -> Value {
             };
             json!({
                 "ruleId": f.rule_id,
-                "ruleIndex": index[f.rule_id.as_str()],
+                "ruleIndex": index[f.rule_id.as_ref()],
                 "kind": kind,
                 "level": level,
                 "message": { "text": format!("{}: {}", f.resource_id, f.message) },

@@ -152,7 +152,7 @@ pub fn report(snapshot: &Snapshot, findings: &[Finding]) -> Vec<ServiceResponsib
                     let owner = owner(model, domain);
                     let rules: Vec<&'static str> =
                         metas.iter().filter(|m| m.domain.id() == domain && mine(m)).map(|m| m.id).collect();
-                    let relevant = findings.iter().filter(|f| rules.contains(&f.rule_id.as_str()));
+                    let relevant = findings.iter().filter(|f| rules.contains(&f.rule_id.as_ref()));
                     let (mut pass, mut fail, mut not_evaluated) = (0, 0, 0);
                     for f in relevant {
                         match f.status {

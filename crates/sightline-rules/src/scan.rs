@@ -7,6 +7,7 @@ use sightline_model::{
     finding_id, Coverage, CoverageStatus, Finding, FindingStatus, Principal, PrincipalKind, Provider, Resource,
     Snapshot,
 };
+use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap};
 use std::sync::OnceLock;
 
@@ -215,18 +216,25 @@ impl<'m> Out<'m> {
         evidence: serde_json::Value,
     ) {
         let s = subject.into();
+        // The rule's own strings are shared by all its findings; the resource type usually is the rule's.
+        let resource_type = match s.resource_type {
+            t if t == self.meta.resource_type => Cow::Borrowed(self.meta.resource_type),
+            "AWS::Account" => Cow::Borrowed("AWS::Account"),
+            "AWS::Region" => Cow::Borrowed("AWS::Region"),
+            t => Cow::Owned(t.to_string()),
+        };
         self.findings.push(Finding {
             id: finding_id(self.meta.id, &s.id),
-            rule_id: self.meta.id.to_string(),
-            title: self.meta.title.to_string(),
+            rule_id: Cow::Borrowed(self.meta.id),
+            title: Cow::Borrowed(self.meta.title),
             status,
             severity: self.meta.severity,
             provider: Provider::Aws,
             resource_id: s.id,
-            resource_type: s.resource_type.to_string(),
+            resource_type,
             account_id: s.account_id.to_string(),
             region: s.region.map(str::to_string),
-            domain: self.meta.domain.id().to_string(),
+            domain: Cow::Borrowed(self.meta.domain.id()),
             message,
             evidence,
         });
@@ -282,6 +290,24 @@ pub fn run_with(
     options: &Options,
     custom: &mut [crate::CustomRule],
 ) -> Result<Vec<Finding>, ScanError> {
+    let mut findings = Vec::new();
+    run_streaming(snapshot, options, custom, &mut |f| findings.push(f))?;
+    Ok(findings)
+}
+
+/// How many rules may be finished ahead of the one being handed to `sink`: the bound on the findings held in
+/// memory at once (each rule's findings are one resource type's worth).
+const WINDOW_PER_THREAD: usize = 2;
+
+/// Runs the rules like [`run_with`], handing each finding to `sink` as soon as its rule's turn comes, so that a
+/// scan of millions of resources never holds all its findings. Built-in rules run on every core; their findings
+/// still reach `sink` rule by rule, in registry order. Custom rules run after them, on this thread.
+pub fn run_streaming(
+    snapshot: &Snapshot,
+    options: &Options,
+    custom: &mut [crate::CustomRule],
+    sink: &mut dyn FnMut(Finding),
+) -> Result<(), ScanError> {
     let wanted = |id: &str| options.rules.is_empty() || options.rules.iter().any(|r| r == id);
     for id in &options.rules {
         if crate::rule(id).is_none() && !custom.iter().any(|c| c.meta.id == id) {
@@ -289,17 +315,73 @@ pub fn run_with(
         }
     }
     let scan = Scan::new(snapshot, options.now.unwrap_or_else(chrono::Utc::now));
-    let mut findings = Vec::new();
-    for rule in crate::RULES.iter().filter(|r| wanted(r.meta.id)) {
+    let rules: Vec<&'static crate::Rule> = crate::RULES.iter().copied().filter(|r| wanted(r.meta.id)).collect();
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8).min(rules.len().max(1));
+    let run_rule = |rule: &crate::Rule| {
         let mut out = Out::new(&rule.meta);
         (rule.check)(&scan, &mut out);
-        findings.extend(out.findings);
+        out.findings
+    };
+    if threads <= 1 {
+        for rule in &rules {
+            run_rule(rule).into_iter().for_each(&mut *sink);
+        }
+    } else {
+        use std::sync::{Condvar, Mutex};
+        // `next` is the next rule to start; `flushed` how many rules have reached the sink. A worker starts rule
+        // `i` only when `i < flushed + window`, which bounds the finished rules waiting for their turn.
+        let state = Mutex::new((0usize, 0usize));
+        let turn = Condvar::new();
+        let window = threads * WINDOW_PER_THREAD;
+        let (done, finished) = std::sync::mpsc::channel::<(usize, Vec<Finding>)>();
+        std::thread::scope(|scope| {
+            for _ in 0..threads {
+                let done = done.clone();
+                let (state, turn, rules, run_rule) = (&state, &turn, &rules, &run_rule);
+                scope.spawn(move || loop {
+                    let index = {
+                        let Ok(mut guard) = state.lock() else { return };
+                        loop {
+                            let (next, flushed) = *guard;
+                            if next >= rules.len() {
+                                return;
+                            }
+                            if next < flushed + window {
+                                guard.0 += 1;
+                                break next;
+                            }
+                            guard = match turn.wait(guard) {
+                                Ok(g) => g,
+                                Err(_) => return,
+                            };
+                        }
+                    };
+                    if done.send((index, run_rule(rules[index]))).is_err() {
+                        return;
+                    }
+                });
+            }
+            drop(done);
+            let mut pending = std::collections::BTreeMap::new();
+            let mut flushed = 0;
+            for (index, findings) in finished {
+                pending.insert(index, findings);
+                while let Some(findings) = pending.remove(&flushed) {
+                    findings.into_iter().for_each(&mut *sink);
+                    flushed += 1;
+                    if let Ok(mut guard) = state.lock() {
+                        guard.1 = flushed;
+                    }
+                    turn.notify_all();
+                }
+            }
+        });
     }
     for rule in custom.iter_mut().filter(|r| wanted(r.meta.id)) {
         let meta = rule.meta;
         let mut out = Out::new(meta);
         rule.run(&scan, &mut out);
-        findings.extend(out.findings);
+        out.findings.into_iter().for_each(&mut *sink);
     }
-    Ok(findings)
+    Ok(())
 }

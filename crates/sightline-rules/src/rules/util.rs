@@ -44,8 +44,19 @@ pub(crate) fn each_resource<'s>(
             }
         }
     }
+    // Whether the data is there depends only on the account and region: remember the answer for each.
+    let mut gaps: Vec<(&str, Option<&str>, Option<String>)> = Vec::new();
     for r in scan.resources(resource_type) {
-        match scan.gap(&r.account_id, r.region.as_deref(), needs, false) {
+        let (account, region) = (r.account_id.as_str(), r.region.as_deref());
+        let gap = match gaps.iter().find(|(a, g, _)| *a == account && *g == region) {
+            Some((_, _, gap)) => gap.clone(),
+            None => {
+                let gap = scan.gap(account, region, needs, false);
+                gaps.push((account, region, gap.clone()));
+                gap
+            }
+        };
+        match gap {
             Some(why) => out.not_evaluated(r, why),
             None => f(r, out),
         }
