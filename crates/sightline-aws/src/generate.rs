@@ -115,23 +115,6 @@ pub fn authorization_details(size: Size, account: &str) -> String {
         .to_string()
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn generated_export_imports() {
-        let text = authorization_details(Size { principals: 40, policies: 30, seed: 7 }, "123456789012");
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("gen.json");
-        std::fs::write(&path, text).unwrap();
-        let snapshot = crate::import::authorization_details(&[path]).unwrap();
-        assert_eq!(snapshot.policies.len(), 30);
-        assert_eq!(snapshot.principals.iter().filter(|p| p.kind != sightline_model::PrincipalKind::Group).count(), 40);
-        sightline_iam::authz::Authorizer::new(&snapshot).unwrap();
-    }
-}
-
 /// A synthetic snapshot of `resources` resources in one account over four regions, as `sightline collect aws`
 /// would record them (resource shapes, resource policies and coverage), for benchmarks of the posture scan. The
 /// mix cycles through S3 buckets (a third with public policies), EC2 instances, security groups, volumes and
@@ -325,4 +308,21 @@ pub fn snapshot(resources: usize, seed: u64) -> sightline_model::Snapshot {
         }
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn generated_export_imports() {
+        let text = authorization_details(Size { principals: 40, policies: 30, seed: 7 }, "123456789012");
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("gen.json");
+        std::fs::write(&path, text).unwrap();
+        let snapshot = crate::import::authorization_details(&[path]).unwrap();
+        assert_eq!(snapshot.policies.len(), 30);
+        assert_eq!(snapshot.principals.iter().filter(|p| p.kind != sightline_model::PrincipalKind::Group).count(), 40);
+        sightline_iam::authz::Authorizer::new(&snapshot).unwrap();
+    }
 }
