@@ -61,7 +61,10 @@ if [[ ! -x /usr/bin/time ]]; then
     { apt-get install -y -qq time >/dev/null 2>&1 || { apt-get update -qq >/dev/null && apt-get install -y -qq time >/dev/null; }; } \
         || die "cannot install GNU time (apt-get install time)"
 fi
-/usr/bin/time -v true 2>&1 | grep -q 'Maximum resident set size' || die "/usr/bin/time is not GNU time (need -v)"
+# Captured first: `grep -q` stops reading at the first match, and under pipefail the writer's SIGPIPE would fail
+# the check at random.
+time_check=$(/usr/bin/time -v true 2>&1 || true)
+[[ "$time_check" == *'Maximum resident set size'* ]] || die "/usr/bin/time is not GNU time (need -v)"
 command -v timeout >/dev/null 2>&1 || die "coreutils 'timeout' is missing"
 
 prowler_ok() {
