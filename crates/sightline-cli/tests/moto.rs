@@ -274,6 +274,14 @@ fn scan_flags_the_seeded_mistakes(db: &Path, s: &Snapshot) {
             .clone()
     };
     let region = "arn:aws::us-east-1:123456789012:region";
+    let default_vpc = s
+        .resources
+        .iter()
+        .find(|r| r.resource_type == "AWS::EC2::VPC" && r.properties["IsDefault"] == true)
+        .expect("default VPC")
+        .id
+        .clone();
+    assert_eq!(status("aws-ec2-vpc-flow-logs", &default_vpc), "FAIL", "the default VPC has no flow log");
     let more = [
         ("aws-rds-not-public", id("AWS::RDS::DBInstance", "sl-rds-public"), "FAIL"),
         ("aws-rds-not-public", id("AWS::RDS::DBInstance", "sl-rds-private"), "PASS"),
@@ -300,6 +308,10 @@ fn scan_flags_the_seeded_mistakes(db: &Path, s: &Snapshot) {
         ("aws-kms-key-rotation", key("sl-unrotated"), "FAIL"),
         ("aws-kms-key-rotation", key("sl-rotated"), "PASS"),
         ("aws-ec2-vpc-flow-logs", id("AWS::EC2::VPC", "sl-vpc"), "PASS"),
+        ("aws-iam-notaction-allow", "arn:aws:iam::123456789012:policy/sl-notaction".to_string(), "FAIL"),
+        ("aws-iam-notaction-allow", "arn:aws:iam::123456789012:policy/sl-star-star".to_string(), "PASS"),
+        // moto cannot answer ListFunctionUrlConfigs: the collector recorded it as failed.
+        ("aws-lambda-function-url-auth", id("AWS::Lambda::Function", "sl-public-fn"), "NOT_EVALUATED"),
         ("aws-ec2-instance-profile", id("AWS::EC2::Instance", "sl-imdsv1-web"), "FAIL"),
         ("aws-ec2-instance-profile", id("AWS::EC2::Instance", "sl-imdsv2-app"), "PASS"),
         ("aws-iam-expired-server-certificates", id("AWS::IAM::ServerCertificate", "sl-expired-cert"), "FAIL"),

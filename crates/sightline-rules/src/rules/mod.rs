@@ -42,6 +42,7 @@ mod efs_encrypted;
 mod guardduty_enabled;
 mod iam_expired_server_certificates;
 mod iam_no_full_admin_policies;
+mod iam_notaction_allow;
 mod iam_role_trust_external_id;
 mod iam_role_trust_oidc_subject;
 mod iam_role_trust_public;
@@ -53,6 +54,7 @@ mod kms_rotation;
 mod lambda_env_secrets;
 mod lambda_function_cross_account;
 mod lambda_function_public;
+mod lambda_function_url_auth;
 mod lambda_runtime_supported;
 mod logs_group_retention;
 mod monitoring_cloudtrail_changes;
@@ -203,6 +205,8 @@ pub static RULES: &[&Rule] = &[
     &monitoring_route_table_changes::RULE,
     &monitoring_vpc_changes::RULE,
     &monitoring_organizations_changes::RULE,
+    &lambda_function_url_auth::RULE,
+    &iam_notaction_allow::RULE,
 ];
 
 #[cfg(test)]
