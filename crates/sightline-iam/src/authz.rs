@@ -601,12 +601,7 @@ impl<'s> Authorizer<'s> {
             session_policy: None,
         };
         // Validate once.
-        if !action.contains(':') || action.contains('*') || action.contains('?') {
-            return Err(QueryError::InvalidAction(action.into()));
-        }
-        if resource != "*" && crate::arn::Arn::parse(resource).is_err() {
-            return Err(QueryError::InvalidResource(resource.into()));
-        }
+        validate(action, resource)?;
         let mut out = Vec::new();
         for entry in &self.principals {
             let model = &self.snapshot.principals[entry.index];
@@ -633,12 +628,7 @@ impl<'s> Authorizer<'s> {
     /// reported as `public`). Each is evaluated like any request, so conditions the caller cannot meet (a VPC
     /// endpoint, an organization id, a source ARN absent from `context`) keep it out.
     pub fn external_access(&self, action: &str, resource: &str, context: &Context) -> Result<Vec<Allowed>, QueryError> {
-        if !action.contains(':') || action.contains('*') || action.contains('?') {
-            return Err(QueryError::InvalidAction(action.into()));
-        }
-        if resource != "*" && crate::arn::Arn::parse(resource).is_err() {
-            return Err(QueryError::InvalidResource(resource.into()));
-        }
+        validate(action, resource)?;
         let mut query = Query {
             principal: String::new(),
             action: action.into(),
@@ -852,6 +842,17 @@ fn parse_all(jobs: Vec<Job<'_>>, references: Vec<(usize, LoadError)>) -> Result<
     }
     errors.extend(references.map(|(_, e)| e));
     Err(errors)
+}
+
+/// Refuses an action that is not one `service:Name` (no wildcards) or a resource that is neither `*` nor an ARN.
+fn validate(action: &str, resource: &str) -> Result<(), QueryError> {
+    if !action.contains(':') || action.contains('*') || action.contains('?') {
+        return Err(QueryError::InvalidAction(action.into()));
+    }
+    if resource != "*" && crate::arn::Arn::parse(resource).is_err() {
+        return Err(QueryError::InvalidResource(resource.into()));
+    }
+    Ok(())
 }
 
 fn source(policy_type: PolicyType, id: String, name: &str) -> PolicySource {

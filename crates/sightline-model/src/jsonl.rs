@@ -88,9 +88,6 @@ pub fn looks_like_jsonl(first_bytes: &[u8]) -> bool {
     text.trim_start().starts_with("{\"sightline_snapshot\"")
 }
 
-/// How many bytes of lines the reading thread gathers before handing them to a decoder.
-const BATCH_BYTES: usize = 1 << 20;
-
 /// Reads a JSON Lines snapshot: lines are read in order and decoded on every core.
 pub fn read_jsonl(input: impl BufRead) -> Result<Snapshot, JsonlError> {
     let mut lines = input.lines();
@@ -108,65 +105,23 @@ pub fn read_jsonl(input: impl BufRead) -> Result<Snapshot, JsonlError> {
         created_at: header.created_at,
         ..Default::default()
     };
-    // Lines are read here and decoded on every core: batches of about a megabyte go to decoder threads and
-    // come back numbered, and are put back in order, so the snapshot and the first fault reported are the same as
-    // a line-by-line read.
-    let decoders = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8);
-    let (to_decode, batches) = std::sync::mpsc::sync_channel::<(usize, Vec<(usize, String)>)>(decoders * 2);
-    let batches = std::sync::Mutex::new(batches);
-    let (to_collect, decoded) = std::sync::mpsc::channel();
-    let read: Result<(), JsonlError> = std::thread::scope(|scope| {
-        for _ in 0..decoders {
-            let to_collect = to_collect.clone();
-            let batches = &batches;
-            scope.spawn(move || loop {
-                let next = match batches.lock() {
-                    Ok(receiver) => receiver.recv(),
-                    Err(_) => return,
-                };
-                let Ok((n, batch)) = next else { return };
-                let records: Vec<Result<Record, JsonlError>> = batch
-                    .iter()
-                    .map(|(line, text)| {
-                        serde_json::from_str(text).map_err(|e| JsonlError::Line { line: *line, message: e.to_string() })
-                    })
-                    .collect();
-                if to_collect.send((n, records)).is_err() {
-                    return;
-                }
-            });
-        }
-        drop(to_collect);
-        let mut batch = Vec::new();
-        let (mut bytes, mut sent) = (0, 0);
-        let result = (|| {
+    // Lines are read here and decoded on every core, in order (see `decode_in_order`).
+    let records = crate::decode_in_order(
+        |emit| {
             for (index, line) in lines.enumerate() {
                 let line = line?;
-                if line.trim().is_empty() {
-                    continue;
+                if !line.trim().is_empty() {
+                    emit(index + 2, line);
                 }
-                bytes += line.len();
-                batch.push((index + 2, line));
-                if bytes >= BATCH_BYTES {
-                    bytes = 0;
-                    // Decoders stop early only when this side has stopped listening, so a send cannot fail.
-                    let _ = to_decode.send((sent, std::mem::take(&mut batch)));
-                    sent += 1;
-                }
-            }
-            if !batch.is_empty() {
-                let _ = to_decode.send((sent, batch));
             }
             Ok(())
-        })();
-        drop(to_decode);
-        result
-    });
-    read?;
-    let mut parts: Vec<(usize, Vec<Result<Record, JsonlError>>)> = decoded.into_iter().collect();
-    parts.sort_by_key(|(n, _)| *n);
-    for record in parts.into_iter().flat_map(|(_, records)| records) {
-        match record? {
+        },
+        |line, text| {
+            serde_json::from_str::<Record>(text).map_err(|e| JsonlError::Line { line: *line, message: e.to_string() })
+        },
+    )?;
+    for record in records {
+        match record {
             Record::Account(x) => snapshot.accounts.push(x),
             Record::Organization(x) => snapshot.organizations.push(x),
             Record::Principal(x) => snapshot.principals.push(x),

@@ -6,8 +6,10 @@
 //! documents are kept verbatim as JSON in the provider's policy language, and only the engines interpret them.
 
 mod jsonl;
+mod parallel;
 
 pub use jsonl::{looks_like_jsonl, read_jsonl, write_jsonl, JsonlError};
+pub use parallel::decode_in_order;
 
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;

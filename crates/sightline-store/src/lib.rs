@@ -209,81 +209,32 @@ impl Store {
         Ok(snapshot)
     }
 
-    /// Reads one table's records of snapshot `id`, in insertion order. The JSON is decoded on every core while
-    /// the rows are read: the reading thread hands batches of rows to decoder threads and puts the decoded
-    /// batches back in order.
+    /// Reads one table's records of snapshot `id`, in insertion order, decoding their JSON on every core while the
+    /// rows are read (see [`sightline_model::decode_in_order`]).
     fn records<T: serde::de::DeserializeOwned + Send>(&self, id: i64, table: &str) -> Result<Vec<T>, StoreError> {
         let mut stmt = self
             .conn
             .prepare(&format!("SELECT rowid, body FROM {table} WHERE snapshot_id = ?1 ORDER BY rowid"))
             .map_err(self.sql())?;
         let mut rows = stmt.query([id]).map_err(self.sql())?;
-        let decoders = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8);
-        let (to_decode, batches) = std::sync::mpsc::sync_channel::<(usize, Vec<(i64, String)>)>(decoders * 2);
-        let batches = std::sync::Mutex::new(batches);
-        let (to_collect, decoded) = std::sync::mpsc::channel();
         let path = &self.path;
-        let decode = |rowid: i64, body: &str| {
-            serde_json::from_str::<T>(body).map_err(|source| StoreError::Record {
-                path: path.clone(),
-                snapshot: id,
-                record: format!("{table}#{rowid}"),
-                source,
-            })
-        };
-        let read: Result<usize, StoreError> = std::thread::scope(|scope| {
-            for _ in 0..decoders {
-                let to_collect = to_collect.clone();
-                let (batches, decode) = (&batches, &decode);
-                scope.spawn(move || loop {
-                    // The lock only guards taking the next batch; a poisoned lock means another decoder panicked,
-                    // and the scope re-raises that panic.
-                    let next = match batches.lock() {
-                        Ok(receiver) => receiver.recv(),
-                        Err(_) => return,
-                    };
-                    let Ok((n, batch)) = next else { return };
-                    let out: Result<Vec<T>, StoreError> =
-                        batch.iter().map(|(rowid, body)| decode(*rowid, body)).collect();
-                    if to_collect.send((n, out)).is_err() {
-                        return;
-                    }
-                });
-            }
-            drop(to_collect);
-            let mut sent = 0;
-            let mut batch = Vec::new();
-            let mut bytes = 0;
-            let result = (|| {
+        sightline_model::decode_in_order(
+            |emit| {
                 while let Some(row) = rows.next().map_err(self.sql())? {
-                    let body: String = row.get(1).map_err(self.sql())?;
-                    bytes += body.len();
-                    batch.push((row.get::<_, i64>(0).map_err(self.sql())?, body));
-                    if bytes >= BATCH_BYTES {
-                        bytes = 0;
-                        // Decoders only stop early when this side has stopped listening, so a send cannot fail.
-                        let _ = to_decode.send((sent, std::mem::take(&mut batch)));
-                        sent += 1;
-                    }
+                    let rowid: i64 = row.get(0).map_err(self.sql())?;
+                    emit(rowid, row.get(1).map_err(self.sql())?);
                 }
-                if !batch.is_empty() {
-                    let _ = to_decode.send((sent, batch));
-                    sent += 1;
-                }
-                Ok(sent)
-            })();
-            drop(to_decode);
-            result
-        });
-        let sent = read?;
-        let mut parts: Vec<(usize, Result<Vec<T>, StoreError>)> = decoded.into_iter().collect();
-        debug_assert_eq!(parts.len(), sent);
-        parts.sort_by_key(|(n, _)| *n);
-        let mut out = Vec::new();
-        for (_, part) in parts {
-            out.extend(part?);
-        }
-        Ok(out)
+                Ok(())
+            },
+            |rowid, body| {
+                serde_json::from_str::<T>(body).map_err(|source| StoreError::Record {
+                    path: path.clone(),
+                    snapshot: id,
+                    record: format!("{table}#{rowid}"),
+                    source,
+                })
+            },
+        )
     }
 }
 
@@ -338,9 +289,6 @@ fn build_new(path: &Path, snapshot: &Snapshot) -> Result<i64, StoreError> {
 
 /// How often a new database's file is flushed while it is written.
 const FLUSH_EVERY: std::time::Duration = std::time::Duration::from_millis(100);
-
-/// How many bytes of JSON the reading thread gathers before handing them to a decoder.
-const BATCH_BYTES: usize = 1 << 20;
 
 fn json<T: serde::Serialize>(value: &T) -> rusqlite::Result<String> {
     serde_json::to_string(value).map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))

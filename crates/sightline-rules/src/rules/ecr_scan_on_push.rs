@@ -1,6 +1,6 @@
 //! ECR repositories scan images on push.
 
-use super::util::{each_resource, need};
+use super::util::{judge_each, need, Judgement};
 use crate::meta::*;
 use crate::scan::{Out, Scan};
 #[allow(unused_imports)]
@@ -33,16 +33,12 @@ pub(crate) static RULE: Rule = Rule {
 
 /// The verdict on one resource: `Ok(None)` when the rule does not apply to it, `Err` when the data it needs is
 /// missing.
-fn judge(r: &Resource) -> Result<Option<(bool, String, Value)>, String> {
+fn judge(r: &Resource) -> Judgement {
     let p = &r.properties;
     let on = p.pointer("/ImageScanningConfiguration/ScanOnPush").and_then(Value::as_bool) == Some(true);
     Ok(Some((on, format!("scan on push is {on}"), json!({ "ScanOnPush": on }))))
 }
 
 fn check(scan: &Scan<'_>, out: &mut Out<'_>) {
-    each_resource(scan, out, "AWS::ECR::Repository", RULE.meta.needs, |r, out| match judge(r) {
-        Err(why) => out.not_evaluated(r, why),
-        Ok(Some((ok, message, evidence))) => out.verdict(r, ok, message, evidence),
-        Ok(None) => {}
-    });
+    judge_each(scan, out, "AWS::ECR::Repository", judge);
 }

@@ -1,12 +1,12 @@
 //! No attached policy grants `*:*`.
 
+use super::identity_policies::each_policy;
 use super::util::need;
 use crate::meta::*;
 use crate::scan::{Out, Scan, Subject};
 use serde_json::json;
 use sightline_iam::policy::{Effect, PolicyDocument, PolicyType, Statement};
-use sightline_model::{Policy, PolicyKind, Principal, Provider, Severity};
-use std::collections::BTreeSet;
+use sightline_model::Severity;
 
 const NEEDS: &[Need] = &[need("iam", "GetAccountAuthorizationDetails", false)];
 
@@ -67,52 +67,7 @@ fn statements_evidence(statements: &[&Statement]) -> serde_json::Value {
 }
 
 fn check(scan: &Scan<'_>, out: &mut Out<'_>) {
-    for account in scan.aws_accounts().collect::<Vec<_>>() {
-        if let Some(why) = scan.gap(account, None, NEEDS, false) {
-            out.not_evaluated(Subject::account(account), why);
-        }
-    }
-    let principals: Vec<&Principal> = scan.snapshot.principals.iter().filter(|p| p.provider == Provider::Aws).collect();
-    let attached: BTreeSet<&str> =
-        principals.iter().flat_map(|p| p.attached_policies.iter().map(String::as_str)).collect();
-    let managed = scan.snapshot.policies.iter().filter(|p| {
-        matches!(p.kind, PolicyKind::CustomerManaged | PolicyKind::ProviderManaged) && attached.contains(p.id.as_str())
-    });
-    for policy in managed {
-        let holders: Vec<&str> = principals
-            .iter()
-            .filter(|p| p.attached_policies.contains(&policy.id))
-            .map(|p| p.account_id.as_str())
-            .collect();
-        let subject = managed_subject(policy, holders.first().copied());
-        match holders.iter().find_map(|a| scan.gap(a, None, NEEDS, false)) {
-            Some(why) => out.not_evaluated(subject, why),
-            None => judge(out, subject, policy.document.get()),
-        }
-    }
-    for p in principals {
-        if scan.gap(&p.account_id, None, NEEDS, false).is_some() {
-            continue;
-        }
-        for inline in &p.inline_policies {
-            let subject = Subject {
-                id: format!("{}#inline/{}", p.id, inline.name),
-                resource_type: "AWS::IAM::InlinePolicy",
-                account_id: &p.account_id,
-                region: None,
-            };
-            judge(out, subject, inline.document.get());
-        }
-    }
-}
-
-fn managed_subject<'a>(policy: &'a Policy, fallback_account: Option<&'a str>) -> Subject<'a> {
-    Subject {
-        id: policy.id.clone(),
-        resource_type: "AWS::IAM::ManagedPolicy",
-        account_id: policy.account_id.as_deref().or(fallback_account).unwrap_or("aws"),
-        region: None,
-    }
+    each_policy(scan, out, NEEDS, judge);
 }
 
 fn judge(out: &mut Out<'_>, subject: Subject<'_>, text: &str) {

@@ -1,6 +1,7 @@
 //! The built-in rules, one file each, and the registry that lists them.
 
 mod credential_report;
+mod identity_policies;
 mod monitoring;
 mod network;
 mod password_policy;

@@ -1,11 +1,9 @@
 //! RDS snapshots are encrypted.
 
-use super::util::{each_resource, need};
+use super::util::{expect_bool, need};
 use crate::meta::*;
 use crate::scan::{Out, Scan};
-#[allow(unused_imports)]
-use serde_json::{json, Value};
-use sightline_model::{Resource, Severity};
+use sightline_model::Severity;
 
 pub(crate) static RULE: Rule = Rule {
     meta: Meta {
@@ -31,23 +29,6 @@ pub(crate) static RULE: Rule = Rule {
     },
 };
 
-/// The verdict on one resource: `Ok(None)` when the rule does not apply to it, `Err` when the data it needs is
-/// missing.
-fn judge(r: &Resource) -> Result<Option<(bool, String, Value)>, String> {
-    let p = &r.properties;
-    match p.get("Encrypted") {
-        None => Err("the record has no Encrypted".into()),
-        Some(v) => {
-            let on = v.as_bool() == Some(true);
-            Ok(Some((on, format!("Encrypted is {on}"), json!({ "Encrypted": on }))))
-        }
-    }
-}
-
 fn check(scan: &Scan<'_>, out: &mut Out<'_>) {
-    each_resource(scan, out, "AWS::RDS::DBSnapshot", RULE.meta.needs, |r, out| match judge(r) {
-        Err(why) => out.not_evaluated(r, why),
-        Ok(Some((ok, message, evidence))) => out.verdict(r, ok, message, evidence),
-        Ok(None) => {}
-    });
+    expect_bool(scan, out, "AWS::RDS::DBSnapshot", "/Encrypted", true, |_| true);
 }

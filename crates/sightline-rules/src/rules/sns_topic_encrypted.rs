@@ -1,6 +1,6 @@
 //! SNS topics encrypt messages at rest.
 
-use super::util::{each_resource, need};
+use super::util::{judge_each, need, Judgement};
 use crate::meta::*;
 use crate::scan::{Out, Scan};
 #[allow(unused_imports)]
@@ -33,7 +33,7 @@ pub(crate) static RULE: Rule = Rule {
 
 /// The verdict on one resource: `Ok(None)` when the rule does not apply to it, `Err` when the data it needs is
 /// missing.
-fn judge(r: &Resource) -> Result<Option<(bool, String, Value)>, String> {
+fn judge(r: &Resource) -> Judgement {
     let p = &r.properties;
     // GetTopicAttributes leaves KmsMasterKeyId out when the topic is not encrypted.
     let kms = p.get("KmsMasterKeyId").and_then(Value::as_str).filter(|k| !k.is_empty());
@@ -48,9 +48,5 @@ fn judge(r: &Resource) -> Result<Option<(bool, String, Value)>, String> {
 }
 
 fn check(scan: &Scan<'_>, out: &mut Out<'_>) {
-    each_resource(scan, out, "AWS::SNS::Topic", RULE.meta.needs, |r, out| match judge(r) {
-        Err(why) => out.not_evaluated(r, why),
-        Ok(Some((ok, message, evidence))) => out.verdict(r, ok, message, evidence),
-        Ok(None) => {}
-    });
+    judge_each(scan, out, "AWS::SNS::Topic", judge);
 }

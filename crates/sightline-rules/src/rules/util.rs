@@ -191,3 +191,17 @@ pub(crate) fn on_in_every_region(
         );
     });
 }
+
+/// What a rule that judges one resource at a time says of it: `Ok(None)` when the rule does not apply to it,
+/// `Err` (the reason) when the data it needs is missing, else PASS or FAIL with a message and the evidence.
+pub(crate) type Judgement = Result<Option<(bool, String, serde_json::Value)>, String>;
+
+/// Runs `judge` on every resource of a type (see [`each_resource`] for the data that is missing).
+pub(crate) fn judge_each(scan: &Scan<'_>, out: &mut Out<'_>, resource_type: &str, judge: fn(&Resource) -> Judgement) {
+    let needs = out.meta().needs;
+    each_resource(scan, out, resource_type, needs, |r, out| match judge(r) {
+        Err(why) => out.not_evaluated(r, why),
+        Ok(Some((ok, message, evidence))) => out.verdict(r, ok, message, evidence),
+        Ok(None) => {}
+    });
+}
