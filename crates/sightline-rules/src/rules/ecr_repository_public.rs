@@ -1,17 +1,10 @@
 //! ECR repository policies do not give access to everyone.
 
-use super::resource_access::{check as check_access, on_resource, Probe, Reach};
+use super::resource_access::{check as check_access, Reach, ECR_REPOSITORY_PROBES};
 use super::util::need;
 use crate::meta::*;
 use crate::scan::{Out, Scan};
 use sightline_model::Severity;
-
-const PROBES: &[Probe] = &[
-    on_resource("ecr:BatchGetImage"),
-    on_resource("ecr:GetDownloadUrlForLayer"),
-    on_resource("ecr:PutImage"),
-    on_resource("ecr:InitiateLayerUpload"),
-];
 
 pub(crate) static RULE: Rule = Rule {
     meta: Meta {
@@ -38,5 +31,5 @@ pub(crate) static RULE: Rule = Rule {
 };
 
 fn check(scan: &Scan<'_>, out: &mut Out<'_>) {
-    check_access(scan, out, "AWS::ECR::Repository", PROBES, Reach::Public);
+    check_access(scan, out, "AWS::ECR::Repository", ECR_REPOSITORY_PROBES, Reach::Public);
 }

@@ -1,18 +1,10 @@
 //! KMS key policies do not give access to other accounts.
 
-use super::resource_access::{check as check_access, on_resource, Probe, Reach};
+use super::resource_access::{check as check_access, Reach, KMS_KEY_PROBES};
 use super::util::need;
 use crate::meta::*;
 use crate::scan::{Out, Scan};
 use sightline_model::Severity;
-
-const PROBES: &[Probe] = &[
-    on_resource("kms:Decrypt"),
-    on_resource("kms:Encrypt"),
-    on_resource("kms:GenerateDataKey"),
-    on_resource("kms:CreateGrant"),
-    on_resource("kms:PutKeyPolicy"),
-];
 
 pub(crate) static RULE: Rule = Rule {
     meta: Meta {
@@ -39,5 +31,5 @@ pub(crate) static RULE: Rule = Rule {
 };
 
 fn check(scan: &Scan<'_>, out: &mut Out<'_>) {
-    check_access(scan, out, "AWS::KMS::Key", PROBES, Reach::CrossAccount);
+    check_access(scan, out, "AWS::KMS::Key", KMS_KEY_PROBES, Reach::CrossAccount);
 }

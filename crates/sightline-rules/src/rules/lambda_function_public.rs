@@ -1,16 +1,10 @@
 //! Lambda function policies do not give access to everyone.
 
-use super::resource_access::{check as check_access, on_resource, Probe, Reach};
+use super::resource_access::{check as check_access, Reach, LAMBDA_FUNCTION_PROBES};
 use super::util::need;
 use crate::meta::*;
 use crate::scan::{Out, Scan};
 use sightline_model::Severity;
-
-const PROBES: &[Probe] = &[
-    on_resource("lambda:InvokeFunction"),
-    on_resource("lambda:UpdateFunctionCode"),
-    on_resource("lambda:GetFunction"),
-];
 
 pub(crate) static RULE: Rule = Rule {
     meta: Meta {
@@ -37,5 +31,5 @@ pub(crate) static RULE: Rule = Rule {
 };
 
 fn check(scan: &Scan<'_>, out: &mut Out<'_>) {
-    check_access(scan, out, "AWS::Lambda::Function", PROBES, Reach::Public);
+    check_access(scan, out, "AWS::Lambda::Function", LAMBDA_FUNCTION_PROBES, Reach::Public);
 }

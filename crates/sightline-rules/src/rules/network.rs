@@ -5,6 +5,39 @@ use serde_json::{json, Value};
 /// The ports of remote server administration that CIS names: SSH and RDP.
 pub(crate) const ADMIN_PORTS: &[u16] = &[22, 3389];
 
+/// Why an open administration or file-sharing port matters: shared by the security-group rules.
+pub(crate) const OPEN_PORT_RATIONALE: &str =
+    "A port for remote administration or file sharing reachable from the whole \
+     internet is scanned within minutes and exposed to password guessing and to every vulnerability of the \
+     service behind it. Reach it through a bastion, Session Manager or a VPN instead.";
+
+/// How to close such a port with Terraform.
+pub(crate) const OPEN_PORT_TERRAFORM: &str = "resource \"aws_vpc_security_group_ingress_rule\" \"admin\" {\n  security_group_id = aws_security_group.this.id\n  ip_protocol       = \"tcp\"\n  from_port         = PORT\n  to_port           = PORT\n  cidr_ipv4         = \"10.0.0.0/8\" # a known range, never 0.0.0.0/0\n}";
+
+/// Judges every security group: FAIL when an ingress rule lets `world` reach one of `ports`.
+pub(crate) fn check_security_groups(
+    scan: &crate::scan::Scan<'_>,
+    out: &mut crate::scan::Out<'_>,
+    world: &str,
+    ports: &[u16],
+) {
+    let needs = out.meta().needs;
+    let list = ports.iter().map(u16::to_string).collect::<Vec<_>>().join(" or ");
+    super::util::each_resource(scan, out, "AWS::EC2::SecurityGroup", needs, |group, out| {
+        let open = open_ingress(&group.properties, world, ports);
+        out.verdict(
+            group,
+            open.is_empty(),
+            if open.is_empty() {
+                format!("no ingress from {world} to port {list}")
+            } else {
+                format!("{} ingress rule(s) open port {list} to {world}", open.len())
+            },
+            json!({ "rules": open }),
+        );
+    });
+}
+
 /// Whether a rule's protocol and port range reach TCP `port`.
 fn reaches(protocol: &str, from: Option<u64>, to: Option<u64>, port: u16) -> bool {
     let all = matches!(protocol, "-1" | "all");

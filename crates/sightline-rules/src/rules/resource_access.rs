@@ -33,6 +33,58 @@ pub(crate) const fn on_object(action: &'static str) -> Probe {
     Probe { action, on_object: true }
 }
 
+/// The sensitive actions tried on s3 buckets.
+pub(crate) const S3_BUCKET_PROBES: &[Probe] = &[
+    on_object("s3:GetObject"),
+    on_object("s3:PutObject"),
+    on_object("s3:DeleteObject"),
+    on_resource("s3:ListBucket"),
+    on_resource("s3:PutBucketPolicy"),
+];
+
+/// The sensitive actions tried on sns topics.
+pub(crate) const SNS_TOPIC_PROBES: &[Probe] =
+    &[on_resource("sns:Publish"), on_resource("sns:Subscribe"), on_resource("sns:SetTopicAttributes")];
+
+/// The sensitive actions tried on sqs queues.
+pub(crate) const SQS_QUEUE_PROBES: &[Probe] = &[
+    on_resource("sqs:SendMessage"),
+    on_resource("sqs:ReceiveMessage"),
+    on_resource("sqs:DeleteMessage"),
+    on_resource("sqs:SetQueueAttributes"),
+];
+
+/// The sensitive actions tried on lambda functions.
+pub(crate) const LAMBDA_FUNCTION_PROBES: &[Probe] = &[
+    on_resource("lambda:InvokeFunction"),
+    on_resource("lambda:UpdateFunctionCode"),
+    on_resource("lambda:GetFunction"),
+];
+
+/// The sensitive actions tried on ecr repositorys.
+pub(crate) const ECR_REPOSITORY_PROBES: &[Probe] = &[
+    on_resource("ecr:BatchGetImage"),
+    on_resource("ecr:GetDownloadUrlForLayer"),
+    on_resource("ecr:PutImage"),
+    on_resource("ecr:InitiateLayerUpload"),
+];
+
+/// The sensitive actions tried on kms keys.
+pub(crate) const KMS_KEY_PROBES: &[Probe] = &[
+    on_resource("kms:Decrypt"),
+    on_resource("kms:Encrypt"),
+    on_resource("kms:GenerateDataKey"),
+    on_resource("kms:CreateGrant"),
+    on_resource("kms:PutKeyPolicy"),
+];
+
+/// The sensitive actions tried on secretsmanager secrets.
+pub(crate) const SECRETSMANAGER_SECRET_PROBES: &[Probe] = &[
+    on_resource("secretsmanager:GetSecretValue"),
+    on_resource("secretsmanager:PutSecretValue"),
+    on_resource("secretsmanager:PutResourcePolicy"),
+];
+
 /// What an outsider's request carries: a public source address (documentation range) over TLS, and nothing that
 /// ties it to the account (no VPC endpoint, organization, source ARN or account).
 fn outsider_context() -> Context {

@@ -1,18 +1,10 @@
 //! S3 bucket policies do not give access to other accounts.
 
-use super::resource_access::{check as check_access, on_object, on_resource, Probe, Reach};
+use super::resource_access::{check as check_access, Reach, S3_BUCKET_PROBES};
 use super::util::need;
 use crate::meta::*;
 use crate::scan::{Out, Scan};
 use sightline_model::Severity;
-
-const PROBES: &[Probe] = &[
-    on_object("s3:GetObject"),
-    on_object("s3:PutObject"),
-    on_object("s3:DeleteObject"),
-    on_resource("s3:ListBucket"),
-    on_resource("s3:PutBucketPolicy"),
-];
 
 pub(crate) static RULE: Rule = Rule {
     meta: Meta {
@@ -39,5 +31,5 @@ pub(crate) static RULE: Rule = Rule {
 };
 
 fn check(scan: &Scan<'_>, out: &mut Out<'_>) {
-    check_access(scan, out, "AWS::S3::Bucket", PROBES, Reach::CrossAccount);
+    check_access(scan, out, "AWS::S3::Bucket", S3_BUCKET_PROBES, Reach::CrossAccount);
 }

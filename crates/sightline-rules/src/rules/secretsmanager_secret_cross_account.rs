@@ -1,16 +1,10 @@
 //! Secrets Manager resource policies do not give access to other accounts.
 
-use super::resource_access::{check as check_access, on_resource, Probe, Reach};
+use super::resource_access::{check as check_access, Reach, SECRETSMANAGER_SECRET_PROBES};
 use super::util::need;
 use crate::meta::*;
 use crate::scan::{Out, Scan};
 use sightline_model::Severity;
-
-const PROBES: &[Probe] = &[
-    on_resource("secretsmanager:GetSecretValue"),
-    on_resource("secretsmanager:PutSecretValue"),
-    on_resource("secretsmanager:PutResourcePolicy"),
-];
 
 pub(crate) static RULE: Rule = Rule {
     meta: Meta {
@@ -37,5 +31,5 @@ pub(crate) static RULE: Rule = Rule {
 };
 
 fn check(scan: &Scan<'_>, out: &mut Out<'_>) {
-    check_access(scan, out, "AWS::SecretsManager::Secret", PROBES, Reach::CrossAccount);
+    check_access(scan, out, "AWS::SecretsManager::Secret", SECRETSMANAGER_SECRET_PROBES, Reach::CrossAccount);
 }

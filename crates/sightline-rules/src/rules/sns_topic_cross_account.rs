@@ -1,13 +1,10 @@
 //! SNS topic policies do not give access to other accounts.
 
-use super::resource_access::{check as check_access, on_resource, Probe, Reach};
+use super::resource_access::{check as check_access, Reach, SNS_TOPIC_PROBES};
 use super::util::need;
 use crate::meta::*;
 use crate::scan::{Out, Scan};
 use sightline_model::Severity;
-
-const PROBES: &[Probe] =
-    &[on_resource("sns:Publish"), on_resource("sns:Subscribe"), on_resource("sns:SetTopicAttributes")];
 
 pub(crate) static RULE: Rule = Rule {
     meta: Meta {
@@ -34,5 +31,5 @@ pub(crate) static RULE: Rule = Rule {
 };
 
 fn check(scan: &Scan<'_>, out: &mut Out<'_>) {
-    check_access(scan, out, "AWS::SNS::Topic", PROBES, Reach::CrossAccount);
+    check_access(scan, out, "AWS::SNS::Topic", SNS_TOPIC_PROBES, Reach::CrossAccount);
 }

@@ -1,17 +1,10 @@
 //! SQS queue policies do not give access to other accounts.
 
-use super::resource_access::{check as check_access, on_resource, Probe, Reach};
+use super::resource_access::{check as check_access, Reach, SQS_QUEUE_PROBES};
 use super::util::need;
 use crate::meta::*;
 use crate::scan::{Out, Scan};
 use sightline_model::Severity;
-
-const PROBES: &[Probe] = &[
-    on_resource("sqs:SendMessage"),
-    on_resource("sqs:ReceiveMessage"),
-    on_resource("sqs:DeleteMessage"),
-    on_resource("sqs:SetQueueAttributes"),
-];
 
 pub(crate) static RULE: Rule = Rule {
     meta: Meta {
@@ -38,5 +31,5 @@ pub(crate) static RULE: Rule = Rule {
 };
 
 fn check(scan: &Scan<'_>, out: &mut Out<'_>) {
-    check_access(scan, out, "AWS::SQS::Queue", PROBES, Reach::CrossAccount);
+    check_access(scan, out, "AWS::SQS::Queue", SQS_QUEUE_PROBES, Reach::CrossAccount);
 }
