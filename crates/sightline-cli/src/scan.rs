@@ -3,7 +3,7 @@
 use anyhow::{bail, Context as _, Result};
 use clap::{Args, Subcommand, ValueEnum};
 use sightline_model::{Finding, FindingStatus, Severity};
-use sightline_rules::{Framework, Options, RULES};
+use sightline_rules::{Framework, Options};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -105,28 +105,17 @@ fn custom_rules(dir: Option<&std::path::Path>) -> Result<(Vec<sightline_rules::C
 pub fn scan(args: ScanArgs) -> Result<ExitCode> {
     let snapshot = if args.demo { crate::demo::snapshot()? } else { args.source.load()? };
     let framework = args.framework.as_deref().and_then(Framework::parse);
-    let mut rules = args.rules.clone();
-    if let Some(f) = framework {
-        if rules.is_empty() {
-            rules = RULES
-                .iter()
-                .filter(|r| r.meta.controls.iter().any(|c| c.framework == f))
-                .map(|r| r.meta.id.to_string())
-                .collect();
-        }
-    }
     let (mut custom, mut findings) = custom_rules(args.rules_dir.as_deref())?;
-    if let Some(f) = framework {
-        if args.rules.is_empty() {
-            rules.extend(
-                custom
-                    .iter()
-                    .filter(|c| c.meta.controls.iter().any(|x| x.framework == f))
-                    .map(|c| c.meta.id.to_string()),
-            );
-            if rules.is_empty() {
-                bail!("no rule maps to {}", f.id());
-            }
+    let mut rules = args.rules.clone();
+    if let (Some(f), true) = (framework, rules.is_empty()) {
+        // The built-in and the loaded custom rules mapped to the framework.
+        rules = sightline_rules::metas()
+            .into_iter()
+            .filter(|m| m.controls.iter().any(|c| c.framework == f))
+            .map(|m| m.id.to_string())
+            .collect();
+        if rules.is_empty() {
+            bail!("no rule maps to {}", f.id());
         }
     }
     let options = Options { rules, now: None };
@@ -171,7 +160,7 @@ pub fn scan(args: ScanArgs) -> Result<ExitCode> {
                 tally.note(&f);
                 all.push(f);
             } else {
-                tally.add(f, true);
+                tally.add(f);
             }
         };
         for f in findings.drain(..) {
@@ -191,10 +180,10 @@ pub fn scan(args: ScanArgs) -> Result<ExitCode> {
                 sightline_report::html(&all, &subtitle)
             }
             _ => {
-                let mut text = sightline_report::table_of(&tally);
+                let mut text = sightline_report::table(&tally);
                 if let Some(f) = framework {
                     text.push('\n');
-                    text.push_str(&sightline_report::compliance_table(f, &sightline_report::compliance_of(f, &tally)));
+                    text.push_str(&sightline_report::compliance_table(f, &sightline_report::compliance(f, &tally)));
                 }
                 text
             }

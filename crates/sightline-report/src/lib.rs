@@ -6,7 +6,6 @@ mod ocsf;
 mod sarif;
 
 pub use html::html;
-pub use ocsf::ocsf;
 pub use sarif::sarif;
 
 use sightline_model::{Finding, FindingStatus, Severity};
@@ -49,10 +48,10 @@ pub struct Tally {
 }
 
 impl Tally {
-    /// Counts a finding; keeps it if it is not a PASS (`keep`) .
-    pub fn add(&mut self, f: Finding, keep: bool) {
+    /// Counts a finding, and keeps it unless it is a PASS.
+    pub fn add(&mut self, f: Finding) {
         self.note(&f);
-        if keep && f.status != FindingStatus::Pass {
+        if f.status != FindingStatus::Pass {
             self.kept.push(f);
         }
     }
@@ -69,24 +68,11 @@ impl Tally {
             self.worst_failure = self.worst_failure.max(Some(f.severity));
         }
     }
-
-    pub fn of(findings: &[Finding]) -> Tally {
-        let mut t = Tally::default();
-        for f in findings {
-            t.add(f.clone(), true);
-        }
-        t
-    }
 }
 
 /// The terminal report: failures grouped by severity (most severe first), then what could not be evaluated, then
 /// the totals.
-pub fn table(findings: &[Finding]) -> String {
-    table_of(&Tally::of(findings))
-}
-
-/// [`table`] from a [`Tally`].
-pub fn table_of(tally: &Tally) -> String {
+pub fn table(tally: &Tally) -> String {
     let findings = &tally.kept;
     let mut out = String::new();
     for severity in Severity::ALL.iter().rev() {
@@ -177,11 +163,6 @@ impl<W: std::io::Write> StreamWriter<W> {
     }
 }
 
-/// JSON: an array of findings.
-pub fn json(findings: &[Finding]) -> Result<String, serde_json::Error> {
-    serde_json::to_string_pretty(findings)
-}
-
 const CSV_HEADER: &str =
     "finding_id,rule_id,status,severity,account_id,region,resource_type,resource_id,domain,title,message\r\n";
 
@@ -201,15 +182,6 @@ fn csv_row(f: &Finding) -> String {
     ];
     let cells: Vec<String> = row.iter().map(|c| csv_cell(c)).collect();
     cells.join(",") + "\r\n"
-}
-
-/// CSV (RFC 4180), one finding per row.
-pub fn csv(findings: &[Finding]) -> String {
-    let mut out = String::from(CSV_HEADER);
-    for f in findings {
-        out.push_str(&csv_row(f));
-    }
-    out
 }
 
 fn csv_cell(value: &str) -> String {
@@ -233,12 +205,7 @@ pub struct ControlResult {
 }
 
 /// The compliance summary of a framework: every control the built-in rules map to, in control order.
-pub fn compliance(framework: Framework, findings: &[Finding]) -> Vec<ControlResult> {
-    compliance_of(framework, &Tally::of(findings))
-}
-
-/// [`compliance`] from a [`Tally`].
-pub fn compliance_of(framework: Framework, tally: &Tally) -> Vec<ControlResult> {
+pub fn compliance(framework: Framework, tally: &Tally) -> Vec<ControlResult> {
     let mut controls: BTreeMap<Vec<u32>, (String, Vec<&str>)> = BTreeMap::new();
     for meta in sightline_rules::metas() {
         for c in meta.controls.iter().filter(|c| c.framework == framework) {

@@ -24,11 +24,6 @@ fn severity_name(s: Severity) -> &'static str {
     }
 }
 
-/// One Detection Finding per finding. `time` is the scan's moment in milliseconds since the epoch.
-pub fn ocsf(findings: &[Finding], version: &str, time: i64) -> Value {
-    Value::Array(findings.iter().map(|f| event(f, version, time)).collect())
-}
-
 /// The Detection Finding of one finding.
 pub fn event(f: &Finding, version: &str, time: i64) -> Value {
     {

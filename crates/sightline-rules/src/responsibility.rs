@@ -44,9 +44,13 @@ pub enum Owner {
 
 /// The service and model of a resource type; `None` for types Sightline does not classify.
 pub fn service_of(resource_type: &str) -> Option<(&'static str, ServiceModel)> {
+    service_named(resource_type.split("::").nth(1)?)
+}
+
+/// The service and model of a CloudFormation service segment (`S3` in `AWS::S3::Bucket`).
+fn service_named(segment: &str) -> Option<(&'static str, ServiceModel)> {
     use ServiceModel::*;
-    let service = resource_type.split("::").nth(1)?;
-    Some(match service {
+    Some(match segment {
         "EC2" => ("EC2 and VPC", Infrastructure),
         "RDS" => ("RDS", Container),
         "EFS" => ("EFS", Abstracted),
@@ -188,18 +192,18 @@ pub fn service_of_rule(meta: &Meta) -> Option<&'static str> {
     if let Some((service, _)) = service_of(meta.resource_type) {
         return Some(service);
     }
-    let need = meta.needs.first()?;
-    let resource_type = match need.service {
-        "iam" | "accessanalyzer" => "AWS::IAM::x",
-        "config" => "AWS::Config::x",
-        "securityhub" => "AWS::SecurityHub::x",
-        "guardduty" => "AWS::GuardDuty::x",
-        "cloudtrail" => "AWS::CloudTrail::x",
-        "ec2" => "AWS::EC2::x",
-        "s3" | "s3control" => "AWS::S3::x",
+    // The API prefix of the first call the rule reads, as a CloudFormation service segment.
+    let segment = match meta.needs.first()?.service {
+        "iam" | "accessanalyzer" => "IAM",
+        "config" => "Config",
+        "securityhub" => "SecurityHub",
+        "guardduty" => "GuardDuty",
+        "cloudtrail" => "CloudTrail",
+        "ec2" => "EC2",
+        "s3" | "s3control" => "S3",
         _ => return None,
     };
-    service_of(resource_type).map(|(s, _)| s)
+    service_named(segment).map(|(s, _)| s)
 }
 
 #[cfg(test)]

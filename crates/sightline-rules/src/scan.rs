@@ -1,5 +1,5 @@
 //! Running rules over a snapshot: the indexes rules read ([`Scan`]), where their verdicts go ([`Out`]), and
-//! [`run`].
+//! [`run_with`] and [`run_streaming`].
 
 use crate::meta::{Meta, Need};
 use sightline_iam::authz::Authorizer;
@@ -278,13 +278,8 @@ impl<'m> Out<'m> {
     }
 }
 
-/// Runs the built-in rules (all, or those `options` names) over a snapshot. Findings come rule by rule, in
-/// registry order.
-pub fn run(snapshot: &Snapshot, options: &Options) -> Result<Vec<Finding>, ScanError> {
-    run_with(snapshot, options, &mut [])
-}
-
-/// Like [`run`], with custom (Rego) rules after the built-in ones.
+/// Runs the rules (all, or those `options` names) over a snapshot: the built-in ones, then the custom (Rego)
+/// ones. Findings come rule by rule, in registry order.
 pub fn run_with(
     snapshot: &Snapshot,
     options: &Options,
