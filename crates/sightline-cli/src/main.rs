@@ -393,10 +393,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
             save(&db.db, snapshot)
         }
         Command::Import(ImportCommand::Snapshot { file, db }) => {
-            let reader = std::io::BufReader::new(
-                std::fs::File::open(&file).with_context(|| format!("{}: cannot open", file.display()))?,
-            );
-            let snapshot = sightline_model::read_jsonl(reader).with_context(|| format!("{}", file.display()))?;
+            let bytes = std::fs::read(&file).with_context(|| format!("{}: cannot read", file.display()))?;
+            let snapshot = sightline_model::read_jsonl(&bytes).with_context(|| format!("{}", file.display()))?;
+            drop(bytes);
             authorizer(&snapshot)?;
             save(&db.db, snapshot)
         }

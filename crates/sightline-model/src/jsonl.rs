@@ -4,7 +4,7 @@
 
 use crate::{Account, Coverage, Organization, Policy, Principal, Resource, Snapshot, FORMAT_VERSION};
 use serde::{Deserialize, Serialize};
-use std::io::{BufRead, Write};
+use std::io::Write;
 
 /// Why a JSON Lines snapshot could not be read or written.
 #[derive(Debug, thiserror::Error)]
@@ -88,49 +88,120 @@ pub fn looks_like_jsonl(first_bytes: &[u8]) -> bool {
     text.trim_start().starts_with("{\"sightline_snapshot\"")
 }
 
-/// Reads a JSON Lines snapshot: lines are read in order and decoded on every core.
-pub fn read_jsonl(input: impl BufRead) -> Result<Snapshot, JsonlError> {
-    let mut lines = input.lines();
-    let first = match lines.next() {
-        Some(line) => line?,
-        None => return Err(JsonlError::MissingHeader),
+/// How many bytes of the export one decoding task takes at a time.
+const PIECE_BYTES: usize = 4 << 20;
+
+/// The records of one piece of an export, by kind, and the first fault in it.
+#[derive(Default)]
+struct Piece {
+    accounts: Vec<Account>,
+    organizations: Vec<Organization>,
+    principals: Vec<Principal>,
+    policies: Vec<Policy>,
+    resources: Vec<Resource>,
+    coverage: Vec<Coverage>,
+    /// Lines in the piece, to number the lines of the next one.
+    lines: usize,
+    /// The first bad line: its index in the piece and what is wrong.
+    fault: Option<(usize, String)>,
+}
+
+impl Piece {
+    fn decode(text: &[u8]) -> Piece {
+        let mut piece = Piece::default();
+        for (index, line) in text.split(|b| *b == b'\n').enumerate() {
+            piece.lines = index + 1;
+            if line.iter().all(u8::is_ascii_whitespace) {
+                continue;
+            }
+            match serde_json::from_slice::<Record>(line) {
+                Ok(Record::Account(x)) => piece.accounts.push(x),
+                Ok(Record::Organization(x)) => piece.organizations.push(x),
+                Ok(Record::Principal(x)) => piece.principals.push(x),
+                Ok(Record::Policy(x)) => piece.policies.push(x),
+                Ok(Record::Resource(x)) => piece.resources.push(x),
+                Ok(Record::Coverage(x)) => piece.coverage.push(x),
+                Err(e) => {
+                    piece.fault = Some((index, e.to_string()));
+                    break;
+                }
+            }
+        }
+        piece
+    }
+}
+
+/// Reads a JSON Lines snapshot. The text after the header is cut at line ends into pieces of a few megabytes,
+/// which are decoded on every core straight from the bytes; records keep their order, and the first bad line of
+/// the file is the one reported, as if the lines were read one after another.
+pub fn read_jsonl(bytes: &[u8]) -> Result<Snapshot, JsonlError> {
+    read_in_pieces(bytes, PIECE_BYTES)
+}
+
+fn read_in_pieces(bytes: &[u8], piece_bytes: usize) -> Result<Snapshot, JsonlError> {
+    let (first, rest) = match memchr::memchr(b'\n', bytes) {
+        Some(end) => (&bytes[..end], &bytes[end + 1..]),
+        None => (bytes, &[][..]),
     };
-    let header: Header = serde_json::from_str(&first).map_err(|_| JsonlError::MissingHeader)?;
+    if first.iter().all(u8::is_ascii_whitespace) {
+        return Err(JsonlError::MissingHeader);
+    }
+    let header: Header = serde_json::from_slice(first).map_err(|_| JsonlError::MissingHeader)?;
     if header.sightline_snapshot > FORMAT_VERSION {
         return Err(JsonlError::NewerVersion { found: header.sightline_snapshot, supported: FORMAT_VERSION });
     }
-    let mut snapshot = Snapshot {
+    // Pieces end just after a line end, so that no line is split.
+    let mut bounds = vec![0];
+    while let Some(&from) = bounds.last() {
+        if from >= rest.len() {
+            break;
+        }
+        let at = (from + piece_bytes).min(rest.len());
+        let end = memchr::memchr(b'\n', &rest[at..]).map_or(rest.len(), |i| at + i + 1);
+        bounds.push(end);
+    }
+    let texts: Vec<&[u8]> =
+        bounds.windows(2).map(|w| &rest[w[0]..w[1]]).map(|t| t.strip_suffix(b"\n").unwrap_or(t)).collect();
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8).min(texts.len().max(1));
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let slots: Vec<std::sync::OnceLock<Piece>> = texts.iter().map(|_| std::sync::OnceLock::new()).collect();
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            scope.spawn(|| loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let Some(text) = texts.get(i) else { return };
+                let _ = slots[i].set(Piece::decode(text));
+            });
+        }
+    });
+    let pieces: Vec<Piece> = slots.into_iter().map(|s| s.into_inner().unwrap_or_default()).collect();
+    // The header is line 1.
+    let mut line = 2;
+    for piece in &pieces {
+        if let Some((index, message)) = &piece.fault {
+            return Err(JsonlError::Line { line: line + index, message: message.clone() });
+        }
+        line += piece.lines;
+    }
+    fn gather<T>(pieces: &mut [Piece], part: impl Fn(&mut Piece) -> &mut Vec<T>) -> Vec<T> {
+        let mut all = Vec::with_capacity(pieces.iter_mut().map(|p| part(p).len()).sum());
+        for piece in pieces {
+            all.append(part(piece));
+        }
+        all
+    }
+    let mut pieces = pieces;
+    Ok(Snapshot {
         format_version: FORMAT_VERSION,
         source: header.source,
         created_at: header.created_at,
-        ..Default::default()
-    };
-    // Lines are read here and decoded on every core, in order (see `decode_in_order`).
-    let records = crate::decode_in_order(
-        |emit| {
-            for (index, line) in lines.enumerate() {
-                let line = line?;
-                if !line.trim().is_empty() {
-                    emit(index + 2, line);
-                }
-            }
-            Ok(())
-        },
-        |line, text| {
-            serde_json::from_str::<Record>(text).map_err(|e| JsonlError::Line { line: *line, message: e.to_string() })
-        },
-    )?;
-    for record in records {
-        match record {
-            Record::Account(x) => snapshot.accounts.push(x),
-            Record::Organization(x) => snapshot.organizations.push(x),
-            Record::Principal(x) => snapshot.principals.push(x),
-            Record::Policy(x) => snapshot.policies.push(x),
-            Record::Resource(x) => snapshot.resources.push(x),
-            Record::Coverage(x) => snapshot.coverage.push(x),
-        }
-    }
-    Ok(snapshot)
+        accounts: gather(&mut pieces, |p| &mut p.accounts),
+        organizations: gather(&mut pieces, |p| &mut p.organizations),
+        principals: gather(&mut pieces, |p| &mut p.principals),
+        policies: gather(&mut pieces, |p| &mut p.policies),
+        resources: gather(&mut pieces, |p| &mut p.resources),
+        coverage: gather(&mut pieces, |p| &mut p.coverage),
+    })
 }
 
 #[cfg(test)]
@@ -182,6 +253,33 @@ mod tests {
         assert_eq!(back.principals.len(), 1);
         assert_eq!(back.principals[0].inline_policies[0].document.get(), r#"{"Version":"2012-10-17"}"#);
         Ok(())
+    }
+
+    #[test]
+    fn pieces_keep_order_and_line_numbers() {
+        let mut text = String::from("{\"sightline_snapshot\":1}\n");
+        for i in 0..500 {
+            text.push_str(&format!(
+                "{{\"account\":{{\"provider\":\"aws\",\"id\":\"{i:012}\"}}}}\n{}",
+                if i % 7 == 0 { "\n  \n" } else { "" }
+            ));
+        }
+        for piece_bytes in [1, 10, 100, 1 << 20] {
+            let got = read_in_pieces(text.as_bytes(), piece_bytes).unwrap();
+            let ids: Vec<String> = got.accounts.iter().map(|a| a.id.clone()).collect();
+            assert_eq!(ids, (0..500).map(|i| format!("{i:012}")).collect::<Vec<_>>());
+        }
+        // Two bad lines: the first one in the file is named, whatever the pieces.
+        let mut lines: Vec<&str> = text.lines().collect();
+        lines[301] = "{\"account\":";
+        lines[402] = "not json";
+        let bad = lines.join("\n");
+        for piece_bytes in [1, 10, 100, 1 << 20] {
+            match read_in_pieces(bad.as_bytes(), piece_bytes) {
+                Err(JsonlError::Line { line, .. }) => assert_eq!(line, 302),
+                other => unreachable!("unexpected {other:?}"),
+            }
+        }
     }
 
     #[test]
