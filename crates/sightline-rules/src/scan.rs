@@ -35,6 +35,9 @@ pub struct Scan<'s> {
     coverage: HashMap<(&'s str, Option<&'s str>, &'s str, &'s str), &'s Coverage>,
     regions: HashMap<&'s str, BTreeSet<&'s str>>,
     authorizer: OnceLock<Result<Authorizer<'s>, String>>,
+    /// Who outside its account can reach each resource through its policy, computed once for the public and the
+    /// cross-account rules of its type (in the order of `by_type`).
+    external: HashMap<&'s str, OnceLock<Vec<crate::rules::ExternalAccess>>>,
 }
 
 impl<'s> Scan<'s> {
@@ -51,7 +54,8 @@ impl<'s> Scan<'s> {
                 regions.entry(c.account_id.as_str()).or_default().insert(region.as_str());
             }
         }
-        Scan { snapshot, now, by_type, coverage, regions, authorizer: OnceLock::new() }
+        let external = by_type.keys().map(|t| (*t, OnceLock::new())).collect();
+        Scan { snapshot, now, by_type, coverage, regions, authorizer: OnceLock::new(), external }
     }
 
     /// The resources of one type, in snapshot order.
@@ -115,6 +119,28 @@ impl<'s> Scan<'s> {
             }
         }
         None
+    }
+
+    /// The external access to `r` (see `rules::resource_access`). The first rule that asks about a resource type
+    /// has `compute` run for every resource of the type, on every core; the other rules of the type share the
+    /// answers.
+    pub(crate) fn external_access(
+        &self,
+        r: &'s Resource,
+        compute: impl Fn(&'s Resource) -> crate::rules::ExternalAccess + Sync,
+    ) -> crate::rules::ExternalAccess {
+        let Some((resources, answers)) =
+            self.by_type.get(r.resource_type.as_str()).zip(self.external.get(r.resource_type.as_str()))
+        else {
+            return compute(r);
+        };
+        let answers = answers.get_or_init(|| crate::parallel_map(resources, |r| compute(r)));
+        // Resources of a type are listed in snapshot order, so by address.
+        let key = |x: &&Resource| *x as *const Resource as usize;
+        match resources.binary_search_by_key(&key(&r), key) {
+            Ok(i) => answers[i].clone(),
+            Err(_) => compute(r),
+        }
     }
 
     /// The IAM engine over the snapshot, built on first use; an error when the snapshot's policies cannot be read.

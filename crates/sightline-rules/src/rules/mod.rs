@@ -10,6 +10,7 @@ mod trail_selectors;
 mod trust;
 mod util;
 
+pub(crate) use resource_access::ExternalAccess;
 pub(crate) use util::each_resource;
 
 mod accessanalyzer_enabled;

@@ -96,6 +96,55 @@ fn outsider_context() -> Context {
 
 /// Checks every resource of a type with a resource-based policy: FAIL when an outsider of the kind `reach` says
 /// can perform one of `probes`; PASS when none can (or the resource has no policy).
+/// One principal outside the resource's account that its policy lets perform one probed action.
+#[derive(Clone)]
+pub(crate) struct Grant {
+    pub action: &'static str,
+    pub principal: String,
+    /// `public`, `external account`, `external`, `service`, `identity provider` (as the engine names them).
+    pub principal_type: &'static str,
+    /// The statements that allow it: `statement N (Sid)`.
+    pub statements: Vec<String>,
+}
+
+/// What the engine found about a resource's policy: the grants to principals outside its account for every
+/// probed action, or why it could not tell.
+pub(crate) type ExternalAccess = Result<Vec<Grant>, String>;
+
+fn external_access(scan: &Scan<'_>, r: &Resource, probes: &[Probe]) -> ExternalAccess {
+    if r.policy.is_none() {
+        return Ok(Vec::new());
+    }
+    let authz = scan.authorizer().map_err(str::to_string)?;
+    let context = outsider_context();
+    let mut grants = Vec::new();
+    for probe in probes {
+        let target = if probe.on_object { format!("{}/sightline-probe-object", r.id) } else { r.id.clone() };
+        let allowed =
+            authz.external_access(probe.action, &target, &context).map_err(|e| format!("{}: {e}", probe.action))?;
+        for a in allowed {
+            let statements = a
+                .explanation
+                .statements
+                .iter()
+                .map(|s| match &s.sid {
+                    Some(sid) => format!("statement {} ({sid})", s.statement),
+                    None => format!("statement {}", s.statement),
+                })
+                .collect();
+            grants.push(Grant {
+                action: probe.action,
+                principal: a.principal,
+                principal_type: a.principal_type,
+                statements,
+            });
+        }
+    }
+    Ok(grants)
+}
+
+/// The public (`Reach::Public`) or cross-account rule of one resource type: the engine is asked once per resource
+/// and probe for every principal outside the account, and both rules of the type share the answer.
 pub(crate) fn check(scan: &Scan<'_>, out: &mut Out<'_>, resource_type: &str, probes: &[Probe], reach: Reach) {
     let needs = out.meta().needs;
     each_resource(scan, out, resource_type, needs, |r, out| {
@@ -103,63 +152,48 @@ pub(crate) fn check(scan: &Scan<'_>, out: &mut Out<'_>, resource_type: &str, pro
             out.pass(r, "no resource-based policy");
             return;
         }
-        let authz = match scan.authorizer() {
-            Ok(a) => a,
-            Err(why) => {
-                out.not_evaluated(r, why.to_string());
-                return;
-            }
-        };
-        let context = outsider_context();
-        let mut grants = Vec::new();
-        for probe in probes {
-            let target = if probe.on_object { format!("{}/sightline-probe-object", r.id) } else { r.id.clone() };
-            let allowed = match authz.external_access(probe.action, &target, &context) {
-                Ok(allowed) => allowed,
-                Err(e) => {
-                    out.not_evaluated(r, format!("{}: {e}", probe.action));
-                    return;
-                }
-            };
-            for a in allowed {
-                let counts = match reach {
-                    Reach::Public => a.principal_type == "public",
-                    Reach::CrossAccount => matches!(a.principal_type, "external account" | "external"),
+        {
+            {
+                let grants = match scan.external_access(r, |r| external_access(scan, r, probes)) {
+                    Ok(grants) => grants,
+                    Err(why) => {
+                        out.not_evaluated(r, why);
+                        return;
+                    }
                 };
-                if counts {
-                    let statements: Vec<String> = a
-                        .explanation
-                        .statements
+                let counts = |g: &&Grant| match reach {
+                    Reach::Public => g.principal_type == "public",
+                    Reach::CrossAccount => matches!(g.principal_type, "external account" | "external"),
+                };
+                let grants: Vec<&Grant> = grants.iter().filter(counts).collect();
+                let who = if reach == Reach::Public { "everyone" } else { "principals of other accounts" };
+                if grants.is_empty() {
+                    out.pass(r, format!("the policy gives {who} none of the sensitive actions checked"));
+                } else if reach == Reach::Public && restricted_by_block_public_access(scan, r) {
+                    out.pass(
+                        r,
+                        "the bucket policy is public, but Block Public Access (RestrictPublicBuckets) stops it",
+                    );
+                } else {
+                    let actions: std::collections::BTreeSet<&str> = grants.iter().map(|g| g.action).collect();
+                    let evidence: Vec<serde_json::Value> = grants
                         .iter()
-                        .map(|s| match &s.sid {
-                            Some(sid) => format!("statement {} ({sid})", s.statement),
-                            None => format!("statement {}", s.statement),
-                        })
+                        .map(|g| json!({ "principal": g.principal, "action": g.action, "statements": g.statements }))
                         .collect();
-                    grants.push(json!({ "principal": a.principal, "action": probe.action, "statements": statements }));
+                    out.fail(
+                        r,
+                        format!(
+                            "the resource policy lets {who} {}",
+                            actions.into_iter().collect::<Vec<_>>().join(", ")
+                        ),
+                        json!({ "grants": evidence }),
+                    );
                 }
             }
-        }
-        let blocked = reach == Reach::Public && restricted_by_block_public_access(scan, r);
-        let who = if reach == Reach::Public { "everyone" } else { "principals of other accounts" };
-        if grants.is_empty() {
-            out.pass(r, format!("the policy gives {who} none of the sensitive actions checked"));
-        } else if blocked {
-            out.pass(r, "the bucket policy is public, but Block Public Access (RestrictPublicBuckets) stops it");
-        } else {
-            let actions: std::collections::BTreeSet<&str> =
-                grants.iter().filter_map(|g| g["action"].as_str()).collect();
-            out.fail(
-                r,
-                format!("the resource policy lets {who} {}", actions.into_iter().collect::<Vec<_>>().join(", ")),
-                json!({ "grants": grants }),
-            );
         }
     });
 }
 
-/// Whether S3 Block Public Access's RestrictPublicBuckets (bucket or account level) neutralises a public bucket
-/// policy: AWS then allows only service principals and the owner account's own principals.
 fn restricted_by_block_public_access(scan: &Scan<'_>, r: &Resource) -> bool {
     if r.resource_type != "AWS::S3::Bucket" {
         return false;
