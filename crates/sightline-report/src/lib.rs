@@ -35,66 +35,114 @@ impl Counts {
     }
 }
 
-/// What a scan's summary needs, gathered finding by finding: the failures and what could not be evaluated, kept
-/// whole, and counts for everything (passes are only counted, so that a scan of millions of resources stays small).
+/// How many FAIL findings, and how many NOT_EVALUATED ones, of each rule the terminal table lists; the others are
+/// counted, and listed by the file formats.
+pub const TABLE_FINDINGS_PER_RULE: usize = 25;
+
+/// What a scan's summary needs, gathered finding by finding: counts for everything, and the first
+/// [`TABLE_FINDINGS_PER_RULE`] failures and NOT_EVALUATED findings of each rule, kept whole, so that a scan of
+/// millions of resources stays small.
 #[derive(Debug, Default)]
 pub struct Tally {
     pub counts: Counts,
     pub per_rule: BTreeMap<std::borrow::Cow<'static, str>, Counts>,
-    /// FAIL and NOT_EVALUATED findings, in scan order.
+    /// The severity of each rule seen.
+    pub severity: BTreeMap<std::borrow::Cow<'static, str>, Severity>,
+    /// FAIL and NOT_EVALUATED findings, in scan order, up to the limit per rule.
     pub kept: Vec<Finding>,
     /// The most severe failure seen.
     pub worst_failure: Option<Severity>,
 }
 
 impl Tally {
-    /// Counts a finding, and keeps it unless it is a PASS.
+    /// Counts a finding, and keeps it if it is a FAIL or a NOT_EVALUATED within the limit of its rule.
     pub fn add(&mut self, f: Finding) {
-        self.note(&f);
-        if f.status != FindingStatus::Pass {
+        let c = self.note(&f);
+        let seen = match f.status {
+            FindingStatus::Pass => return,
+            FindingStatus::Fail => c.fail,
+            FindingStatus::NotEvaluated => c.not_evaluated,
+        };
+        if seen <= TABLE_FINDINGS_PER_RULE {
             self.kept.push(f);
         }
     }
 
-    /// Counts a finding without keeping it.
-    pub fn note(&mut self, f: &Finding) {
-        let one = Counts::of(std::iter::once(f));
-        for c in [&mut self.counts, self.per_rule.entry(f.rule_id.clone()).or_default()] {
-            c.pass += one.pass;
-            c.fail += one.fail;
-            c.not_evaluated += one.not_evaluated;
+    /// Counts a finding without keeping it; returns the counts of its rule so far.
+    pub fn note(&mut self, f: &Finding) -> Counts {
+        let rule = match self.per_rule.get_mut(f.rule_id.as_ref()) {
+            Some(c) => c,
+            None => {
+                self.severity.insert(f.rule_id.clone(), f.severity);
+                self.per_rule.entry(f.rule_id.clone()).or_default()
+            }
+        };
+        for c in [&mut self.counts, rule] {
+            match f.status {
+                FindingStatus::Pass => c.pass += 1,
+                FindingStatus::Fail => c.fail += 1,
+                FindingStatus::NotEvaluated => c.not_evaluated += 1,
+            }
         }
         if f.status == FindingStatus::Fail {
             self.worst_failure = self.worst_failure.max(Some(f.severity));
         }
+        self.per_rule.get(f.rule_id.as_ref()).copied().unwrap_or_default()
     }
 }
 
 /// The terminal report: failures grouped by severity (most severe first), then what could not be evaluated, then
-/// the totals.
+/// the totals. Each rule lists at most [`TABLE_FINDINGS_PER_RULE`] findings of each kind and says how many more
+/// there are.
 pub fn table(tally: &Tally) -> String {
     let findings = &tally.kept;
     let mut out = String::new();
+    // After the listed findings of a rule, the number left out.
+    let more = |out: &mut String, rule: &str, listed: usize, total: usize, what: &str| {
+        if total > listed {
+            let _ = writeln!(
+                out,
+                "        ... and {} more {what} findings of {rule} (--format json, csv or html lists them all)",
+                total - listed
+            );
+        }
+    };
+    let list = |out: &mut String, group: &[&Finding], status: FindingStatus, width: usize, what: &str| {
+        let mut i = 0;
+        while i < group.len() {
+            let rule = group[i].rule_id.as_ref();
+            let n = group[i..].iter().take_while(|f| f.rule_id == rule).count();
+            for f in &group[i..i + n] {
+                let label = if status == FindingStatus::Fail { "  FAIL  " } else { "  " };
+                let _ = writeln!(out, "{label}{:<width$} {}", f.rule_id, f.resource_id);
+                let _ = writeln!(out, "        {}", f.message);
+            }
+            let c = tally.per_rule.get(rule).copied().unwrap_or_default();
+            let total = if status == FindingStatus::Fail { c.fail } else { c.not_evaluated };
+            more(out, rule, n, total, what);
+            i += n;
+        }
+    };
     for severity in Severity::ALL.iter().rev() {
         let group: Vec<&Finding> =
             findings.iter().filter(|f| f.status == FindingStatus::Fail && f.severity == *severity).collect();
         if group.is_empty() {
             continue;
         }
-        let _ = writeln!(out, "{} ({})", severity.as_str().to_uppercase(), group.len());
-        for f in group {
-            let _ = writeln!(out, "  FAIL  {:<34} {}", f.rule_id, f.resource_id);
-            let _ = writeln!(out, "        {}", f.message);
-        }
+        let total: usize = tally
+            .per_rule
+            .iter()
+            .filter(|(rule, _)| tally.severity.get(*rule) == Some(severity))
+            .map(|(_, c)| c.fail)
+            .sum();
+        let _ = writeln!(out, "{} ({total})", severity.as_str().to_uppercase());
+        list(&mut out, &group, FindingStatus::Fail, 34, "FAIL");
         out.push('\n');
     }
     let skipped: Vec<&Finding> = findings.iter().filter(|f| f.status == FindingStatus::NotEvaluated).collect();
     if !skipped.is_empty() {
-        let _ = writeln!(out, "NOT EVALUATED ({})", skipped.len());
-        for f in skipped {
-            let _ = writeln!(out, "  {:<40} {}", f.rule_id, f.resource_id);
-            let _ = writeln!(out, "        {}", f.message);
-        }
+        let _ = writeln!(out, "NOT EVALUATED ({})", tally.counts.not_evaluated);
+        list(&mut out, &skipped, FindingStatus::NotEvaluated, 40, "NOT_EVALUATED");
         out.push('\n');
     }
     let c = tally.counts;
@@ -267,5 +315,51 @@ mod tests {
         assert_eq!(csv_cell("a,b"), "\"a,b\"");
         assert_eq!(csv_cell("say \"x\""), "\"say \"\"x\"\"\"");
         assert_eq!(csv_cell("=cmd()"), "\"'=cmd()\"");
+    }
+
+    fn finding(rule: &'static str, n: usize, status: FindingStatus, severity: Severity) -> Finding {
+        let resource_id = format!("arn:aws:s3:::bucket-{n}");
+        Finding {
+            id: sightline_model::finding_id(rule, &resource_id),
+            rule_id: rule.into(),
+            title: "title".into(),
+            status,
+            severity,
+            provider: sightline_model::Provider::Aws,
+            resource_id,
+            resource_type: "AWS::S3::Bucket".into(),
+            account_id: "123456789012".into(),
+            region: None,
+            domain: "data".into(),
+            message: format!("message {n}"),
+            evidence: serde_json::Value::Null,
+        }
+    }
+
+    #[test]
+    fn the_table_lists_a_bounded_number_of_findings_per_rule_and_counts_all() {
+        let mut tally = Tally::default();
+        for n in 0..100 {
+            tally.add(finding("rule-a", n, FindingStatus::Fail, Severity::High));
+            tally.add(finding("rule-b", n, FindingStatus::Pass, Severity::High));
+        }
+        for n in 0..3 {
+            tally.add(finding("rule-c", n, FindingStatus::Fail, Severity::High));
+            tally.add(finding("rule-c", 10 + n, FindingStatus::NotEvaluated, Severity::High));
+        }
+        for n in 0..30 {
+            tally.add(finding("rule-d", n, FindingStatus::NotEvaluated, Severity::Low));
+        }
+        assert_eq!(tally.kept.len(), TABLE_FINDINGS_PER_RULE + 3 + 3 + TABLE_FINDINGS_PER_RULE);
+        let text = table(&tally);
+        assert!(text.starts_with("HIGH (103)\n"), "{text}");
+        assert_eq!(text.matches("  FAIL  rule-a").count(), TABLE_FINDINGS_PER_RULE);
+        assert!(text.contains("... and 75 more FAIL findings of rule-a"), "{text}");
+        assert_eq!(text.matches("  FAIL  rule-c").count(), 3);
+        assert!(!text.contains("more FAIL findings of rule-c"), "{text}");
+        assert!(text.contains("NOT EVALUATED (33)"), "{text}");
+        assert!(text.contains("... and 5 more NOT_EVALUATED findings of rule-d"), "{text}");
+        assert!(text.ends_with("236 findings from 4 rules: 103 FAIL, 100 PASS, 33 NOT_EVALUATED\n"), "{text}");
+        assert_eq!(tally.worst_failure, Some(Severity::High));
     }
 }
