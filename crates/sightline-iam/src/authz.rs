@@ -9,7 +9,9 @@ use crate::eval::{
 use crate::policy::{PolicyDocument, PolicyError, PolicyType};
 use sightline_model::{PolicyKind, Principal, PrincipalKind, Provider, Resource, Snapshot};
 use std::borrow::Cow;
-use std::collections::HashMap;
+/// Maps keyed by snapshot strings: foldhash, seeded per process, hashes short keys several times faster than
+/// SipHash.
+type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
 
 /// A policy in the snapshot that could not be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -110,9 +112,9 @@ impl<'s> Authorizer<'s> {
             Some(jobs.len() - 1)
         };
 
-        let mut managed: HashMap<&str, usize> = HashMap::new();
-        let mut boundaries: HashMap<&str, usize> = HashMap::new();
-        let mut org_policy = HashMap::new();
+        let mut managed: HashMap<&str, usize> = HashMap::default();
+        let mut boundaries: HashMap<&str, usize> = HashMap::default();
+        let mut org_policy = HashMap::default();
         let mut scps_enabled = false;
         let mut rcps_enabled = false;
         for p in snapshot.policies.iter().filter(|p| p.provider == Provider::Aws) {
@@ -159,7 +161,7 @@ impl<'s> Authorizer<'s> {
             .filter(|p| p.provider == Provider::Aws && p.kind == PrincipalKind::Group)
             .map(|p| (p.id.as_str(), p))
             .collect();
-        let mut group_inline: HashMap<&str, Vec<usize>> = HashMap::new();
+        let mut group_inline: HashMap<&str, Vec<usize>> = HashMap::default();
         for g in groups.values() {
             let mut ids = Vec::new();
             for inline in &g.inline_policies {
@@ -178,8 +180,8 @@ impl<'s> Authorizer<'s> {
         }
 
         let mut principals = Vec::new();
-        let mut principal_by_arn = HashMap::new();
-        let mut role_by_account_name = HashMap::new();
+        let mut principal_by_arn = HashMap::default();
+        let mut role_by_account_name = HashMap::default();
         for (index, pr) in snapshot.principals.iter().enumerate() {
             if pr.provider != Provider::Aws
                 || !matches!(pr.kind, PrincipalKind::User | PrincipalKind::Role | PrincipalKind::IdentityProvider)
@@ -260,7 +262,7 @@ impl<'s> Authorizer<'s> {
             });
         }
 
-        let mut resource_by_arn = HashMap::new();
+        let mut resource_by_arn = HashMap::default();
         for (index, r) in snapshot.resources.iter().enumerate().filter(|(_, r)| r.provider == Provider::Aws) {
             let text = match kms_grants_as_statements(r) {
                 Some(with_grants) => Some(Cow::Owned(with_grants)),
@@ -278,8 +280,8 @@ impl<'s> Authorizer<'s> {
             resource_by_arn.insert(r.id.as_str(), (index, policy));
         }
 
-        let mut attachments: HashMap<&str, Vec<&str>> = HashMap::new();
-        let mut org_paths = HashMap::new();
+        let mut attachments: HashMap<&str, Vec<&str>> = HashMap::default();
+        let mut org_paths = HashMap::default();
         for org in snapshot.organizations.iter().filter(|o| o.provider == Provider::Aws) {
             for a in &org.attachments {
                 attachments.entry(a.target_id.as_str()).or_default().push(a.policy_id.as_str());

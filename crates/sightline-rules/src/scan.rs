@@ -8,7 +8,10 @@ use sightline_model::{
     Snapshot,
 };
 use std::borrow::Cow;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
+
+/// Maps keyed by snapshot strings, with foldhash (seeded per process).
+type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
 use std::sync::OnceLock;
 
 /// Why a scan could not run at all (a single rule's trouble is a NOT_EVALUATED finding instead).
@@ -42,12 +45,12 @@ pub struct Scan<'s> {
 
 impl<'s> Scan<'s> {
     pub fn new(snapshot: &'s Snapshot, now: chrono::DateTime<chrono::Utc>) -> Scan<'s> {
-        let mut by_type: HashMap<&str, Vec<&Resource>> = HashMap::new();
+        let mut by_type: HashMap<&str, Vec<&Resource>> = HashMap::default();
         for r in &snapshot.resources {
             by_type.entry(r.resource_type.as_str()).or_default().push(r);
         }
-        let mut coverage = HashMap::new();
-        let mut regions: HashMap<&str, BTreeSet<&str>> = HashMap::new();
+        let mut coverage = HashMap::default();
+        let mut regions: HashMap<&str, BTreeSet<&str>> = HashMap::default();
         for c in &snapshot.coverage {
             coverage.insert((c.account_id.as_str(), c.region.as_deref(), c.service.as_str(), c.operation.as_str()), c);
             if let Some(region) = &c.region {
@@ -135,12 +138,20 @@ impl<'s> Scan<'s> {
             return compute(r);
         };
         let answers = answers.get_or_init(|| crate::parallel_map(resources, |r| compute(r)));
-        // Resources of a type are listed in snapshot order, so by address.
-        let key = |x: &&Resource| *x as *const Resource as usize;
-        match resources.binary_search_by_key(&key(&r), key) {
-            Ok(i) => answers[i].clone(),
-            Err(_) => compute(r),
+        match position(resources, r) {
+            Some(i) => answers[i].clone(),
+            None => compute(r),
         }
+    }
+
+    /// `f` for every resource of a type, computed on every core, for a rule whose check of one resource is costly.
+    pub(crate) fn per_resource<T: Send + Sync>(
+        &self,
+        resource_type: &str,
+        f: impl Fn(&'s Resource) -> T + Sync,
+    ) -> PerResource<'_, 's, T> {
+        let resources = self.by_type.get(resource_type).map(Vec::as_slice).unwrap_or_default();
+        PerResource { resources, values: crate::parallel_map(resources, |r| f(r)) }
     }
 
     /// The IAM engine over the snapshot, built on first use; an error when the snapshot's policies cannot be read.
@@ -155,6 +166,25 @@ impl<'s> Scan<'s> {
             .as_ref()
             .map_err(String::as_str)
     }
+}
+
+/// Values computed ahead for the resources of one type (see [`Scan::per_resource`]).
+pub(crate) struct PerResource<'a, 's, T> {
+    resources: &'a [&'s Resource],
+    values: Vec<T>,
+}
+
+impl<T> PerResource<'_, '_, T> {
+    /// The value for `r`, if it is one of the resources computed.
+    pub(crate) fn get(&self, r: &Resource) -> Option<&T> {
+        position(self.resources, r).and_then(|i| self.values.get(i))
+    }
+}
+
+/// Where `r` is in a list of the snapshot's resources: lists are in snapshot order, so in order of address.
+fn position(resources: &[&Resource], r: &Resource) -> Option<usize> {
+    let address = |x: &&Resource| *x as *const Resource as usize;
+    resources.binary_search_by_key(&address(&r), address).ok()
 }
 
 fn where_(region: Option<&str>) -> String {
@@ -316,9 +346,12 @@ pub fn run_with(
     Ok(findings)
 }
 
-/// How many rules may be finished ahead of the one being handed to `sink`: the bound on the findings held in
-/// memory at once (each rule's findings are one resource type's worth).
-const WINDOW_PER_THREAD: usize = 2;
+/// How many rules may always run ahead of the one being handed to `sink`, per thread.
+const AHEAD_PER_THREAD: usize = 2;
+
+/// Further rules may start while the findings of rules finished ahead of their turn number fewer than this: a long
+/// rule does not idle the other cores, and the findings held at once stay bounded.
+const PENDING_FINDINGS: usize = 400_000;
 
 /// Runs the rules like [`run_with`], handing each finding to `sink` as soon as its rule's turn comes, so that a
 /// scan of millions of resources never holds all its findings. Built-in rules run on every core; their findings
@@ -349,11 +382,12 @@ pub fn run_streaming(
         }
     } else {
         use std::sync::{Condvar, Mutex};
-        // `next` is the next rule to start; `flushed` how many rules have reached the sink. A worker starts rule
-        // `i` only when `i < flushed + window`, which bounds the finished rules waiting for their turn.
-        let state = Mutex::new((0usize, 0usize));
+        // `next` is the next rule to start; `flushed` how many rules have reached the sink; `pending` how many
+        // findings finished rules hold while they wait for their turn. A worker starts rule `i` when
+        // `i < flushed + ahead`, or when fewer than PENDING_FINDINGS are pending: this bounds what waits.
+        let state = Mutex::new((0usize, 0usize, 0usize));
         let turn = Condvar::new();
-        let window = threads * WINDOW_PER_THREAD;
+        let ahead = threads * AHEAD_PER_THREAD;
         let (done, finished) = std::sync::mpsc::channel::<(usize, Vec<Finding>)>();
         std::thread::scope(|scope| {
             for _ in 0..threads {
@@ -363,11 +397,11 @@ pub fn run_streaming(
                     let index = {
                         let Ok(mut guard) = state.lock() else { return };
                         loop {
-                            let (next, flushed) = *guard;
+                            let (next, flushed, pending) = *guard;
                             if next >= rules.len() {
                                 return;
                             }
-                            if next < flushed + window {
+                            if next < flushed + ahead || pending < PENDING_FINDINGS {
                                 guard.0 += 1;
                                 break next;
                             }
@@ -386,12 +420,18 @@ pub fn run_streaming(
             let mut pending = std::collections::BTreeMap::new();
             let mut flushed = 0;
             for (index, findings) in finished {
+                let held = findings.len();
                 pending.insert(index, findings);
+                if let Ok(mut guard) = state.lock() {
+                    guard.2 += held;
+                }
                 while let Some(findings) = pending.remove(&flushed) {
+                    let held = findings.len();
                     findings.into_iter().for_each(&mut *sink);
                     flushed += 1;
                     if let Ok(mut guard) = state.lock() {
                         guard.1 = flushed;
+                        guard.2 -= held;
                     }
                     turn.notify_all();
                 }

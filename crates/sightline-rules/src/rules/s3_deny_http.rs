@@ -6,7 +6,7 @@ use crate::scan::{Out, Scan};
 use serde_json::json;
 use sightline_iam::authz::Query;
 use sightline_iam::Context;
-use sightline_model::Severity;
+use sightline_model::{Resource, Severity};
 
 pub(crate) static RULE: Rule = Rule {
     meta: Meta {
@@ -41,44 +41,55 @@ pub(crate) static RULE: Rule = Rule {
 const PROBES: &[(&str, bool)] =
     &[("s3:GetObject", true), ("s3:PutObject", true), ("s3:DeleteObject", true), ("s3:ListBucket", false)];
 
+/// The probed actions that a request without TLS may still make (none: the policy denies them all), or why the
+/// engine could not tell.
+fn not_denied(scan: &Scan<'_>, bucket: &Resource) -> Result<Vec<&'static str>, String> {
+    let authz = scan.authorizer().map_err(str::to_string)?;
+    let mut query = Query {
+        principal: "anonymous".into(),
+        action: String::new(),
+        resource: String::new(),
+        context: Context::default(),
+        session_name: None,
+        session_policy: None,
+    };
+    query.context.insert("aws:SecureTransport", vec!["false".into()]);
+    let mut open = Vec::new();
+    for (action, on_object) in PROBES {
+        query.action.clear();
+        query.action.push_str(action);
+        query.resource.clone_from(&bucket.id);
+        if *on_object {
+            query.resource.push_str("/any-object");
+        }
+        match authz.check(&query) {
+            // Only an explicit deny in the bucket's own policy stops every caller, whatever they are granted.
+            Ok(e)
+                if e.explicit_deny
+                    && e.statements.iter().any(|s| s.policy_type == sightline_iam::PolicyType::Resource) => {}
+            Ok(_) => open.push(*action),
+            Err(e) => return Err(e.to_string()),
+        }
+    }
+    Ok(open)
+}
+
 fn check(scan: &Scan<'_>, out: &mut Out<'_>) {
+    // The engine is asked about every bucket with a policy at once, on every core.
+    let answers =
+        scan.per_resource("AWS::S3::Bucket", |b| b.policy.as_ref().map(|_| not_denied(scan, b)).unwrap_or(Ok(vec![])));
     each_resource(scan, out, "AWS::S3::Bucket", RULE.meta.needs, |bucket, out| {
         if bucket.policy.is_none() {
             out.fail(bucket, "the bucket has no policy, so nothing denies plain HTTP", json!({ "policy": null }));
             return;
         }
-        let authz = match scan.authorizer() {
-            Ok(a) => a,
+        let open = match answers.get(bucket).cloned().unwrap_or_else(|| not_denied(scan, bucket)) {
+            Ok(open) => open,
             Err(why) => {
-                out.not_evaluated(bucket, why.to_string());
+                out.not_evaluated(bucket, why);
                 return;
             }
         };
-        let mut context = Context::default();
-        context.insert("aws:SecureTransport", vec!["false".into()]);
-        let mut open = Vec::new();
-        for (action, on_object) in PROBES {
-            let resource = if *on_object { format!("{}/any-object", bucket.id) } else { bucket.id.clone() };
-            let query = Query {
-                principal: "anonymous".into(),
-                action: (*action).into(),
-                resource,
-                context: context.clone(),
-                session_name: None,
-                session_policy: None,
-            };
-            match authz.check(&query) {
-                // Only an explicit deny in the bucket's own policy stops every caller, whatever they are granted.
-                Ok(e)
-                    if e.explicit_deny
-                        && e.statements.iter().any(|s| s.policy_type == sightline_iam::PolicyType::Resource) => {}
-                Ok(_) => open.push(*action),
-                Err(e) => {
-                    out.not_evaluated(bucket, e.to_string());
-                    return;
-                }
-            }
-        }
         out.verdict(
             bucket,
             open.is_empty(),
