@@ -243,7 +243,7 @@ pub fn snapshot(resources: usize, seed: u64) -> sightline_model::Snapshot {
             region: if resource_type == "AWS::S3::Bucket" { Some("us-east-1".into()) } else { Some(region.into()) },
             policy,
             tags: Default::default(),
-            properties,
+            properties: properties.into(),
         });
     }
     for i in 0..500 {

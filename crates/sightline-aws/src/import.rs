@@ -892,7 +892,7 @@ pub fn resources_from(file: &Path, bytes: &[u8]) -> Result<Snapshot, ImportError
             name,
             policy,
             tags: r.tags,
-            properties: r.properties.unwrap_or(serde_json::Value::Null),
+            properties: r.properties.map(Into::into).unwrap_or_default(),
         });
     }
     Ok(snapshot)

@@ -119,6 +119,8 @@ pub fn scan(args: ScanArgs) -> Result<ExitCode> {
         }
     }
     let options = Options { rules, now: None };
+    // What the rules read (indexes, the IAM engine), left to the operating system at exit like the snapshot.
+    let index = sightline_rules::Scan::new(&snapshot, chrono::Utc::now());
     let version = env!("CARGO_PKG_VERSION");
     let mut tally = sightline_report::Tally::default();
     let stream = match args.format {
@@ -146,7 +148,7 @@ pub fn scan(args: ScanArgs) -> Result<ExitCode> {
         for f in findings.drain(..) {
             write(f);
         }
-        sightline_rules::run_streaming(&snapshot, &options, &mut custom, &mut write)?;
+        sightline_rules::run_streaming(&index, &options, &mut custom, &mut write)?;
         if let Some(e) = error {
             return Err(anyhow::Error::new(e).context(output_name(&args.output)));
         }
@@ -166,7 +168,7 @@ pub fn scan(args: ScanArgs) -> Result<ExitCode> {
         for f in findings.drain(..) {
             add(f);
         }
-        sightline_rules::run_streaming(&snapshot, &options, &mut custom, &mut add)?;
+        sightline_rules::run_streaming(&index, &options, &mut custom, &mut add)?;
         let report = match args.format {
             ScanFormat::Sarif => serde_json::to_string_pretty(&sightline_report::sarif(&all, version))? + "\n",
             ScanFormat::Html => {
@@ -195,6 +197,7 @@ pub fn scan(args: ScanArgs) -> Result<ExitCode> {
     }
     let threshold = args.fail_on.map(Severity::from);
     let failed = threshold.is_some_and(|t| tally.worst_failure.is_some_and(|w| w >= t));
+    crate::release_at_exit(index);
     crate::release_at_exit(snapshot);
     Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }

@@ -146,7 +146,7 @@ fn collects_the_seeded_account() {
                 .any(|p| p["FromPort"] == 22 && p["IpRanges"].to_string().contains("0.0.0.0/0"))
     });
     assert!(open_ssh, "no security group open on 22");
-    let tokens: Vec<&Value> = s
+    let tokens: Vec<&sightline_model::Props> = s
         .resources
         .iter()
         .filter(|r| r.resource_type == "AWS::EC2::Instance")

@@ -38,7 +38,7 @@ impl<'a> Out<'a> {
             name: name.to_string(),
             policy: None,
             tags,
-            properties,
+            properties: properties.into(),
         });
     }
 

@@ -8,8 +8,10 @@
 mod jsonl;
 mod parallel;
 
+mod props;
 pub use jsonl::{looks_like_jsonl, read_jsonl, write_jsonl, JsonlError};
 pub use parallel::decode_in_order;
+pub use props::Props;
 
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
@@ -273,8 +275,8 @@ pub struct Resource {
     pub policy: Option<Document>,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub tags: BTreeMap<String, String>,
-    #[serde(default, skip_serializing_if = "serde_json::Value::is_null")]
-    pub properties: serde_json::Value,
+    #[serde(default, skip_serializing_if = "Props::is_null")]
+    pub properties: Props,
 }
 
 /// Whether a piece of data could be collected.
@@ -382,7 +384,8 @@ pub fn finding_id(rule_id: &str, resource_id: &str) -> String {
         hash ^= u64::from(byte);
         hash = hash.wrapping_mul(0x0100_0000_01b3);
     }
-    format!("{hash:016x}")
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    (0..16).rev().map(|i| char::from(HEX[((hash >> (i * 4)) & 0xf) as usize])).collect()
 }
 
 #[cfg(test)]

@@ -342,7 +342,8 @@ pub fn run_with(
     custom: &mut [crate::CustomRule],
 ) -> Result<Vec<Finding>, ScanError> {
     let mut findings = Vec::new();
-    run_streaming(snapshot, options, custom, &mut |f| findings.push(f))?;
+    let scan = Scan::new(snapshot, options.now.unwrap_or_else(chrono::Utc::now));
+    run_streaming(&scan, options, custom, &mut |f| findings.push(f))?;
     Ok(findings)
 }
 
@@ -353,11 +354,12 @@ const AHEAD_PER_THREAD: usize = 2;
 /// rule does not idle the other cores, and the findings held at once stay bounded.
 const PENDING_FINDINGS: usize = 400_000;
 
-/// Runs the rules like [`run_with`], handing each finding to `sink` as soon as its rule's turn comes, so that a
-/// scan of millions of resources never holds all its findings. Built-in rules run on every core; their findings
+/// Runs the rules like [`run_with`] over a [`Scan`] of the snapshot (`options.now` is the scan's), handing each
+/// finding to `sink` as soon as its rule's turn comes, so that a scan of millions of resources never holds all its
+/// findings. Built-in rules run on every core; their findings
 /// still reach `sink` rule by rule, in registry order. Custom rules run after them, on this thread.
 pub fn run_streaming(
-    snapshot: &Snapshot,
+    scan: &Scan<'_>,
     options: &Options,
     custom: &mut [crate::CustomRule],
     sink: &mut dyn FnMut(Finding),
@@ -368,12 +370,11 @@ pub fn run_streaming(
             return Err(ScanError::UnknownRule(id.clone()));
         }
     }
-    let scan = Scan::new(snapshot, options.now.unwrap_or_else(chrono::Utc::now));
     let rules: Vec<&'static crate::Rule> = crate::RULES.iter().copied().filter(|r| wanted(r.meta.id)).collect();
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8).min(rules.len().max(1));
     let run_rule = |rule: &crate::Rule| {
         let mut out = Out::new(&rule.meta);
-        (rule.check)(&scan, &mut out);
+        (rule.check)(scan, &mut out);
         out.findings
     };
     if threads <= 1 {
@@ -441,7 +442,7 @@ pub fn run_streaming(
     for rule in custom.iter_mut().filter(|r| wanted(r.meta.id)) {
         let meta = rule.meta;
         let mut out = Out::new(meta);
-        rule.run(&scan, &mut out);
+        rule.run(scan, &mut out);
         out.findings.into_iter().for_each(&mut *sink);
     }
     Ok(())

@@ -60,7 +60,7 @@ pub async fn collect(config: SdkConfig, rec: Recorder, region: String) -> Snapsh
                 name: a.name().to_string(),
                 policy: None,
                 tags,
-                properties: analyzer(a),
+                properties: analyzer(a).into(),
             });
         }
     }

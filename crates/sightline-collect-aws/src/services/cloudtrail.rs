@@ -189,7 +189,7 @@ pub async fn collect(config: SdkConfig, rec: Recorder, region: String) -> Snapsh
             region: Some(region.clone()),
             name,
             policy: None,
-            properties: Value::Object(props),
+            properties: Value::Object(props).into(),
         });
     }
     snapshot

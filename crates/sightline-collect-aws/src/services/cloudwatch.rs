@@ -111,7 +111,7 @@ pub async fn collect(config: SdkConfig, rec: Recorder, region: String) -> Snapsh
                 name: name.to_string(),
                 policy: None,
                 tags: BTreeMap::new(),
-                properties: alarm(a),
+                properties: alarm(a).into(),
             });
         }
     }

@@ -124,7 +124,7 @@ pub async fn collect(config: SdkConfig, rec: Recorder, region: String) -> Snapsh
             name: name.to_string(),
             policy: None,
             tags: BTreeMap::new(),
-            properties: Value::Object(props),
+            properties: Value::Object(props).into(),
         });
     }
     snapshot

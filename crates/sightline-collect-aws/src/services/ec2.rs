@@ -202,9 +202,7 @@ pub async fn collect(config: SdkConfig, rec: Recorder, region: String) -> Snapsh
             if let Some(res) =
                 out.snapshot.resources.iter_mut().find(|x| x.name == id && x.resource_type == "AWS::EC2::Snapshot")
             {
-                if let Some(map) = res.properties.as_object_mut() {
-                    map.insert("CreateVolumePermissions".into(), Value::Array(perms));
-                }
+                res.properties.insert("CreateVolumePermissions", Value::Array(perms).into());
             }
         }
     }

@@ -72,7 +72,7 @@ pub async fn collect(config: SdkConfig, rec: Recorder, region: String) -> Snapsh
             name,
             policy,
             tags,
-            properties: props,
+            properties: props.into(),
         });
     }
     snapshot

@@ -118,7 +118,7 @@ pub async fn collect(config: SdkConfig, rec: Recorder, region: String) -> Snapsh
             name: id.clone(),
             policy: None,
             tags,
-            properties,
+            properties: properties.into(),
         });
     }
     snapshot

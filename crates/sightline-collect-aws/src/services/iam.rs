@@ -40,7 +40,7 @@ fn resource(account: &str, id: String, resource_type: &str, name: &str, properti
         name: name.to_string(),
         policy: None,
         tags: BTreeMap::new(),
-        properties,
+        properties: properties.into(),
     }
 }
 

@@ -71,7 +71,7 @@ pub async fn collect(config: SdkConfig, rec: Recorder, region: String) -> Snapsh
             name: key.clone(),
             policy,
             tags: BTreeMap::new(),
-            properties: Value::Object(props),
+            properties: Value::Object(props).into(),
         });
     }
     snapshot

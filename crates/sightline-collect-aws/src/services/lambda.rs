@@ -201,7 +201,7 @@ pub async fn collect(config: SdkConfig, rec: Recorder, region: String) -> Snapsh
             name,
             policy,
             tags,
-            properties: Value::Object(props),
+            properties: Value::Object(props).into(),
         });
     }
     snapshot

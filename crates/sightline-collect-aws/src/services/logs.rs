@@ -81,7 +81,7 @@ pub async fn collect(config: SdkConfig, rec: Recorder, region: String) -> Snapsh
             name: name.to_string(),
             policy: None,
             tags: BTreeMap::new(),
-            properties,
+            properties: properties.into(),
         });
     };
 

@@ -227,7 +227,7 @@ pub async fn collect(config: SdkConfig, rec: Recorder, custom_endpoint: Option<S
             name: name.to_string(),
             policy,
             tags,
-            properties: Value::Object(props),
+            properties: Value::Object(props).into(),
         });
     }
     snapshot
@@ -294,6 +294,6 @@ async fn account_public_access_block(
         name: "account public access block".into(),
         policy: None,
         tags: BTreeMap::new(),
-        properties: props,
+        properties: props.into(),
     });
 }

@@ -82,7 +82,7 @@ pub async fn collect(config: SdkConfig, rec: Recorder, region: String) -> Snapsh
         name,
         policy: None,
         tags: BTreeMap::new(),
-        properties: Value::Object(props),
+        properties: Value::Object(props).into(),
     });
     snapshot
 }

@@ -3,7 +3,7 @@
 use super::util::{need, on_in_every_region};
 use crate::meta::*;
 use crate::scan::{Out, Scan};
-use sightline_model::{Resource, Severity};
+use sightline_model::{Props, Resource, Severity};
 
 pub(crate) static RULE: Rule = Rule {
     meta: Meta {
@@ -30,11 +30,8 @@ pub(crate) static RULE: Rule = Rule {
 };
 
 fn on(r: &Resource) -> bool {
-    r.properties.get("Status").and_then(serde_json::Value::as_str) == Some("ACTIVE")
-        && r.properties
-            .get("Type")
-            .and_then(serde_json::Value::as_str)
-            .is_some_and(|t| t == "ACCOUNT" || t == "ORGANIZATION")
+    r.properties.get("Status").and_then(Props::as_str) == Some("ACTIVE")
+        && r.properties.get("Type").and_then(Props::as_str).is_some_and(|t| t == "ACCOUNT" || t == "ORGANIZATION")
 }
 
 fn check(scan: &Scan<'_>, out: &mut Out<'_>) {

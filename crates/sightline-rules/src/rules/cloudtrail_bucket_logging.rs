@@ -3,7 +3,8 @@
 use super::util::{each_resource, need};
 use crate::meta::*;
 use crate::scan::{Out, Scan};
-use serde_json::{json, Value};
+use serde_json::json;
+use sightline_model::Props;
 use sightline_model::Severity;
 
 pub(crate) static RULE: Rule = Rule {
@@ -37,12 +38,12 @@ fn check(scan: &Scan<'_>, out: &mut Out<'_>) {
         if trail
             .properties
             .get("HomeRegion")
-            .and_then(Value::as_str)
+            .and_then(Props::as_str)
             .is_some_and(|h| Some(h) != trail.region.as_deref())
         {
             return;
         }
-        let Some(name) = trail.properties.get("S3BucketName").and_then(Value::as_str) else {
+        let Some(name) = trail.properties.get("S3BucketName").and_then(Props::as_str) else {
             out.not_evaluated(trail, "the trail record has no S3BucketName");
             return;
         };
@@ -56,7 +57,7 @@ fn check(scan: &Scan<'_>, out: &mut Out<'_>) {
         };
         match bucket.properties.get("LoggingConfiguration") {
             None => out.not_evaluated(trail, format!("bucket {name}: its logging configuration was not collected")),
-            Some(Value::Null) => {
+            Some(Props::Null) => {
                 out.fail(trail, format!("bucket {name} has no server access logging"), json!({ "bucket": name }))
             }
             Some(_) => out.pass(trail, format!("bucket {name} logs access")),

@@ -7,7 +7,7 @@ use crate::meta::*;
 use crate::scan::{Out, Scan};
 #[allow(unused_imports)]
 use serde_json::Value;
-use sightline_model::{Resource, Severity};
+use sightline_model::{Props, Resource, Severity};
 
 pub(crate) static RULE: Rule = Rule {
     meta: Meta {
@@ -34,9 +34,9 @@ pub(crate) static RULE: Rule = Rule {
 };
 
 fn good(t: &Resource) -> bool {
-    t.properties.get("IsMultiRegionTrail").and_then(Value::as_bool) == Some(true)
+    t.properties.get("IsMultiRegionTrail").and_then(Props::as_bool) == Some(true)
         && logging(t)
-        && t.properties.get("CloudWatchLogsLogGroupArn").and_then(Value::as_str).is_some_and(|a| !a.is_empty())
+        && t.properties.get("CloudWatchLogsLogGroupArn").and_then(Props::as_str).is_some_and(|a| !a.is_empty())
 }
 
 fn check(scan: &Scan<'_>, out: &mut Out<'_>) {

@@ -3,7 +3,8 @@
 use super::util::{each_resource, need};
 use crate::meta::*;
 use crate::scan::{Out, Scan};
-use serde_json::{json, Value};
+use serde_json::json;
+use sightline_model::Props;
 use sightline_model::Severity;
 
 pub(crate) static RULE: Rule = Rule {
@@ -34,7 +35,7 @@ pub(crate) static RULE: Rule = Rule {
 fn check(scan: &Scan<'_>, out: &mut Out<'_>) {
     each_resource(scan, out, "AWS::CloudTrail::Trail", RULE.meta.needs, |trail, out| {
         // DescribeTrails leaves KmsKeyId out when the trail is not encrypted with KMS.
-        let key = trail.properties.get("KmsKeyId").and_then(Value::as_str);
+        let key = trail.properties.get("KmsKeyId").and_then(Props::as_str);
         out.verdict(
             trail,
             key.is_some(),

@@ -7,7 +7,7 @@ use crate::meta::*;
 use crate::scan::{Out, Scan};
 #[allow(unused_imports)]
 use serde_json::Value;
-use sightline_model::{Resource, Severity};
+use sightline_model::{Props, Resource, Severity};
 
 pub(crate) static RULE: Rule = Rule {
     meta: Meta {
@@ -34,7 +34,7 @@ pub(crate) static RULE: Rule = Rule {
 };
 
 fn good(t: &Resource) -> bool {
-    t.properties.get("IsMultiRegionTrail").and_then(Value::as_bool) == Some(true) && logging(t) && management_events(t)
+    t.properties.get("IsMultiRegionTrail").and_then(Props::as_bool) == Some(true) && logging(t) && management_events(t)
 }
 
 fn check(scan: &Scan<'_>, out: &mut Out<'_>) {

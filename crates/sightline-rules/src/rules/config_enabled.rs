@@ -3,7 +3,7 @@
 use super::util::{need, on_in_every_region};
 use crate::meta::*;
 use crate::scan::{Out, Scan};
-use sightline_model::{Resource, Severity};
+use sightline_model::{Props, Resource, Severity};
 
 pub(crate) static RULE: Rule = Rule {
     meta: Meta {
@@ -30,8 +30,8 @@ pub(crate) static RULE: Rule = Rule {
 };
 
 fn on(r: &Resource) -> bool {
-    r.properties.get("Recording").and_then(serde_json::Value::as_bool) == Some(true)
-        && r.properties.pointer("/RecordingGroup/AllSupported").and_then(serde_json::Value::as_bool) == Some(true)
+    r.properties.get("Recording").and_then(Props::as_bool) == Some(true)
+        && r.properties.pointer("/RecordingGroup/AllSupported").and_then(Props::as_bool) == Some(true)
 }
 
 fn check(scan: &Scan<'_>, out: &mut Out<'_>) {

@@ -3,7 +3,7 @@
 use super::util::{field, find, Field};
 use crate::meta::Need;
 use crate::scan::Scan;
-use serde_json::{Map, Value};
+use sightline_model::Props;
 
 /// The two access key columns of a row.
 pub(crate) const KEYS: [&str; 2] = ["access_key_1", "access_key_2"];
@@ -11,32 +11,32 @@ pub(crate) const KEYS: [&str; 2] = ["access_key_1", "access_key_2"];
 pub(crate) const NEEDS: &[Need] = &[super::util::need("iam", "GetCredentialReport", false)];
 
 /// The report's rows of one account, or why they are missing.
-pub(crate) fn rows<'s>(scan: &Scan<'s>, account: &str) -> Result<Vec<&'s Map<String, Value>>, String> {
+pub(crate) fn rows<'s>(scan: &Scan<'s>, account: &str) -> Result<Vec<&'s Props>, String> {
     let report = find(scan, "AWS::IAM::CredentialReport", account, None)
         .ok_or_else(|| "the snapshot has no IAM credential report for this account".to_string())?;
     match field(report, "/Rows") {
-        Field::Value(Value::Array(rows)) => Ok(rows.iter().filter_map(Value::as_object).collect()),
+        Field::Value(Props::Array(rows)) => Ok(rows.iter().filter(|r| r.is_object()).collect()),
         _ => Err("the IAM credential report has no rows".to_string()),
     }
 }
 
 /// A column of a row.
-pub(crate) fn col<'a>(row: &'a Map<String, Value>, name: &str) -> &'a str {
-    row.get(name).and_then(Value::as_str).unwrap_or("")
+pub(crate) fn col<'a>(row: &'a Props, name: &str) -> &'a str {
+    row.get(name).and_then(Props::as_str).unwrap_or("")
 }
 
 /// Whether a column says `true`.
-pub(crate) fn yes(row: &Map<String, Value>, name: &str) -> bool {
+pub(crate) fn yes(row: &Props, name: &str) -> bool {
     col(row, name).eq_ignore_ascii_case("true")
 }
 
 /// The root user's row is named `<root_account>`.
-pub(crate) fn is_root(row: &Map<String, Value>) -> bool {
+pub(crate) fn is_root(row: &Props) -> bool {
     col(row, "user") == "<root_account>"
 }
 
 /// The finding subject for a user's row.
-pub(crate) fn user<'a>(account: &'a str, row: &Map<String, Value>) -> crate::scan::Subject<'a> {
+pub(crate) fn user<'a>(account: &'a str, row: &Props) -> crate::scan::Subject<'a> {
     crate::scan::Subject {
         id: col(row, "arn").to_string(),
         resource_type: "AWS::IAM::User",
@@ -49,7 +49,7 @@ pub(crate) fn user<'a>(account: &'a str, row: &Map<String, Value>) -> crate::sca
 pub(crate) fn each_user<'s>(
     scan: &Scan<'s>,
     out: &mut crate::scan::Out<'_>,
-    mut f: impl FnMut(&'s str, &'s Map<String, Value>, &mut crate::scan::Out<'_>),
+    mut f: impl FnMut(&'s str, &'s Props, &mut crate::scan::Out<'_>),
 ) {
     super::util::each_account(scan, out, NEEDS, |account, out| match rows(scan, account) {
         Err(why) => out.not_evaluated(crate::scan::Subject::account(account), why),
@@ -62,7 +62,7 @@ pub(crate) fn each_user<'s>(
 }
 
 /// A timestamp column, when it holds one (the report writes `N/A`, `no_information` or `not_supported` otherwise).
-pub(crate) fn time<'a>(row: &'a Map<String, Value>, name: &str) -> Option<&'a str> {
+pub(crate) fn time<'a>(row: &'a Props, name: &str) -> Option<&'a str> {
     let v = col(row, name);
     v.starts_with(|c: char| c.is_ascii_digit()).then_some(v)
 }

@@ -5,7 +5,7 @@ use crate::meta::*;
 use crate::scan::{Out, Scan};
 #[allow(unused_imports)]
 use serde_json::{json, Value};
-use sightline_model::{Resource, Severity};
+use sightline_model::{Props, Resource, Severity};
 
 pub(crate) static RULE: Rule = Rule {
     meta: Meta {
@@ -35,12 +35,12 @@ pub(crate) static RULE: Rule = Rule {
 /// missing.
 fn judge(r: &Resource) -> Judgement {
     let p = &r.properties;
-    let public = p.get("Public").and_then(Value::as_bool) == Some(true)
+    let public = p.get("Public").and_then(Props::as_bool) == Some(true)
         || p.get("LaunchPermissions")
-            .and_then(Value::as_array)
+            .and_then(Props::as_array)
             .into_iter()
             .flatten()
-            .any(|l| l.get("Group").and_then(Value::as_str) == Some("all"));
+            .any(|l| l.get("Group").and_then(Props::as_str) == Some("all"));
     Ok(Some((
         !public,
         if public { "the image can be launched by anyone".into() } else { "the image is not public".into() },

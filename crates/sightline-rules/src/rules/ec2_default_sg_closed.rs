@@ -3,7 +3,8 @@
 use super::util::{each_resource, need};
 use crate::meta::*;
 use crate::scan::{Out, Scan};
-use serde_json::{json, Value};
+use serde_json::json;
+use sightline_model::Props;
 use sightline_model::Severity;
 
 pub(crate) static RULE: Rule = Rule {
@@ -33,10 +34,10 @@ pub(crate) static RULE: Rule = Rule {
 
 fn check(scan: &Scan<'_>, out: &mut Out<'_>) {
     each_resource(scan, out, "AWS::EC2::SecurityGroup", RULE.meta.needs, |group, out| {
-        if group.properties.get("GroupName").and_then(Value::as_str) != Some("default") {
+        if group.properties.get("GroupName").and_then(Props::as_str) != Some("default") {
             return;
         }
-        let count = |key: &str| group.properties.get(key).and_then(Value::as_array).map_or(0, Vec::len);
+        let count = |key: &str| group.properties.get(key).and_then(Props::as_array).map_or(0, <[Props]>::len);
         let (ingress, egress) = (count("IpPermissions"), count("IpPermissionsEgress"));
         out.verdict(
             group,

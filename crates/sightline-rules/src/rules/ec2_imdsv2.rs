@@ -3,7 +3,8 @@
 use super::util::{each_resource, field, need, Field};
 use crate::meta::*;
 use crate::scan::{Out, Scan};
-use serde_json::{json, Value};
+use serde_json::json;
+use sightline_model::Props;
 use sightline_model::Severity;
 
 pub(crate) static RULE: Rule = Rule {
@@ -40,8 +41,8 @@ fn check(scan: &Scan<'_>, out: &mut Out<'_>) {
             out.not_evaluated(instance, "the instance record has no MetadataOptions");
             return;
         };
-        let tokens = options.get("HttpTokens").and_then(Value::as_str).unwrap_or("optional");
-        let endpoint = options.get("HttpEndpoint").and_then(Value::as_str).unwrap_or("enabled");
+        let tokens = options.get("HttpTokens").and_then(Props::as_str).unwrap_or("optional");
+        let endpoint = options.get("HttpEndpoint").and_then(Props::as_str).unwrap_or("enabled");
         let ok = tokens == "required" || endpoint == "disabled";
         out.verdict(
             instance,

@@ -5,7 +5,7 @@ use crate::meta::*;
 use crate::scan::{Out, Scan};
 #[allow(unused_imports)]
 use serde_json::{json, Value};
-use sightline_model::{Resource, Severity};
+use sightline_model::{Props, Resource, Severity};
 
 pub(crate) static RULE: Rule = Rule {
     meta: Meta {
@@ -35,10 +35,10 @@ pub(crate) static RULE: Rule = Rule {
 /// missing.
 fn judge(r: &Resource) -> Judgement {
     let p = &r.properties;
-    let Some(perms) = p.get("CreateVolumePermissions").and_then(Value::as_array) else {
+    let Some(perms) = p.get("CreateVolumePermissions").and_then(Props::as_array) else {
         return Err("the snapshot record has no CreateVolumePermissions".into());
     };
-    let public = perms.iter().any(|l| l.get("Group").and_then(Value::as_str) == Some("all"));
+    let public = perms.iter().any(|l| l.get("Group").and_then(Props::as_str) == Some("all"));
     Ok(Some((
         !public,
         if public {

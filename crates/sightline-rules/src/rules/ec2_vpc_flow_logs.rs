@@ -3,7 +3,8 @@
 use super::util::{each_resource, need};
 use crate::meta::*;
 use crate::scan::{Out, Scan};
-use serde_json::{json, Value};
+use serde_json::json;
+use sightline_model::Props;
 use sightline_model::Severity;
 
 pub(crate) static RULE: Rule = Rule {
@@ -33,14 +34,14 @@ pub(crate) static RULE: Rule = Rule {
 
 fn check(scan: &Scan<'_>, out: &mut Out<'_>) {
     each_resource(scan, out, "AWS::EC2::VPC", RULE.meta.needs, |vpc, out| {
-        let id = vpc.properties.get("VpcId").and_then(Value::as_str).unwrap_or_default();
+        let id = vpc.properties.get("VpcId").and_then(Props::as_str).unwrap_or_default();
         let logs: Vec<&str> = scan
             .resources("AWS::EC2::FlowLog")
             .filter(|f| {
                 f.account_id == vpc.account_id
                     && f.region == vpc.region
-                    && f.properties.get("ResourceId").and_then(Value::as_str) == Some(id)
-                    && f.properties.get("FlowLogStatus").and_then(Value::as_str).unwrap_or("ACTIVE") == "ACTIVE"
+                    && f.properties.get("ResourceId").and_then(Props::as_str) == Some(id)
+                    && f.properties.get("FlowLogStatus").and_then(Props::as_str).unwrap_or("ACTIVE") == "ACTIVE"
             })
             .map(|f| f.id.as_str())
             .collect();

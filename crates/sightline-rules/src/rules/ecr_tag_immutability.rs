@@ -5,7 +5,7 @@ use crate::meta::*;
 use crate::scan::{Out, Scan};
 #[allow(unused_imports)]
 use serde_json::{json, Value};
-use sightline_model::{Resource, Severity};
+use sightline_model::{Props, Resource, Severity};
 
 pub(crate) static RULE: Rule = Rule {
     meta: Meta {
@@ -35,7 +35,7 @@ pub(crate) static RULE: Rule = Rule {
 /// missing.
 fn judge(r: &Resource) -> Judgement {
     let p = &r.properties;
-    let Some(m) = p.get("ImageTagMutability").and_then(Value::as_str) else {
+    let Some(m) = p.get("ImageTagMutability").and_then(Props::as_str) else {
         return Err("the repository record has no ImageTagMutability".into());
     };
     Ok(Some((m.starts_with("IMMUTABLE"), format!("tags are {m}"), json!({ "ImageTagMutability": m }))))

@@ -3,6 +3,7 @@
 use super::util::{expect_bool, need};
 use crate::meta::*;
 use crate::scan::{Out, Scan};
+use sightline_model::Props;
 use sightline_model::Severity;
 
 pub(crate) static RULE: Rule = Rule {
@@ -31,7 +32,7 @@ pub(crate) static RULE: Rule = Rule {
 
 fn check(scan: &Scan<'_>, out: &mut Out<'_>) {
     expect_bool(scan, out, "AWS::KMS::Key", "/KeyRotationEnabled", true, |k| {
-        let s = |p: &str| k.properties.pointer(p).and_then(serde_json::Value::as_str);
+        let s = |p: &str| k.properties.pointer(p).and_then(Props::as_str);
         s("/KeyManager") == Some("CUSTOMER")
             && s("/KeySpec").unwrap_or("SYMMETRIC_DEFAULT") == "SYMMETRIC_DEFAULT"
             && s("/KeyState") != Some("PendingDeletion")

@@ -5,7 +5,7 @@ use crate::meta::*;
 use crate::scan::{Out, Scan};
 #[allow(unused_imports)]
 use serde_json::{json, Value};
-use sightline_model::{Resource, Severity};
+use sightline_model::{Props, Resource, Severity};
 
 pub(crate) static RULE: Rule = Rule {
     meta: Meta {
@@ -40,7 +40,7 @@ fn judge(r: &Resource) -> Judgement {
         &["PASSWORD", "PASSWD", "SECRET", "TOKEN", "API_KEY", "APIKEY", "PRIVATE_KEY", "ACCESS_KEY", "CREDENTIAL"];
     let names: Vec<&str> = p
         .pointer("/Environment/Variables")
-        .and_then(Value::as_object)
+        .and_then(Props::as_object)
         .into_iter()
         .flatten()
         .filter(|(k, v)| {
@@ -50,7 +50,7 @@ fn judge(r: &Resource) -> Judgement {
                 || v.as_str().is_some_and(|v| v.starts_with("arn:") || v.starts_with("{{resolve:"));
             HINTS.iter().any(|h| u.contains(h)) && !reference
         })
-        .map(|(k, _)| k.as_str())
+        .map(|(k, _)| &**k)
         .collect();
     Ok(Some((
         names.is_empty(),

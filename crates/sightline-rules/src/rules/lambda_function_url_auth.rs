@@ -3,7 +3,8 @@
 use super::util::{each_resource, need};
 use crate::meta::*;
 use crate::scan::{Out, Scan};
-use serde_json::{json, Value};
+use serde_json::json;
+use sightline_model::Props;
 use sightline_model::Severity;
 
 pub(crate) static RULE: Rule = Rule {
@@ -36,14 +37,14 @@ pub(crate) static RULE: Rule = Rule {
 
 fn check(scan: &Scan<'_>, out: &mut Out<'_>) {
     each_resource(scan, out, "AWS::Lambda::Function", RULE.meta.needs, |function, out| {
-        let Some(urls) = function.properties.get("FunctionUrlConfigs").and_then(Value::as_array) else {
+        let Some(urls) = function.properties.get("FunctionUrlConfigs").and_then(Props::as_array) else {
             out.not_evaluated(function, "the function record has no FunctionUrlConfigs");
             return;
         };
         let open: Vec<&str> = urls
             .iter()
-            .filter(|u| u.get("AuthType").and_then(Value::as_str) == Some("NONE"))
-            .filter_map(|u| u.get("FunctionUrl").and_then(Value::as_str))
+            .filter(|u| u.get("AuthType").and_then(Props::as_str) == Some("NONE"))
+            .filter_map(|u| u.get("FunctionUrl").and_then(Props::as_str))
             .collect();
         out.verdict(
             function,

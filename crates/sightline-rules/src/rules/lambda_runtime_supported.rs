@@ -5,7 +5,7 @@ use crate::meta::*;
 use crate::scan::{Out, Scan};
 #[allow(unused_imports)]
 use serde_json::{json, Value};
-use sightline_model::{Resource, Severity};
+use sightline_model::{Props, Resource, Severity};
 
 pub(crate) static RULE: Rule = Rule {
     meta: Meta {
@@ -63,7 +63,7 @@ fn judge(r: &Resource) -> Judgement {
         "ruby2.7",
         "provided",
     ];
-    let Some(runtime) = p.get("Runtime").and_then(Value::as_str) else {
+    let Some(runtime) = p.get("Runtime").and_then(Props::as_str) else {
         // Container-image functions have no managed runtime.
         return Ok(None);
     };

@@ -5,7 +5,7 @@ use crate::meta::*;
 use crate::scan::{Out, Scan};
 #[allow(unused_imports)]
 use serde_json::{json, Value};
-use sightline_model::{Resource, Severity};
+use sightline_model::{Props, Resource, Severity};
 
 pub(crate) static RULE: Rule = Rule {
     meta: Meta {
@@ -36,7 +36,7 @@ pub(crate) static RULE: Rule = Rule {
 fn judge(r: &Resource) -> Judgement {
     let p = &r.properties;
     // DescribeLogGroups leaves retentionInDays out when logs never expire.
-    let days = p.get("RetentionInDays").and_then(Value::as_u64);
+    let days = p.get("RetentionInDays").and_then(Props::as_u64);
     Ok(Some((
         days.is_some(),
         match days {

@@ -4,7 +4,8 @@
 use super::trail_selectors::{logging, management_events};
 use crate::meta::Need;
 use crate::scan::{Out, Scan, Subject};
-use serde_json::{json, Value};
+use serde_json::json;
+use sightline_model::Props;
 use sightline_model::Resource;
 
 pub(crate) const NEEDS: &[Need] = &[
@@ -20,13 +21,13 @@ fn normalise(pattern: &str) -> String {
 
 /// The log group name of a trail's `CloudWatchLogsLogGroupArn` (`arn:aws:logs:R:A:log-group:NAME:*`).
 fn log_group(trail: &Resource) -> Option<&str> {
-    let arn = trail.properties.get("CloudWatchLogsLogGroupArn").and_then(Value::as_str)?;
+    let arn = trail.properties.get("CloudWatchLogsLogGroupArn").and_then(Props::as_str)?;
     let rest = arn.split(":log-group:").nth(1)?;
     Some(rest.strip_suffix(":*").unwrap_or(rest))
 }
 
-fn str_of<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
-    v.get(key).and_then(Value::as_str)
+fn str_of<'a>(v: &'a Props, key: &str) -> Option<&'a str> {
+    v.get(key).and_then(Props::as_str)
 }
 
 /// Checks one control in every account: `terms` must all appear in one filter's pattern (after normalising).
@@ -42,7 +43,7 @@ pub(crate) fn check(scan: &Scan<'_>, out: &mut Out<'_>, terms: &[&str]) {
         let groups: Vec<(&str, Option<&str>)> = scan
             .resources("AWS::CloudTrail::Trail")
             .filter(|t| t.account_id == account)
-            .filter(|t| t.properties.get("IsMultiRegionTrail").and_then(Value::as_bool) == Some(true))
+            .filter(|t| t.properties.get("IsMultiRegionTrail").and_then(Props::as_bool) == Some(true))
             .filter(|t| logging(t) && management_events(t))
             .filter_map(|t| log_group(t).map(|g| (g, t.region.as_deref())))
             .collect();
@@ -85,7 +86,7 @@ pub(crate) fn check(scan: &Scan<'_>, out: &mut Out<'_>, terms: &[&str]) {
                 let metrics: Vec<(&str, &str)> = filter
                     .properties
                     .get("MetricTransformations")
-                    .and_then(Value::as_array)
+                    .and_then(Props::as_array)
                     .into_iter()
                     .flatten()
                     .filter_map(|m| Some((str_of(m, "MetricName")?, str_of(m, "MetricNamespace")?)))
@@ -99,7 +100,7 @@ pub(crate) fn check(scan: &Scan<'_>, out: &mut Out<'_>, terms: &[&str]) {
                             && str_of(&alarm.properties, "Namespace") == Some(namespace)
                     });
                     let notifies =
-                        alarm.properties.get("AlarmActions").and_then(Value::as_array).is_some_and(|a| !a.is_empty());
+                        alarm.properties.get("AlarmActions").and_then(Props::as_array).is_some_and(|a| !a.is_empty());
                     if watches && notifies {
                         alarmed.push(alarm.id.clone());
                     }

@@ -1,6 +1,7 @@
 //! Reading security group and network ACL rules, which several network rules share.
 
 use serde_json::{json, Value};
+use sightline_model::Props;
 
 /// The ports of remote server administration that CIS names: SSH and RDP.
 pub(crate) const ADMIN_PORTS: &[u16] = &[22, 3389];
@@ -52,25 +53,25 @@ fn reaches(protocol: &str, from: Option<u64>, to: Option<u64>, port: u16) -> boo
 }
 
 /// The CIDR strings of a rule's ranges (`["0.0.0.0/0"]`, or `[{"CidrIp": "0.0.0.0/0"}]` as the API writes them).
-fn cidrs<'a>(rule: &'a Value, key: &str, inner: &str) -> Vec<&'a str> {
+fn cidrs<'a>(rule: &'a Props, key: &str, inner: &str) -> Vec<&'a str> {
     rule.get(key)
-        .and_then(Value::as_array)
+        .and_then(Props::as_array)
         .into_iter()
         .flatten()
-        .filter_map(|r| r.as_str().or_else(|| r.get(inner).and_then(Value::as_str)))
+        .filter_map(|r| r.as_str().or_else(|| r.get(inner).and_then(Props::as_str)))
         .collect()
 }
 
 /// The security group's ingress rules that let `world` (`0.0.0.0/0` or `::/0`) reach one of `ports`.
-pub(crate) fn open_ingress(group: &Value, world: &str, ports: &[u16]) -> Vec<Value> {
+pub(crate) fn open_ingress(group: &Props, world: &str, ports: &[u16]) -> Vec<Value> {
     let (key, inner) = if world.contains(':') { ("Ipv6Ranges", "CidrIpv6") } else { ("IpRanges", "CidrIp") };
     let mut hits = Vec::new();
-    for rule in group.get("IpPermissions").and_then(Value::as_array).into_iter().flatten() {
+    for rule in group.get("IpPermissions").and_then(Props::as_array).into_iter().flatten() {
         if !cidrs(rule, key, inner).contains(&world) {
             continue;
         }
-        let protocol = rule.get("IpProtocol").and_then(Value::as_str).unwrap_or("");
-        let (from, to) = (rule.get("FromPort").and_then(Value::as_u64), rule.get("ToPort").and_then(Value::as_u64));
+        let protocol = rule.get("IpProtocol").and_then(Props::as_str).unwrap_or("");
+        let (from, to) = (rule.get("FromPort").and_then(Props::as_u64), rule.get("ToPort").and_then(Props::as_u64));
         let open: Vec<u16> = ports.iter().copied().filter(|p| reaches(protocol, from, to, *p)).collect();
         if !open.is_empty() {
             hits.push(
@@ -83,29 +84,29 @@ pub(crate) fn open_ingress(group: &Value, world: &str, ports: &[u16]) -> Vec<Val
 
 /// The network ACL's ingress entries that allow the world (IPv4 or IPv6) to one of `ports`, in rule order and
 /// honouring an earlier deny of the same traffic.
-pub(crate) fn open_acl_ingress(acl: &Value, ports: &[u16]) -> Vec<Value> {
-    let mut entries: Vec<&Value> = acl
+pub(crate) fn open_acl_ingress(acl: &Props, ports: &[u16]) -> Vec<Value> {
+    let mut entries: Vec<&Props> = acl
         .get("Entries")
-        .and_then(Value::as_array)
+        .and_then(Props::as_array)
         .into_iter()
         .flatten()
-        .filter(|e| e.get("Egress").and_then(Value::as_bool) == Some(false))
+        .filter(|e| e.get("Egress").and_then(Props::as_bool) == Some(false))
         .collect();
-    entries.sort_by_key(|e| e.get("RuleNumber").and_then(Value::as_u64).unwrap_or(u64::MAX));
+    entries.sort_by_key(|e| e.get("RuleNumber").and_then(Props::as_u64).unwrap_or(u64::MAX));
     let mut hits = Vec::new();
     for port in ports {
         for world in ["0.0.0.0/0", "::/0"] {
             // The first entry that matches the traffic decides it.
             let decisive = entries.iter().find(|e| {
-                let cidr = e.get("CidrBlock").or_else(|| e.get("Ipv6CidrBlock")).and_then(Value::as_str);
-                let protocol = e.get("Protocol").and_then(Value::as_str).unwrap_or("");
+                let cidr = e.get("CidrBlock").or_else(|| e.get("Ipv6CidrBlock")).and_then(Props::as_str);
+                let protocol = e.get("Protocol").and_then(Props::as_str).unwrap_or("");
                 let range = e.get("PortRange");
-                let from = range.and_then(|r| r.get("From")).and_then(Value::as_u64);
-                let to = range.and_then(|r| r.get("To")).and_then(Value::as_u64);
+                let from = range.and_then(|r| r.get("From")).and_then(Props::as_u64);
+                let to = range.and_then(|r| r.get("To")).and_then(Props::as_u64);
                 cidr == Some(world) && reaches(protocol, from, to, *port)
             });
             if let Some(e) = decisive {
-                if e.get("RuleAction").and_then(Value::as_str) == Some("allow") {
+                if e.get("RuleAction").and_then(Props::as_str) == Some("allow") {
                     hits.push(json!({ "rule_number": e.get("RuleNumber"), "port": port, "source": world }));
                 }
             }
@@ -120,17 +121,19 @@ mod tests {
 
     #[test]
     fn ranges_and_protocols() {
-        let g = json!({"IpPermissions": [
+        let g: Props = json!({"IpPermissions": [
             {"IpProtocol": "tcp", "FromPort": 20, "ToPort": 25, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]},
             {"IpProtocol": "-1", "Ipv6Ranges": ["::/0"]},
             {"IpProtocol": "udp", "FromPort": 3389, "ToPort": 3389, "IpRanges": ["0.0.0.0/0"]}
-        ]});
+        ]})
+        .into();
         assert_eq!(open_ingress(&g, "0.0.0.0/0", ADMIN_PORTS).len(), 1);
         assert_eq!(open_ingress(&g, "::/0", ADMIN_PORTS)[0]["ports"], json!([22, 3389]));
-        let acl = json!({"Entries": [
+        let acl: Props = json!({"Entries": [
             {"RuleNumber": 90, "Protocol": "6", "RuleAction": "deny", "Egress": false, "CidrBlock": "0.0.0.0/0", "PortRange": {"From": 22, "To": 22}},
             {"RuleNumber": 100, "Protocol": "-1", "RuleAction": "allow", "Egress": false, "CidrBlock": "0.0.0.0/0"}
-        ]});
+        ]})
+        .into();
         let hits = open_acl_ingress(&acl, ADMIN_PORTS);
         assert_eq!(hits.len(), 1);
         assert_eq!(hits[0]["port"], json!(3389));

@@ -5,7 +5,7 @@ use crate::meta::*;
 use crate::scan::{Out, Scan};
 #[allow(unused_imports)]
 use serde_json::{json, Value};
-use sightline_model::{Resource, Severity};
+use sightline_model::{Props, Resource, Severity};
 
 pub(crate) static RULE: Rule = Rule {
     meta: Meta {
@@ -35,7 +35,7 @@ pub(crate) static RULE: Rule = Rule {
 /// missing.
 fn judge(r: &Resource) -> Judgement {
     let p = &r.properties;
-    let Some(days) = p.get("BackupRetentionPeriod").and_then(Value::as_u64) else {
+    let Some(days) = p.get("BackupRetentionPeriod").and_then(Props::as_u64) else {
         return Err("the instance record has no BackupRetentionPeriod".into());
     };
     Ok(Some((

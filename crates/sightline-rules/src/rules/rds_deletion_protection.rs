@@ -5,7 +5,7 @@ use crate::meta::*;
 use crate::scan::{Out, Scan};
 #[allow(unused_imports)]
 use serde_json::{json, Value};
-use sightline_model::{Resource, Severity};
+use sightline_model::{Props, Resource, Severity};
 
 pub(crate) static RULE: Rule = Rule {
     meta: Meta {
@@ -35,7 +35,7 @@ pub(crate) static RULE: Rule = Rule {
 /// missing.
 fn judge(r: &Resource) -> Judgement {
     let p = &r.properties;
-    let Some(on) = p.get("DeletionProtection").and_then(Value::as_bool) else {
+    let Some(on) = p.get("DeletionProtection").and_then(Props::as_bool) else {
         return Err("the instance record has no DeletionProtection".into());
     };
     Ok(Some((on, format!("deletion protection is {on}"), json!({ "DeletionProtection": on }))))

@@ -5,7 +5,7 @@ use crate::meta::*;
 use crate::scan::{Out, Scan};
 #[allow(unused_imports)]
 use serde_json::{json, Value};
-use sightline_model::{Resource, Severity};
+use sightline_model::{Props, Resource, Severity};
 
 pub(crate) static RULE: Rule = Rule {
     meta: Meta {
@@ -35,13 +35,13 @@ pub(crate) static RULE: Rule = Rule {
 /// missing.
 fn judge(r: &Resource) -> Judgement {
     let p = &r.properties;
-    let Some(attrs) = p.get("DBSnapshotAttributes").and_then(Value::as_array) else {
+    let Some(attrs) = p.get("DBSnapshotAttributes").and_then(Props::as_array) else {
         return Err("the snapshot record has no DBSnapshotAttributes".into());
     };
     let public = attrs.iter().any(|a| {
-        a.get("AttributeName").and_then(Value::as_str) == Some("restore")
+        a.get("AttributeName").and_then(Props::as_str) == Some("restore")
             && a.get("AttributeValues")
-                .and_then(Value::as_array)
+                .and_then(Props::as_array)
                 .into_iter()
                 .flatten()
                 .any(|v| v.as_str() == Some("all"))

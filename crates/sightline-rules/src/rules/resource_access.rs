@@ -8,6 +8,7 @@ use super::util::each_resource;
 use crate::scan::{Out, Scan};
 use serde_json::json;
 use sightline_iam::Context;
+use sightline_model::Props;
 use sightline_model::Resource;
 
 /// Which outsiders a rule is about.
@@ -198,9 +199,7 @@ fn restricted_by_block_public_access(scan: &Scan<'_>, r: &Resource) -> bool {
     if r.resource_type != "AWS::S3::Bucket" {
         return false;
     }
-    let on = |v: Option<&serde_json::Value>| {
-        v.and_then(|c| c.get("RestrictPublicBuckets")).and_then(serde_json::Value::as_bool) == Some(true)
-    };
+    let on = |v: Option<&Props>| v.and_then(|c| c.get("RestrictPublicBuckets")).and_then(Props::as_bool) == Some(true);
     let account = super::util::find(scan, "AWS::S3::AccountPublicAccessBlock", &r.account_id, None)
         .and_then(|a| a.properties.get("PublicAccessBlockConfiguration"));
     on(r.properties.get("PublicAccessBlockConfiguration")) || on(account)

@@ -3,7 +3,8 @@
 use super::util::{each_resource, find, need};
 use crate::meta::*;
 use crate::scan::{Out, Scan};
-use serde_json::{json, Value};
+use serde_json::json;
+use sightline_model::Props;
 use sightline_model::Severity;
 
 const SETTINGS: [&str; 4] = ["BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets"];
@@ -37,8 +38,8 @@ pub(crate) static RULE: Rule = Rule {
 };
 
 /// The settings that are on in a PublicAccessBlockConfiguration (an absent or null one has none).
-fn on(config: Option<&Value>) -> Vec<&'static str> {
-    SETTINGS.into_iter().filter(|s| config.and_then(|c| c.get(*s)).and_then(Value::as_bool) == Some(true)).collect()
+fn on(config: Option<&Props>) -> Vec<&'static str> {
+    SETTINGS.into_iter().filter(|s| config.and_then(|c| c.get(s)).and_then(Props::as_bool) == Some(true)).collect()
 }
 
 fn check(scan: &Scan<'_>, out: &mut Out<'_>) {

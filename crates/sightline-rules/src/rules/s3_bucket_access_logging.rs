@@ -5,7 +5,7 @@ use crate::meta::*;
 use crate::scan::{Out, Scan};
 #[allow(unused_imports)]
 use serde_json::{json, Value};
-use sightline_model::{Resource, Severity};
+use sightline_model::{Props, Resource, Severity};
 
 pub(crate) static RULE: Rule = Rule {
     meta: Meta {
@@ -37,12 +37,12 @@ fn judge(r: &Resource) -> Judgement {
     let p = &r.properties;
     match p.get("LoggingConfiguration") {
         None => Err("the bucket record has no LoggingConfiguration".into()),
-        Some(Value::Null) => {
+        Some(Props::Null) => {
             Ok(Some((false, "server access logging is off".into(), json!({ "LoggingConfiguration": null }))))
         }
         Some(v) => {
             let target =
-                v.get("DestinationBucketName").or_else(|| v.get("TargetBucket")).and_then(Value::as_str).unwrap_or("?");
+                v.get("DestinationBucketName").or_else(|| v.get("TargetBucket")).and_then(Props::as_str).unwrap_or("?");
             Ok(Some((true, format!("logs to {target}"), json!({ "target": target }))))
         }
     }

@@ -5,7 +5,7 @@ use crate::meta::*;
 use crate::scan::{Out, Scan};
 #[allow(unused_imports)]
 use serde_json::{json, Value};
-use sightline_model::{Resource, Severity};
+use sightline_model::{Props, Resource, Severity};
 
 pub(crate) static RULE: Rule = Rule {
     meta: Meta {
@@ -42,14 +42,14 @@ fn judge(r: &Resource) -> Judgement {
     ];
     let grants: Vec<Value> = acl
         .get("Grants")
-        .and_then(Value::as_array)
+        .and_then(Props::as_array)
         .into_iter()
         .flatten()
-        .filter(|g| g.pointer("/Grantee/URI").and_then(Value::as_str).is_some_and(|u| groups.contains(&u)))
+        .filter(|g| g.pointer("/Grantee/URI").and_then(Props::as_str).is_some_and(|u| groups.contains(&u)))
         .map(|g| json!({ "grantee": g.pointer("/Grantee/URI"), "permission": g.get("Permission") }))
         .collect();
     // IgnorePublicAcls (bucket level) makes S3 disregard such grants.
-    let ignored = p.pointer("/PublicAccessBlockConfiguration/IgnorePublicAcls").and_then(Value::as_bool) == Some(true);
+    let ignored = p.pointer("/PublicAccessBlockConfiguration/IgnorePublicAcls").and_then(Props::as_bool) == Some(true);
     let ok = grants.is_empty() || ignored;
     let message = if grants.is_empty() {
         "no ACL grant to everyone".to_string()

@@ -5,7 +5,7 @@ use crate::meta::*;
 use crate::scan::{Out, Scan};
 #[allow(unused_imports)]
 use serde_json::{json, Value};
-use sightline_model::{Resource, Severity};
+use sightline_model::{Props, Resource, Severity};
 
 pub(crate) static RULE: Rule = Rule {
     meta: Meta {
@@ -37,13 +37,13 @@ fn judge(r: &Resource) -> Judgement {
     let p = &r.properties;
     match p.get("BucketEncryption") {
         None => Err("the bucket record has no BucketEncryption".into()),
-        Some(Value::Null) => {
+        Some(Props::Null) => {
             Ok(Some((false, "no default encryption configuration".into(), json!({ "BucketEncryption": null }))))
         }
         Some(v) => {
             let algorithm = v
                 .pointer("/ServerSideEncryptionConfiguration/0/ApplyServerSideEncryptionByDefault/SSEAlgorithm")
-                .and_then(Value::as_str)
+                .and_then(Props::as_str)
                 .unwrap_or("?");
             Ok(Some((true, format!("default encryption {algorithm}"), json!({ "SSEAlgorithm": algorithm }))))
         }

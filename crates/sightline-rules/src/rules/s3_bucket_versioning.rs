@@ -5,7 +5,7 @@ use crate::meta::*;
 use crate::scan::{Out, Scan};
 #[allow(unused_imports)]
 use serde_json::{json, Value};
-use sightline_model::{Resource, Severity};
+use sightline_model::{Props, Resource, Severity};
 
 pub(crate) static RULE: Rule = Rule {
     meta: Meta {
@@ -38,7 +38,7 @@ fn judge(r: &Resource) -> Judgement {
     match p.get("Versioning") {
         None => Err("the bucket record has no Versioning (GetBucketVersioning was not collected)".into()),
         Some(v) => {
-            let status = v.get("Status").and_then(Value::as_str).unwrap_or("Disabled");
+            let status = v.get("Status").and_then(Props::as_str).unwrap_or("Disabled");
             Ok(Some((status == "Enabled", format!("versioning is {status}"), json!({ "Status": status }))))
         }
     }

@@ -5,7 +5,7 @@ use crate::meta::*;
 use crate::scan::{Out, Scan};
 #[allow(unused_imports)]
 use serde_json::{json, Value};
-use sightline_model::{Resource, Severity};
+use sightline_model::{Props, Resource, Severity};
 
 pub(crate) static RULE: Rule = Rule {
     meta: Meta {
@@ -36,7 +36,7 @@ pub(crate) static RULE: Rule = Rule {
 fn judge(r: &Resource) -> Judgement {
     let p = &r.properties;
     // ListSecrets leaves RotationEnabled out for secrets that never had rotation.
-    let on = p.get("RotationEnabled").and_then(Value::as_bool) == Some(true);
+    let on = p.get("RotationEnabled").and_then(Props::as_bool) == Some(true);
     Ok(Some((
         on,
         if on { "rotation is on".into() } else { "rotation is off".into() },

@@ -5,7 +5,7 @@ use crate::meta::*;
 use crate::scan::{Out, Scan};
 #[allow(unused_imports)]
 use serde_json::{json, Value};
-use sightline_model::{Resource, Severity};
+use sightline_model::{Props, Resource, Severity};
 
 pub(crate) static RULE: Rule = Rule {
     meta: Meta {
@@ -36,7 +36,7 @@ pub(crate) static RULE: Rule = Rule {
 fn judge(r: &Resource) -> Judgement {
     let p = &r.properties;
     // GetTopicAttributes leaves KmsMasterKeyId out when the topic is not encrypted.
-    let kms = p.get("KmsMasterKeyId").and_then(Value::as_str).filter(|k| !k.is_empty());
+    let kms = p.get("KmsMasterKeyId").and_then(Props::as_str).filter(|k| !k.is_empty());
     Ok(Some((
         kms.is_some(),
         match kms {

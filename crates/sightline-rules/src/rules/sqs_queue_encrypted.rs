@@ -5,7 +5,7 @@ use crate::meta::*;
 use crate::scan::{Out, Scan};
 #[allow(unused_imports)]
 use serde_json::{json, Value};
-use sightline_model::{Resource, Severity};
+use sightline_model::{Props, Resource, Severity};
 
 pub(crate) static RULE: Rule = Rule {
     meta: Meta {
@@ -35,7 +35,7 @@ pub(crate) static RULE: Rule = Rule {
 /// missing.
 fn judge(r: &Resource) -> Judgement {
     let p = &r.properties;
-    let kms = p.get("KmsMasterKeyId").and_then(Value::as_str).filter(|k| !k.is_empty());
+    let kms = p.get("KmsMasterKeyId").and_then(Props::as_str).filter(|k| !k.is_empty());
     let managed = p.get("SqsManagedSseEnabled").map(|v| v.as_bool() == Some(true) || v.as_str() == Some("true"));
     if kms.is_none() && managed.is_none() {
         return Err("the queue record has neither KmsMasterKeyId nor SqsManagedSseEnabled".into());

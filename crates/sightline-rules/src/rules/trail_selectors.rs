@@ -2,7 +2,7 @@
 
 use crate::meta::Need;
 use crate::scan::{Out, Scan, Subject};
-use serde_json::Value;
+use sightline_model::Props;
 use sightline_model::Resource;
 
 pub(crate) const NEEDS: &[Need] = &[
@@ -12,11 +12,11 @@ pub(crate) const NEEDS: &[Need] = &[
 
 /// Whether a trail is recording (a stopped trail records nothing, whatever its selectors say).
 pub(crate) fn logging(trail: &Resource) -> bool {
-    trail.properties.get("IsLogging").and_then(Value::as_bool) != Some(false)
+    trail.properties.get("IsLogging").and_then(Props::as_bool) != Some(false)
 }
 
-fn strings<'a>(v: &'a Value, key: &str) -> Vec<&'a str> {
-    v.get(key).and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).collect()
+fn strings<'a>(v: &'a Props, key: &str) -> Vec<&'a str> {
+    v.get(key).and_then(Props::as_array).into_iter().flatten().filter_map(Props::as_str).collect()
 }
 
 /// Whether a read/write type of a selector covers the wanted kind of event.
@@ -27,16 +27,16 @@ fn covers(read_write: &str, write: bool) -> bool {
 /// Whether the trail records S3 object-level events (write or read) for every bucket.
 pub(crate) fn s3_object_events(trail: &Resource, write: bool) -> bool {
     let p = &trail.properties;
-    let basic = p.get("EventSelectors").and_then(Value::as_array).into_iter().flatten().any(|s| {
-        covers(s.get("ReadWriteType").and_then(Value::as_str).unwrap_or("All"), write)
-            && s.get("DataResources").and_then(Value::as_array).into_iter().flatten().any(|d| {
-                d.get("Type").and_then(Value::as_str) == Some("AWS::S3::Object")
+    let basic = p.get("EventSelectors").and_then(Props::as_array).into_iter().flatten().any(|s| {
+        covers(s.get("ReadWriteType").and_then(Props::as_str).unwrap_or("All"), write)
+            && s.get("DataResources").and_then(Props::as_array).into_iter().flatten().any(|d| {
+                d.get("Type").and_then(Props::as_str) == Some("AWS::S3::Object")
                     && strings(d, "Values").iter().any(|v| *v == "arn:aws:s3" || *v == "arn:aws:s3:::")
             })
     });
-    let advanced = p.get("AdvancedEventSelectors").and_then(Value::as_array).into_iter().flatten().any(|s| {
-        let fields: Vec<&Value> = s.get("FieldSelectors").and_then(Value::as_array).into_iter().flatten().collect();
-        let field = |name: &str| fields.iter().find(|f| f.get("Field").and_then(Value::as_str) == Some(name));
+    let advanced = p.get("AdvancedEventSelectors").and_then(Props::as_array).into_iter().flatten().any(|s| {
+        let fields: Vec<&Props> = s.get("FieldSelectors").and_then(Props::as_array).into_iter().flatten().collect();
+        let field = |name: &str| fields.iter().find(|f| f.get("Field").and_then(Props::as_str) == Some(name));
         let equals = |name: &str, value: &str| field(name).is_some_and(|f| strings(f, "Equals").contains(&value));
         let read_only_ok = match field("readOnly") {
             None => true,
@@ -55,23 +55,23 @@ pub(crate) fn s3_object_events(trail: &Resource, write: bool) -> bool {
 pub(crate) fn management_events(trail: &Resource) -> bool {
     let p = &trail.properties;
     // A trail without custom selectors records every management event (AWS's default selector).
-    let empty = |key: &str| p.get(key).and_then(Value::as_array).is_none_or(Vec::is_empty);
-    if p.get("HasCustomEventSelectors").and_then(Value::as_bool) == Some(false)
+    let empty = |key: &str| p.get(key).and_then(Props::as_array).is_none_or(<[Props]>::is_empty);
+    if p.get("HasCustomEventSelectors").and_then(Props::as_bool) == Some(false)
         && empty("EventSelectors")
         && empty("AdvancedEventSelectors")
     {
         return true;
     }
-    let basic = p.get("EventSelectors").and_then(Value::as_array).into_iter().flatten().any(|s| {
-        s.get("IncludeManagementEvents").and_then(Value::as_bool).unwrap_or(true)
-            && s.get("ReadWriteType").and_then(Value::as_str).unwrap_or("All") == "All"
+    let basic = p.get("EventSelectors").and_then(Props::as_array).into_iter().flatten().any(|s| {
+        s.get("IncludeManagementEvents").and_then(Props::as_bool).unwrap_or(true)
+            && s.get("ReadWriteType").and_then(Props::as_str).unwrap_or("All") == "All"
     });
-    let advanced = p.get("AdvancedEventSelectors").and_then(Value::as_array).into_iter().flatten().any(|s| {
-        let fields: Vec<&Value> = s.get("FieldSelectors").and_then(Value::as_array).into_iter().flatten().collect();
+    let advanced = p.get("AdvancedEventSelectors").and_then(Props::as_array).into_iter().flatten().any(|s| {
+        let fields: Vec<&Props> = s.get("FieldSelectors").and_then(Props::as_array).into_iter().flatten().collect();
         fields.iter().any(|f| {
-            f.get("Field").and_then(Value::as_str) == Some("eventCategory")
+            f.get("Field").and_then(Props::as_str) == Some("eventCategory")
                 && strings(f, "Equals").contains(&"Management")
-        }) && !fields.iter().any(|f| f.get("Field").and_then(Value::as_str) == Some("readOnly"))
+        }) && !fields.iter().any(|f| f.get("Field").and_then(Props::as_str) == Some("readOnly"))
     });
     basic || advanced
 }

@@ -2,7 +2,7 @@
 
 use crate::meta::Need;
 use crate::scan::{Out, Scan, Subject};
-use serde_json::Value;
+use sightline_model::Props;
 use sightline_model::Resource;
 
 /// A field of a resource's properties, told apart: absent means the collector did not get it; `null` means it
@@ -10,14 +10,14 @@ use sightline_model::Resource;
 pub(crate) enum Field<'a> {
     Missing,
     Null,
-    Value(&'a Value),
+    Value(&'a Props),
 }
 
 /// The property at a JSON pointer (`/PasswordPolicy/MinimumPasswordLength`).
 pub(crate) fn field<'a>(r: &'a Resource, pointer: &str) -> Field<'a> {
     match r.properties.pointer(pointer) {
         None => Field::Missing,
-        Some(Value::Null) => Field::Null,
+        Some(Props::Null) => Field::Null,
         Some(v) => Field::Value(v),
     }
 }
