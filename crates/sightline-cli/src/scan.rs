@@ -118,7 +118,8 @@ pub fn scan(args: ScanArgs) -> Result<ExitCode> {
             bail!("no rule maps to {}", f.id());
         }
     }
-    let options = Options { rules, now: None };
+    // The table only counts passes.
+    let options = Options { rules, now: None, count_passes_only: args.format == ScanFormat::Table };
     // What the rules read (indexes, the IAM engine), left to the operating system at exit like the snapshot.
     let index = sightline_rules::Scan::new(&snapshot, chrono::Utc::now());
     let version = env!("CARGO_PKG_VERSION");

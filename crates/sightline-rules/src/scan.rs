@@ -28,6 +28,9 @@ pub struct Options {
     pub rules: Vec<String>,
     /// The moment the scan happens, for age checks (default: now). Tests pin it.
     pub now: Option<chrono::DateTime<chrono::Utc>>,
+    /// PASS findings carry only their rule, status and severity (no id, resource or message), for outputs that only
+    /// count them, such as the terminal table: a scan of millions of resources then builds little it would drop.
+    pub count_passes_only: bool,
 }
 
 /// The snapshot as rules read it: resources by type, coverage by call, and the IAM engine when a rule needs it.
@@ -204,6 +207,8 @@ fn shorten(detail: &str) -> String {
 pub struct Out<'m> {
     meta: &'m Meta,
     pub(crate) findings: Vec<Finding>,
+    /// See [`Options::count_passes_only`].
+    count_passes_only: bool,
 }
 
 /// What a finding is about when it is not a resource of the snapshot (an account, a region).
@@ -260,8 +265,13 @@ impl<'a> From<&'a Principal> for Subject<'a> {
 }
 
 impl<'m> Out<'m> {
+    #[cfg(test)]
     pub(crate) fn new(meta: &'m Meta) -> Out<'m> {
-        Out { meta, findings: Vec::new() }
+        Out { meta, findings: Vec::new(), count_passes_only: false }
+    }
+
+    fn with_options(meta: &'m Meta, options: &Options) -> Out<'m> {
+        Out { meta, findings: Vec::new(), count_passes_only: options.count_passes_only }
     }
 
     fn push<'a>(
@@ -271,6 +281,24 @@ impl<'m> Out<'m> {
         message: String,
         evidence: serde_json::Value,
     ) {
+        if status == FindingStatus::Pass && self.count_passes_only {
+            self.findings.push(Finding {
+                id: String::new(),
+                rule_id: Cow::Borrowed(self.meta.id),
+                title: Cow::Borrowed(self.meta.title),
+                status,
+                severity: self.meta.severity,
+                provider: Provider::Aws,
+                resource_id: String::new(),
+                resource_type: Cow::Borrowed(self.meta.resource_type),
+                account_id: String::new(),
+                region: None,
+                domain: Cow::Borrowed(self.meta.domain.id()),
+                message: String::new(),
+                evidence: serde_json::Value::Null,
+            });
+            return;
+        }
         let s = subject.into();
         // The rule's own strings are shared by all its findings; the resource type usually is the rule's.
         let resource_type = match s.resource_type {
@@ -373,7 +401,7 @@ pub fn run_streaming(
     let rules: Vec<&'static crate::Rule> = crate::RULES.iter().copied().filter(|r| wanted(r.meta.id)).collect();
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8).min(rules.len().max(1));
     let run_rule = |rule: &crate::Rule| {
-        let mut out = Out::new(&rule.meta);
+        let mut out = Out::with_options(&rule.meta, options);
         (rule.check)(scan, &mut out);
         out.findings
     };
@@ -440,8 +468,7 @@ pub fn run_streaming(
         });
     }
     for rule in custom.iter_mut().filter(|r| wanted(r.meta.id)) {
-        let meta = rule.meta;
-        let mut out = Out::new(meta);
+        let mut out = Out::with_options(rule.meta, options);
         rule.run(scan, &mut out);
         out.findings.into_iter().for_each(&mut *sink);
     }

@@ -325,6 +325,40 @@ mod tests {
         assert!(problems.is_empty(), "{}", problems.join("\n"));
     }
 
+    /// A scan whose output only counts passes gives the same verdicts, with bare PASS findings and whole others.
+    #[test]
+    fn counting_passes_only_keeps_every_verdict() {
+        let mut custom = Vec::new();
+        for rule in RULES {
+            for (fixture, failing) in
+                rule.fixtures.pass.iter().map(|f| (f, false)).chain(rule.fixtures.fail.iter().map(|f| (f, true)))
+            {
+                let snapshot = snapshot(rule, fixture, false);
+                let now =
+                    chrono::DateTime::parse_from_rfc3339("2026-11-28T00:00:00Z").unwrap().with_timezone(&chrono::Utc);
+                let scan = Scan::new(&snapshot, now);
+                let mut runs = [true, false].map(|count_passes_only| {
+                    let options =
+                        crate::Options { rules: vec![rule.meta.id.to_string()], now: Some(now), count_passes_only };
+                    let mut findings = Vec::new();
+                    crate::run_streaming(&scan, &options, &mut custom, &mut |f| findings.push(f)).unwrap();
+                    findings
+                });
+                let [lean, full] = &mut runs;
+                assert_eq!(lean.len(), full.len(), "{}", rule.meta.id);
+                for (l, f) in lean.iter().zip(full.iter()) {
+                    assert_eq!((l.status, &l.rule_id, l.severity), (f.status, &f.rule_id, f.severity));
+                    if l.status == FindingStatus::Pass {
+                        assert!(l.resource_id.is_empty() && l.message.is_empty() && l.id.is_empty());
+                    } else {
+                        assert_eq!(l, f);
+                    }
+                }
+                assert_eq!(failing, full.iter().any(|f| f.status == FindingStatus::Fail), "{}", rule.meta.id);
+            }
+        }
+    }
+
     #[test]
     fn ids_are_unique_and_well_formed() {
         let mut seen = std::collections::HashSet::new();
