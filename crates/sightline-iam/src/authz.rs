@@ -95,6 +95,8 @@ pub struct Authorizer<'s> {
     rcps_enabled: bool,
     /// `aws:CurrentTime` and `aws:EpochTime` of requests: the moment the authorizer was built.
     now: (String, String),
+    /// The source named in explanations for a query's session policy.
+    session_source: PolicySource,
 }
 
 const DEFAULT_SESSION: &str = "sightline";
@@ -327,6 +329,11 @@ impl<'s> Authorizer<'s> {
                 let now = chrono::Utc::now();
                 (now.format("%Y-%m-%dT%H:%M:%SZ").to_string(), now.timestamp().to_string())
             },
+            session_source: PolicySource {
+                policy_type: PolicyType::Session,
+                id: "session-policy".into(),
+                name: "session policy".into(),
+            },
         })
     }
 
@@ -433,12 +440,7 @@ impl<'s> Authorizer<'s> {
 
     /// Evaluates one query.
     pub fn check(&self, query: &Query) -> Result<Explanation, QueryError> {
-        if !query.action.contains(':') || query.action.contains('*') || query.action.contains('?') {
-            return Err(QueryError::InvalidAction(query.action.clone()));
-        }
-        if query.resource != "*" && crate::arn::Arn::parse(&query.resource).is_err() {
-            return Err(QueryError::InvalidResource(query.resource.clone()));
-        }
+        validate(&query.action, &query.resource)?;
         let caller = self.resolve(&query.principal, query.session_name.as_deref())?;
         let mut explanation = self.evaluate_for(&caller, query);
         explanation.notes.extend(request_notes(&query.action, &query.resource));
@@ -446,15 +448,28 @@ impl<'s> Authorizer<'s> {
     }
 
     fn evaluate_for(&self, caller: &Caller<'_>, query: &Query) -> Explanation {
+        let session = query.session_policy.as_ref().map(|d| PolicyRef { source: &self.session_source, document: d });
+        let prepared = self.prepare(caller, &query.resource, &query.context, session);
+        self.evaluate_prepared(caller, &prepared, &query.action, &query.resource)
+    }
+
+    /// What evaluating a request of `caller` on `resource` needs whatever its action: the request context with every
+    /// key the caller and the resource imply, and the policies that apply.
+    fn prepare<'a>(
+        &'a self,
+        caller: &Caller<'_>,
+        resource_arn: &str,
+        context: &Context,
+        session: Option<PolicyRef<'a>>,
+    ) -> Prepared<'a, 's> {
         let principal = &caller.principal;
         let entry = caller.entry;
-        let (resource, resource_policy, role) = self.resource_of(&query.resource);
-        let is_assume_role = query.action.to_ascii_lowercase().starts_with("sts:assumerole");
+        let (resource, resource_policy, role) = self.resource_of(resource_arn);
         let resource_account: Option<String> = resource
             .map(|r| r.account_id.clone())
             .or_else(|| role.map(|r| r.account_id.clone()))
-            .or_else(|| crate::arn::account_of(&query.resource).map(str::to_string));
-        let mut context = query.context.clone();
+            .or_else(|| crate::arn::account_of(resource_arn).map(str::to_string));
+        let mut context = context.clone();
         self.fill_principal_context(&mut context, principal, entry);
         if let Some(account) = &resource_account {
             context.insert_default("aws:ResourceAccount", vec![account.clone()]);
@@ -466,10 +481,8 @@ impl<'s> Authorizer<'s> {
         // Keys every real request carries: AWS SDKs always use TLS, regional requests name their region, and a
         // request happens now. A caller can override each with --context.
         context.insert_default("aws:SecureTransport", vec!["true".into()]);
-        let region = crate::arn::Arn::parse(&query.resource)
-            .ok()
-            .map(|a| a.region)
-            .filter(|r| !r.is_empty() && !r.contains('*'));
+        let region =
+            crate::arn::Arn::parse(resource_arn).ok().map(|a| a.region).filter(|r| !r.is_empty() && !r.contains('*'));
         context.insert_default("aws:RequestedRegion", vec![region.unwrap_or("us-east-1").to_string()]);
         context.insert_default("aws:CurrentTime", vec![self.now.0.clone()]);
         context.insert_default("aws:EpochTime", vec![self.now.1.clone()]);
@@ -478,25 +491,16 @@ impl<'s> Authorizer<'s> {
             context.insert_default(&format!("aws:ResourceTag/{k}"), vec![v.clone()]);
         }
 
-        let service = query.action.split(':').next().unwrap_or_default().to_ascii_lowercase();
-        let session_source = PolicySource {
-            policy_type: PolicyType::Session,
-            id: "session-policy".into(),
-            name: "session policy".into(),
-        };
         let external = entry.is_none();
         let mut set = PolicySet {
             identity_unknown: caller.identity_unknown,
             identity: entry.map(|e| e.identity.iter().map(|i| self.policy_ref(*i)).collect()).unwrap_or_default(),
             boundary: entry.and_then(|e| e.boundary).map(|i| self.policy_ref(i)),
-            session: query.session_policy.as_ref().map(|d| PolicyRef { source: &session_source, document: d }),
+            session,
             scps: None,
             rcps: None,
             resource: resource_policy.map(|i| self.policy_ref(i)),
         };
-        if is_assume_role && role.is_none() {
-            set.resource = None;
-        }
         if self.scps_enabled && !external {
             // (A caller outside the snapshot has no known organization path, so no SCP is applied to it.)
             if let Some(path) = self.org_paths.get(principal.account.as_str()) {
@@ -514,22 +518,46 @@ impl<'s> Authorizer<'s> {
                 }
             }
         }
+        Prepared {
+            context,
+            set,
+            resource_account,
+            in_snapshot: resource.is_some() || role.is_some(),
+            is_role: role.is_some(),
+            _snapshot: std::marker::PhantomData,
+        }
+    }
+
+    /// Evaluates one action of a prepared request.
+    fn evaluate_prepared(
+        &self,
+        caller: &Caller<'_>,
+        prepared: &Prepared<'_, 's>,
+        action: &str,
+        resource: &str,
+    ) -> Explanation {
+        let is_assume_role = action.get(..14).is_some_and(|p| p.eq_ignore_ascii_case("sts:assumerole"));
         let request = Request {
-            principal,
-            action: &query.action,
-            resource: &query.resource,
-            resource_account: resource_account.as_deref(),
-            context: &context,
+            principal: &caller.principal,
+            action,
+            resource,
+            resource_account: prepared.resource_account.as_deref(),
+            context: &prepared.context,
         };
-        let mut explanation = evaluate(&request, &set);
-        if resource.is_none() && role.is_none() && !query.resource.starts_with("arn:aws:iam::") && query.resource != "*"
-        {
+        let mut explanation = if is_assume_role && !prepared.is_role && prepared.set.resource.is_some() {
+            // Only a role's trust policy is the resource policy of an AssumeRole request.
+            let mut set = prepared.set.clone();
+            set.resource = None;
+            evaluate(&request, &set)
+        } else {
+            evaluate(&request, &prepared.set)
+        };
+        if !prepared.in_snapshot && !resource.starts_with("arn:aws:iam::") && resource != "*" {
             explanation.notes.push(format!(
-                "{} is not in the snapshot: a resource-based policy it may have was not evaluated",
-                query.resource
+                "{resource} is not in the snapshot: a resource-based policy it may have was not evaluated"
             ));
         }
-        if service == "s3" {
+        if action.get(..3).is_some_and(|p| p.eq_ignore_ascii_case("s3:")) {
             explanation.notes.push("S3 ACLs are not evaluated (bucket owner enforced is assumed)".into());
         }
         explanation
@@ -630,46 +658,86 @@ impl<'s> Authorizer<'s> {
     /// reported as `public`). Each is evaluated like any request, so conditions the caller cannot meet (a VPC
     /// endpoint, an organization id, a source ARN absent from `context`) keep it out.
     pub fn external_access(&self, action: &str, resource: &str, context: &Context) -> Result<Vec<Allowed>, QueryError> {
-        validate(action, resource)?;
-        let mut query = Query {
-            principal: String::new(),
-            action: action.into(),
-            resource: resource.into(),
-            context: context.clone(),
-            session_name: None,
-            session_policy: None,
-        };
-        let mut out = Vec::new();
-        let is_assume = action.to_ascii_lowercase().starts_with("sts:assumerole");
-        for candidate in self.external_candidates(resource, action) {
-            // An account named in a trust policy delegates to its IAM users and roles: the root user itself cannot
-            // assume roles, so the account is tried through one of its users (the account's own policies, unknown
-            // here, are taken to allow).
-            let stand_in = match candidate.strip_suffix(":root") {
-                Some(account) if is_assume => format!("{account}:user/any-principal-of-the-account"),
-                _ => candidate.clone(),
-            };
-            query.principal.clone_from(&stand_in);
-            let Ok(caller) = self.resolve(&stand_in, None) else { continue };
-            let explanation = self.evaluate_for(&caller, &query);
-            if explanation.decision == crate::eval::Decision::Allow {
-                let principal_type = match caller.principal.principal_type {
-                    PrincipalType::Anonymous => "public",
-                    PrincipalType::Service => "service",
-                    PrincipalType::IdentityProvider => "identity provider",
-                    PrincipalType::Root => "external account",
-                    _ if stand_in != candidate => "external account",
-                    _ => "external",
+        Ok(self.external_access_actions(&[action], resource, context)?.pop().unwrap_or_default())
+    }
+
+    /// [`external_access`](Self::external_access) for several actions on one resource, one list per action: each
+    /// outside principal is resolved, and its request context built, once for all the actions.
+    pub fn external_access_actions(
+        &self,
+        actions: &[&str],
+        resource: &str,
+        context: &Context,
+    ) -> Result<Vec<Vec<Allowed>>, QueryError> {
+        for action in actions {
+            validate_action(action)?;
+        }
+        validate_resource(resource)?;
+        let mut out: Vec<Vec<Allowed>> = actions.iter().map(|_| Vec::new()).collect();
+        let is_assume = |a: &str| a.get(..14).is_some_and(|p| p.eq_ignore_ascii_case("sts:assumerole"));
+        // Assume actions try accounts through a stand-in user and also federated principals: the two kinds of
+        // action are asked separately.
+        for assume in [false, true] {
+            let group: Vec<usize> = (0..actions.len()).filter(|i| is_assume(actions[*i]) == assume).collect();
+            let Some(&first) = group.first() else { continue };
+            for candidate in self.external_candidates(resource, actions[first]) {
+                // An account named in a trust policy delegates to its IAM users and roles: the root user itself
+                // cannot assume roles, so the account is tried through one of its users (the account's own
+                // policies, unknown here, are taken to allow).
+                let stand_in = match candidate.strip_suffix(":root") {
+                    Some(account) if assume => format!("{account}:user/any-principal-of-the-account"),
+                    _ => candidate.clone(),
                 };
-                let principal = if caller.principal.principal_type == PrincipalType::Anonymous {
-                    "*".to_string()
-                } else {
-                    candidate
-                };
-                out.push(Allowed { principal, principal_type, explanation });
+                let Ok(caller) = self.resolve(&stand_in, None) else { continue };
+                let prepared = self.prepare(&caller, resource, context, None);
+                for &i in &group {
+                    let explanation = self.evaluate_prepared(&caller, &prepared, actions[i], resource);
+                    if explanation.decision != crate::eval::Decision::Allow {
+                        continue;
+                    }
+                    let principal_type = match caller.principal.principal_type {
+                        PrincipalType::Anonymous => "public",
+                        PrincipalType::Service => "service",
+                        PrincipalType::IdentityProvider => "identity provider",
+                        PrincipalType::Root => "external account",
+                        _ if stand_in != candidate => "external account",
+                        _ => "external",
+                    };
+                    let principal = if caller.principal.principal_type == PrincipalType::Anonymous {
+                        "*".to_string()
+                    } else {
+                        candidate.clone()
+                    };
+                    out[i].push(Allowed { principal, principal_type, explanation });
+                }
             }
         }
         Ok(out)
+    }
+
+    /// [`check`](Self::check) for several actions of one principal on one resource, one explanation per action:
+    /// the principal is resolved, and the request context built, once for all the actions.
+    pub fn check_actions(
+        &self,
+        principal: &str,
+        actions: &[&str],
+        resource: &str,
+        context: &Context,
+    ) -> Result<Vec<Explanation>, QueryError> {
+        for action in actions {
+            validate_action(action)?;
+        }
+        validate_resource(resource)?;
+        let caller = self.resolve(principal, None)?;
+        let prepared = self.prepare(&caller, resource, context, None);
+        Ok(actions
+            .iter()
+            .map(|action| {
+                let mut explanation = self.evaluate_prepared(&caller, &prepared, action, resource);
+                explanation.notes.extend(request_notes(action, resource));
+                explanation
+            })
+            .collect())
     }
 }
 
@@ -731,6 +799,18 @@ pub fn check_references(snapshot: &Snapshot) -> Vec<LoadError> {
 
 /// A resolved caller: the request principal, its snapshot entry (IAM principals of imported accounts), and whether
 /// its identity side is unknown (a principal of an account outside the snapshot).
+/// A request prepared for evaluation, whatever its action (see [`Authorizer::prepare`]).
+struct Prepared<'a, 's> {
+    context: Context,
+    set: PolicySet<'a>,
+    resource_account: Option<String>,
+    /// The resource (or role) is in the snapshot, so its resource policy, if any, is in `set`.
+    in_snapshot: bool,
+    /// The resource is a role: for `sts:AssumeRole*`, its trust policy is the resource policy.
+    is_role: bool,
+    _snapshot: std::marker::PhantomData<&'s ()>,
+}
+
 struct Caller<'a> {
     principal: RequestPrincipal,
     entry: Option<&'a PrincipalEntry>,
@@ -848,9 +928,18 @@ fn parse_all(jobs: Vec<Job<'_>>, references: Vec<(usize, LoadError)>) -> Result<
 
 /// Refuses an action that is not one `service:Name` (no wildcards) or a resource that is neither `*` nor an ARN.
 fn validate(action: &str, resource: &str) -> Result<(), QueryError> {
+    validate_action(action)?;
+    validate_resource(resource)
+}
+
+fn validate_action(action: &str) -> Result<(), QueryError> {
     if !action.contains(':') || action.contains('*') || action.contains('?') {
         return Err(QueryError::InvalidAction(action.into()));
     }
+    Ok(())
+}
+
+fn validate_resource(resource: &str) -> Result<(), QueryError> {
     if resource != "*" && crate::arn::Arn::parse(resource).is_err() {
         return Err(QueryError::InvalidResource(resource.into()));
     }
@@ -965,6 +1054,86 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(authz.check(&query).unwrap().decision, crate::Decision::Allow);
+    }
+
+    /// Asking about several actions at once gives, action by action, what asking about each one gives.
+    #[test]
+    fn several_actions_at_once_answer_like_one_at_a_time() {
+        let mut s = Snapshot::new("test");
+        s.accounts.push(sightline_model::Account {
+            provider: Provider::Aws,
+            id: "123456789012".into(),
+            name: None,
+            organization_id: None,
+            parent_id: None,
+            tags: Default::default(),
+        });
+        let bucket_policy = r#"{"Version":"2012-10-17","Statement":[
+            {"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"},
+            {"Effect":"Allow","Principal":{"AWS":"111122223333"},"Action":["s3:ListBucket","s3:PutObject"],"Resource":["arn:aws:s3:::b","arn:aws:s3:::b/*"]},
+            {"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::444455556666:role/r"},"Action":"s3:*","Resource":"arn:aws:s3:::b/*","Condition":{"StringEquals":{"aws:SourceVpce":"vpce-1"}}},
+            {"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":["arn:aws:s3:::b","arn:aws:s3:::b/*"],"Condition":{"Bool":{"aws:SecureTransport":"false"}}}]}"#;
+        s.resources.push(sightline_model::Resource {
+            provider: Provider::Aws,
+            id: "arn:aws:s3:::b".into(),
+            resource_type: "AWS::S3::Bucket".into(),
+            account_id: "123456789012".into(),
+            region: Some("us-east-1".into()),
+            name: "b".into(),
+            policy: Some(compact_document(bucket_policy).unwrap()),
+            tags: Default::default(),
+            properties: Default::default(),
+        });
+        let mut role = user("x", &[], None);
+        role.kind = PrincipalKind::Role;
+        role.id = "arn:aws:iam::123456789012:role/x".into();
+        role.trust_policy = Some(
+            compact_document(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"111122223333"},"Action":["sts:AssumeRole","sts:TagSession"]}]}"#)
+                .unwrap(),
+        );
+        s.principals.push(role);
+        let authz = Authorizer::new(&s).unwrap();
+        let summary = |allowed: &[Allowed]| -> Vec<(String, &str, crate::Decision, Vec<usize>)> {
+            allowed
+                .iter()
+                .map(|a| {
+                    let statements = a.explanation.statements.iter().map(|s| s.statement).collect();
+                    (a.principal.clone(), a.principal_type, a.explanation.decision, statements)
+                })
+                .collect()
+        };
+        for secure in ["true", "false"] {
+            let mut context = Context::default();
+            context.insert("aws:SecureTransport", vec![secure.into()]);
+            let cases: [(&[&str], &str); 3] = [
+                (&["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], "arn:aws:s3:::b/k"),
+                (&["s3:ListBucket", "s3:PutBucketPolicy"], "arn:aws:s3:::b"),
+                (&["sts:AssumeRole", "sts:TagSession", "iam:GetRole"], "arn:aws:iam::123456789012:role/x"),
+            ];
+            for (actions, resource) in cases {
+                let all = authz.external_access_actions(actions, resource, &context).unwrap();
+                assert_eq!(all.len(), actions.len());
+                for (action, together) in actions.iter().zip(&all) {
+                    let alone = authz.external_access(action, resource, &context).unwrap();
+                    assert_eq!(summary(together), summary(&alone), "{action} on {resource}");
+                }
+                let checked = authz.check_actions("anonymous", actions, resource, &context).unwrap();
+                for (action, together) in actions.iter().zip(&checked) {
+                    let query = Query {
+                        principal: "anonymous".into(),
+                        action: action.to_string(),
+                        resource: resource.into(),
+                        context: context.clone(),
+                        ..Default::default()
+                    };
+                    assert_eq!(*together, authz.check(&query).unwrap(), "{action} on {resource}");
+                }
+            }
+            let public = authz.external_access("s3:GetObject", "arn:aws:s3:::b/k", &context).unwrap();
+            assert_eq!(public.iter().any(|a| a.principal_type == "public"), secure == "true");
+        }
+        assert!(authz.external_access_actions(&["s3:Get*"], "arn:aws:s3:::b", &Context::default()).is_err());
+        assert!(authz.check_actions("anonymous", &["s3:GetObject"], "not-an-arn", &Context::default()).is_err());
     }
 }
 

@@ -119,28 +119,33 @@ fn external_access(scan: &Scan<'_>, r: &Resource, probes: &[Probe]) -> ExternalA
     let authz = scan.authorizer().map_err(str::to_string)?;
     let context = outsider_context();
     let mut grants = Vec::new();
-    for probe in probes {
-        let target = if probe.on_object { format!("{}/sightline-probe-object", r.id) } else { r.id.clone() };
-        let allowed =
-            authz.external_access(probe.action, &target, &context).map_err(|e| format!("{}: {e}", probe.action))?;
-        for a in allowed {
-            let statements = a
-                .explanation
-                .statements
-                .iter()
-                .map(|s| match &s.sid {
-                    Some(sid) => format!("statement {} ({sid})", s.statement),
-                    None => format!("statement {}", s.statement),
-                })
-                .collect();
-            grants.push(Grant {
-                action: probe.action,
-                principal: a.principal,
-                principal_type: a.principal_type,
-                statements,
-            });
+    // The probes on the resource itself, then those on an object in it: one question to the engine for each.
+    for on_object in [false, true] {
+        let actions: Vec<&'static str> = probes.iter().filter(|p| p.on_object == on_object).map(|p| p.action).collect();
+        if actions.is_empty() {
+            continue;
+        }
+        let target = if on_object { format!("{}/sightline-probe-object", r.id) } else { r.id.clone() };
+        let allowed = authz
+            .external_access_actions(&actions, &target, &context)
+            .map_err(|e| format!("{}: {e}", actions.join(", ")))?;
+        for (action, allowed) in actions.iter().zip(allowed) {
+            for a in allowed {
+                let statements = a
+                    .explanation
+                    .statements
+                    .iter()
+                    .map(|s| match &s.sid {
+                        Some(sid) => format!("statement {} ({sid})", s.statement),
+                        None => format!("statement {}", s.statement),
+                    })
+                    .collect();
+                grants.push(Grant { action, principal: a.principal, principal_type: a.principal_type, statements });
+            }
         }
     }
+    // In the order of the probes.
+    grants.sort_by_key(|g| probes.iter().position(|p| p.action == g.action));
     Ok(grants)
 }
 
