@@ -4,6 +4,7 @@
 #   1. one `can` evaluation: median under 10 µs on a typical account            (criterion, can/*)
 #   2. `who-can` over 10,000 principals and 50,000 policies: under 1 s          (criterion + the CLI end to end)
 #   3. importing a ~100 MB authorization-details export: under 3 s, peak RSS under 4x the file size
+#   4. `scan` of a generated snapshot of 1,000,000 resources with every rule: under 10 s, memory bounded
 #
 # Usage (from anywhere; needs cargo, python3 and GNU time, which it installs from Debian if missing):
 #
@@ -50,6 +51,13 @@ generate() { # NAME PRINCIPALS POLICIES
 }
 generate mid "$MID_PRINCIPALS" "$MID_POLICIES"
 generate big "$BIG_PRINCIPALS" "$BIG_POLICIES"
+# The posture-scan snapshot: 1,000,000 resources of ten types (391 MB of JSON Lines).
+SCAN_RESOURCES=${SCAN_RESOURCES:-1000000}
+if [ ! -s "$DIR/res1m.jsonl" ] || [ "$(cat "$DIR/res1m.jsonl.params" 2>/dev/null)" != "$SCAN_RESOURCES" ]; then
+    echo "== generating $DIR/res1m.jsonl ($SCAN_RESOURCES resources)"
+    "$BIN" generate snapshot --resources "$SCAN_RESOURCES" -o "$DIR/res1m.jsonl"
+    echo "$SCAN_RESOURCES" >"$DIR/res1m.jsonl.params"
+fi
 
 RESULTS=$DIR/results.tsv
 : >"$RESULTS"
@@ -99,6 +107,9 @@ measure can_mid "$BIN" can "arn:aws:iam::123456789012:user/user-0" s3:GetObject 
     --db "$DIR/mid.db"
 measure who_can_mid "$BIN" who-can s3:GetObject arn:aws:s3:::bucket-1/key --db "$DIR/mid.db"
 measure who_can_mid_input "$BIN" who-can s3:GetObject arn:aws:s3:::bucket-1/key --input "$DIR/mid.json"
+# Every rule over the 1M-resource snapshot: the terminal table (the default), and every finding as JSON.
+measure scan_1m "$BIN" scan --input "$DIR/res1m.jsonl" --format table -o /dev/null
+measure scan_1m_json "$BIN" scan --input "$DIR/res1m.jsonl" --format json -o /dev/null
 
 if [ -z "${SKIP_CRITERION:-}" ]; then
     echo "== cargo bench -p sightline-iam --bench evaluation"
@@ -165,4 +176,8 @@ print(f"  who-can CLI end to end on the 10k/50k db ({rows['who_can_mid'][0]:.2f}
       f"{verdict(rows['who_can_mid'][0] < 1)}")
 print(f"  import {mib(size['big']):.0f} MiB < 3 s ({wall:.2f} s): {verdict(wall < 3)}")
 print(f"  import peak RSS < 4x file ({rss / size['big']:.2f}x): {verdict(rss < 4 * size['big'])}")
+wall, rss = rows["scan_1m"]
+print(f"  scan of 1M resources, every rule, < 10 s ({wall:.2f} s, max RSS {mib(rss):.0f} MiB): {verdict(wall < 10)}")
+wall, rss = rows["scan_1m_json"]
+print(f"  (the same scan writing every finding as JSON: {wall:.2f} s, max RSS {mib(rss):.0f} MiB; no goal)")
 EOF
