@@ -1,0 +1,381 @@
+//! The security graph: who can become whom in an AWS estate, and who can become an administrator.
+//!
+//! Every edge is decided by the IAM engine ([`sightline_iam::authz::Authorizer`]), never by reading policy names:
+//! an edge holds only when the engine allows each request the move needs (boundaries, SCPs, RCPs, resource
+//! policies and explicit denies applied), and it keeps the statements that allowed them as its proof.
+//!
+//! - Nodes are the snapshot's IAM users, groups and roles, and one node, [`ADMIN`], for "administrator of the
+//!   account": a principal the engine allows every action of a broad sample on any resource.
+//! - Edges are membership in a group, assuming a role, and the privilege-escalation techniques of
+//!   [`techniques::TECHNIQUES`] (one file each), each checked against the snapshot with its prerequisites.
+//!
+//! [`Graph::privesc`] finds, for every principal that is not an administrator, its shortest path to one.
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+
+pub mod techniques;
+
+use serde::Serialize;
+use sightline_iam::authz::{Authorizer, Query};
+use sightline_iam::eval::StatementMatch;
+use sightline_iam::{Context, Decision};
+use sightline_model::{Principal, PrincipalKind, Provider, Snapshot};
+use std::collections::{HashMap, VecDeque};
+
+/// The node that stands for "administrator of the account".
+pub const ADMIN: &str = "admin";
+
+/// Actions an administrator is allowed on any resource. A principal the engine allows all of them is an effective
+/// administrator, whatever its policies are called; one that lacks any is not (it may still reach one).
+pub const ADMIN_PROBES: &[&str] = &[
+    "iam:AttachRolePolicy",
+    "iam:CreateUser",
+    "iam:PutUserPolicy",
+    "ssm:SendCommand",
+    "ec2:RunInstances",
+    "s3:GetObject",
+    "s3:PutBucketPolicy",
+    "kms:Decrypt",
+    "lambda:UpdateFunctionCode",
+    "secretsmanager:GetSecretValue",
+    "organizations:ListAccounts",
+    "cloudtrail:StopLogging",
+];
+
+/// What an edge means.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EdgeKind {
+    /// A user belongs to a group (and holds its policies).
+    MemberOf,
+    /// A principal can assume a role (`sts:AssumeRole`, allowed by the trust policy and the caller's policies).
+    CanAssume,
+    /// A privilege-escalation technique (its id in [`techniques::TECHNIQUES`]).
+    Technique(&'static str),
+}
+
+impl EdgeKind {
+    /// The id shown in paths: `member-of`, `sts-assume-role` or the technique's id.
+    pub fn id(&self) -> &'static str {
+        match self {
+            EdgeKind::MemberOf => "member-of",
+            EdgeKind::CanAssume => "sts-assume-role",
+            EdgeKind::Technique(id) => id,
+        }
+    }
+}
+
+/// One allowed request of a move, and the statements that allowed it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Step {
+    pub action: String,
+    pub resource: String,
+    /// `policy-id#statement` (with the Sid when there is one), as the engine matched them.
+    pub statements: Vec<String>,
+}
+
+/// A directed edge with its proof.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Edge {
+    pub from: String,
+    pub to: String,
+    pub kind: EdgeKind,
+    /// What the move does, in words.
+    pub detail: String,
+    /// The requests the move needs, each allowed by the engine.
+    pub proof: Vec<Step>,
+}
+
+/// One hop of a path.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Hop {
+    /// `sts-assume-role`, `member-of` or a technique id.
+    pub technique: &'static str,
+    /// The principal reached, or `admin`.
+    pub to: String,
+    pub detail: String,
+    pub proof: Vec<Step>,
+}
+
+/// A principal that can become an administrator, and its shortest way there.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Escalation {
+    /// The principal's ARN.
+    pub principal: String,
+    pub path: Vec<Hop>,
+}
+
+/// The graph of one snapshot.
+#[derive(Debug, Default)]
+pub struct Graph {
+    /// Users, groups and roles of the snapshot, by ARN, with their kind.
+    pub nodes: Vec<(String, PrincipalKind)>,
+    pub edges: Vec<Edge>,
+    /// Principals the engine allows every action of [`ADMIN_PROBES`] on any resource.
+    pub admins: Vec<String>,
+    /// What could not be decided (a request the engine refused to evaluate), for the report.
+    pub problems: Vec<String>,
+}
+
+/// What techniques read: the snapshot, the engine, and answers computed once.
+pub struct Ctx<'a, 's> {
+    pub snapshot: &'s Snapshot,
+    pub authz: &'a Authorizer<'s>,
+    /// Roles by the AWS service principal their trust policy lets assume them (`lambda.amazonaws.com`, ...).
+    trusted_by: HashMap<&'static str, Vec<&'s Principal>>,
+    problems: std::sync::Mutex<Vec<String>>,
+}
+
+/// Services a passed role can run as, for the pass-role techniques.
+pub const SERVICES: &[&str] = &[
+    "ec2.amazonaws.com",
+    "lambda.amazonaws.com",
+    "cloudformation.amazonaws.com",
+    "glue.amazonaws.com",
+    "datapipeline.amazonaws.com",
+    "ecs-tasks.amazonaws.com",
+    "codebuild.amazonaws.com",
+    "sagemaker.amazonaws.com",
+];
+
+impl<'a, 's> Ctx<'a, 's> {
+    pub fn new(snapshot: &'s Snapshot, authz: &'a Authorizer<'s>) -> Ctx<'a, 's> {
+        let mut ctx = Ctx { snapshot, authz, trusted_by: HashMap::new(), problems: Default::default() };
+        for service in SERVICES {
+            let roles = ctx
+                .principals(PrincipalKind::Role)
+                .filter(|r| ctx.allowed(service, "sts:AssumeRole", &r.id, &Context::default()).is_some())
+                .collect();
+            ctx.trusted_by.insert(service, roles);
+        }
+        ctx
+    }
+
+    /// The AWS principals of one kind.
+    pub fn principals(&self, kind: PrincipalKind) -> impl Iterator<Item = &'s Principal> + '_ {
+        self.snapshot.principals.iter().filter(move |p| p.provider == Provider::Aws && p.kind == kind)
+    }
+
+    /// The roles a service can assume.
+    pub fn roles_trusted_by(&self, service: &str) -> &[&'s Principal] {
+        self.trusted_by.get(service).map(Vec::as_slice).unwrap_or_default()
+    }
+
+    /// The engine's proof that `principal` may do `action` on `resource`, or `None` when it may not.
+    pub fn allowed(&self, principal: &str, action: &str, resource: &str, context: &Context) -> Option<Step> {
+        let query = Query {
+            principal: principal.to_string(),
+            action: action.to_string(),
+            resource: resource.to_string(),
+            context: context.clone(),
+            session_name: None,
+            session_policy: None,
+        };
+        match self.authz.check(&query) {
+            Ok(e) if e.decision == Decision::Allow => Some(Step {
+                action: action.to_string(),
+                resource: resource.to_string(),
+                statements: e.statements.iter().map(statement_ref).collect(),
+            }),
+            Ok(_) => None,
+            Err(e) => {
+                if let Ok(mut problems) = self.problems.lock() {
+                    problems.push(format!("{principal} {action} {resource}: {e}"));
+                }
+                None
+            }
+        }
+    }
+
+    /// Proofs for every request of `needs` (action, resource), or `None` when any is not allowed.
+    pub fn all_allowed(&self, principal: &str, needs: &[(&str, &str)], context: &Context) -> Option<Vec<Step>> {
+        needs.iter().map(|(action, resource)| self.allowed(principal, action, resource, context)).collect()
+    }
+
+    /// The groups `user` belongs to.
+    pub fn groups_of(&self, user: &Principal) -> impl Iterator<Item = &'s Principal> + '_ {
+        let names: Vec<String> = user.groups.clone();
+        self.principals(PrincipalKind::Group).filter(move |g| names.contains(&g.id))
+    }
+
+    /// How many access keys the snapshot shows for `user` (0 when it has none on record).
+    pub fn access_keys(&self, user: &Principal) -> usize {
+        self.snapshot
+            .resources
+            .iter()
+            .filter(|r| r.resource_type == "AWS::IAM::AccessKey" && r.account_id == user.account_id)
+            .filter(|r| r.properties.get("UserName").and_then(|n| n.as_str()) == Some(user.name.as_str()))
+            .count()
+    }
+
+    /// Whether `user` has a console password, from the account's credential report; `None` when unknown.
+    pub fn has_password(&self, user: &Principal) -> Option<bool> {
+        let report = self
+            .snapshot
+            .resources
+            .iter()
+            .find(|r| r.resource_type == "AWS::IAM::CredentialReport" && r.account_id == user.account_id)?;
+        let row = report
+            .properties
+            .get("Rows")?
+            .as_array()?
+            .iter()
+            .find(|row| row.get("user").and_then(|u| u.as_str()) == Some(user.name.as_str()))?;
+        row.get("password_enabled").and_then(|v| v.as_str()).map(|v| v == "true")
+    }
+
+    /// A resource ARN for something a principal would create in its own account (a Lambda function, a stack...).
+    pub fn new_resource(&self, principal: &Principal, service: &str, kind: &str) -> String {
+        match service {
+            "lambda" => format!("arn:aws:lambda:us-east-1:{}:function:{kind}", principal.account_id),
+            "cloudformation" => {
+                format!("arn:aws:cloudformation:us-east-1:{}:stack/{kind}/new", principal.account_id)
+            }
+            "glue" => format!("arn:aws:glue:us-east-1:{}:devEndpoint/{kind}", principal.account_id),
+            "datapipeline" => format!("arn:aws:datapipeline:us-east-1:{}:pipeline/{kind}", principal.account_id),
+            "ec2" => format!("arn:aws:ec2:us-east-1:{}:instance/*", principal.account_id),
+            _ => "*".to_string(),
+        }
+    }
+}
+
+fn statement_ref(s: &StatementMatch) -> String {
+    match &s.sid {
+        Some(sid) => format!("{}#{} ({sid})", s.policy, s.statement),
+        None => format!("{}#{}", s.policy, s.statement),
+    }
+}
+
+impl Graph {
+    /// Builds the graph of a snapshot with its engine.
+    pub fn build(snapshot: &Snapshot, authz: &Authorizer<'_>) -> Graph {
+        let ctx = Ctx::new(snapshot, authz);
+        let mut graph = Graph::default();
+        let actors: Vec<&Principal> = snapshot
+            .principals
+            .iter()
+            .filter(|p| p.provider == Provider::Aws && matches!(p.kind, PrincipalKind::User | PrincipalKind::Role))
+            .collect();
+        for p in snapshot.principals.iter().filter(|p| p.provider == Provider::Aws) {
+            if matches!(p.kind, PrincipalKind::User | PrincipalKind::Role | PrincipalKind::Group) {
+                graph.nodes.push((p.id.clone(), p.kind));
+            }
+        }
+        for user in ctx.principals(PrincipalKind::User) {
+            for group in ctx.groups_of(user) {
+                graph.edges.push(Edge {
+                    from: user.id.clone(),
+                    to: group.id.clone(),
+                    kind: EdgeKind::MemberOf,
+                    detail: format!("{} is a member of {}", user.name, group.name),
+                    proof: Vec::new(),
+                });
+            }
+        }
+        // Each principal's moves, on every core, in snapshot order.
+        let found = parallel_map(&actors, |p| {
+            let admin = ADMIN_PROBES.iter().all(|a| ctx.allowed(&p.id, a, "*", &Context::default()).is_some());
+            let mut edges = Vec::new();
+            for role in ctx.principals(PrincipalKind::Role).filter(|r| r.id != p.id) {
+                if let Some(step) = ctx.allowed(&p.id, "sts:AssumeRole", &role.id, &Context::default()) {
+                    edges.push(Edge {
+                        from: p.id.clone(),
+                        to: role.id.clone(),
+                        kind: EdgeKind::CanAssume,
+                        detail: format!("assumes {}", role.name),
+                        proof: vec![step],
+                    });
+                }
+            }
+            if !admin {
+                for technique in techniques::TECHNIQUES {
+                    edges.extend((technique.find)(&ctx, p));
+                }
+            }
+            (admin, edges)
+        });
+        for (p, (admin, edges)) in actors.iter().zip(found) {
+            if admin {
+                graph.admins.push(p.id.clone());
+            }
+            graph.edges.extend(edges);
+        }
+        graph.problems = ctx.problems.into_inner().unwrap_or_default();
+        graph
+    }
+
+    /// The shortest path (fewest hops) from `from` to `to` (a principal ARN, or [`ADMIN`]: any administrator).
+    pub fn shortest_path(&self, from: &str, to: &str) -> Option<Vec<Hop>> {
+        let reached = |node: &str| {
+            if to == ADMIN {
+                node == ADMIN || self.admins.iter().any(|a| a == node)
+            } else {
+                node == to
+            }
+        };
+        let mut out: HashMap<&str, Vec<&Edge>> = HashMap::new();
+        for e in &self.edges {
+            out.entry(e.from.as_str()).or_default().push(e);
+        }
+        // Breadth first: the first time a node is reached is by a shortest path. Loops of roles end here too.
+        let mut came_by: HashMap<&str, &Edge> = HashMap::new();
+        let mut queue = VecDeque::from([from]);
+        let mut seen = std::collections::HashSet::from([from]);
+        while let Some(node) = queue.pop_front() {
+            if reached(node) && node != from {
+                let mut hops = Vec::new();
+                let mut at = node;
+                while let Some(e) = came_by.get(at) {
+                    hops.push(Hop {
+                        technique: e.kind.id(),
+                        to: e.to.clone(),
+                        detail: e.detail.clone(),
+                        proof: e.proof.clone(),
+                    });
+                    at = e.from.as_str();
+                }
+                hops.reverse();
+                return Some(hops);
+            }
+            for e in out.get(node).into_iter().flatten() {
+                if seen.insert(e.to.as_str()) {
+                    came_by.insert(e.to.as_str(), e);
+                    queue.push_back(e.to.as_str());
+                }
+            }
+        }
+        None
+    }
+
+    /// Every user and role that is not an administrator but can become one, with its shortest path.
+    pub fn privesc(&self) -> Vec<Escalation> {
+        self.nodes
+            .iter()
+            .filter(|(id, kind)| {
+                matches!(kind, PrincipalKind::User | PrincipalKind::Role) && !self.admins.iter().any(|a| a == id)
+            })
+            .filter_map(|(id, _)| self.shortest_path(id, ADMIN).map(|path| Escalation { principal: id.clone(), path }))
+            .collect()
+    }
+}
+
+/// `f` over `items` on every core, results in order.
+fn parallel_map<T: Sync, U: Send>(items: &[T], f: impl Fn(&T) -> U + Sync) -> Vec<U> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8);
+    let chunk = items.len().div_ceil(threads * 4).max(1);
+    let parts: Vec<std::sync::Mutex<Vec<U>>> = items.chunks(chunk).map(|_| Default::default()).collect();
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    std::thread::scope(|scope| {
+        for _ in 0..threads.min(parts.len()) {
+            scope.spawn(|| loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let Some(part) = parts.get(i) else { return };
+                let start = i * chunk;
+                let done: Vec<U> = items[start..(start + chunk).min(items.len())].iter().map(&f).collect();
+                if let Ok(mut slot) = part.lock() {
+                    *slot = done;
+                }
+            });
+        }
+    });
+    parts.into_iter().flat_map(|p| p.into_inner().unwrap_or_default()).collect()
+}

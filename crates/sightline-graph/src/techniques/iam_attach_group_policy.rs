@@ -1,0 +1,47 @@
+//! Attach an administrator policy to one's own group
+
+use super::edge;
+use crate::techniques::{Fixtures, Technique};
+use crate::{Ctx, Edge, ADMIN};
+use sightline_iam::Context;
+use sightline_model::{Principal, PrincipalKind};
+
+pub(crate) static TECHNIQUE: Technique = Technique {
+    id: "iam-attach-group-policy",
+    title: "Attach an administrator policy to one's own group",
+    description:
+        "With iam:AttachGroupPolicy on a group they belong to, the attacker attaches AdministratorAccess to the group.",
+    references: &[
+        "https://rhinosecuritylabs.com/aws/aws-privilege-escalation-methods-mitigation/",
+        "https://pathfinding.cloud",
+    ],
+    find,
+    fixtures: Fixtures {
+        expect: "admin",
+        positive: &[r#"{"attacker": [["Allow", "iam:AttachGroupPolicy", "arn:aws:iam::111111111111:group/devs"]],
+                        "groups": {"devs": {"members": ["attacker"]}}}"#],
+        negative: &[
+            // A group the attacker is not in.
+            r#"{"attacker": [["Allow", "iam:AttachGroupPolicy", "arn:aws:iam::111111111111:group/devs"]],
+                "groups": {"devs": {"members": []}}}"#,
+        ],
+    },
+};
+
+fn find(ctx: &Ctx<'_, '_>, attacker: &Principal) -> Vec<Edge> {
+    if attacker.kind != PrincipalKind::User {
+        return Vec::new();
+    }
+    ctx.groups_of(attacker)
+        .filter_map(|g| {
+            let step = ctx.allowed(&attacker.id, "iam:AttachGroupPolicy", &g.id, &Context::default())?;
+            Some(edge(
+                TECHNIQUE.id,
+                attacker,
+                ADMIN,
+                format!("attaches an administrator policy to group {}, which it is a member of", g.name),
+                vec![step],
+            ))
+        })
+        .collect()
+}

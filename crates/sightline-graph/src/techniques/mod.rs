@@ -1,0 +1,88 @@
+//! Privilege-escalation techniques, one file each: what the attacker needs (each request checked by the engine,
+//! with its prerequisites checked against the snapshot), what it gives, and a positive fixture with a negative
+//! twin that lacks one permission or prerequisite.
+//!
+//! The catalogue follows the public ones (Rhino Security Labs' AWS escalation methods, pathfinding.cloud,
+//! BishopFox's iam-vulnerable); the ids are Sightline's own.
+
+mod iam_attach_group_policy;
+mod iam_attach_role_policy;
+mod iam_attach_user_policy;
+mod iam_create_access_key;
+mod iam_create_login_profile;
+mod iam_create_policy_version;
+mod iam_put_group_policy;
+mod iam_put_role_policy;
+mod iam_put_user_policy;
+mod iam_update_assume_role_policy;
+mod iam_update_login_profile;
+mod lambda_update_function_code;
+mod pass_role;
+mod pass_role_cloudformation;
+mod pass_role_datapipeline;
+mod pass_role_ec2;
+mod pass_role_glue;
+mod pass_role_lambda_event_source;
+mod pass_role_lambda_invoke;
+
+use crate::{Ctx, Edge, EdgeKind, Step};
+use sightline_model::Principal;
+
+/// One escalation technique.
+pub struct Technique {
+    /// Stable id, such as `iam-create-access-key`.
+    pub id: &'static str,
+    pub title: &'static str,
+    /// How the attacker uses it, in words.
+    pub description: &'static str,
+    /// The public catalogue entries it corresponds to.
+    pub references: &'static [&'static str],
+    /// The edges it gives `attacker` in the snapshot.
+    pub find: fn(&Ctx<'_, '_>, &Principal) -> Vec<Edge>,
+    /// Test fixtures (see the generic test below): snapshots where `attacker` gets (positive) or does not get
+    /// (negative) this technique's edge to `expect`.
+    pub fixtures: Fixtures,
+}
+
+/// A technique's fixtures, written in the short form the tests read.
+pub struct Fixtures {
+    /// Where the edge from the attacker leads: a principal's name (`role/admin`, `user/victim`) or `admin`.
+    pub expect: &'static str,
+    pub positive: &'static [&'static str],
+    pub negative: &'static [&'static str],
+}
+
+/// Every technique, in catalogue order.
+pub static TECHNIQUES: &[&Technique] = &[
+    &iam_create_policy_version::TECHNIQUE,
+    &iam_attach_user_policy::TECHNIQUE,
+    &iam_attach_group_policy::TECHNIQUE,
+    &iam_attach_role_policy::TECHNIQUE,
+    &iam_put_user_policy::TECHNIQUE,
+    &iam_put_group_policy::TECHNIQUE,
+    &iam_put_role_policy::TECHNIQUE,
+    &iam_create_access_key::TECHNIQUE,
+    &iam_create_login_profile::TECHNIQUE,
+    &iam_update_login_profile::TECHNIQUE,
+    &iam_update_assume_role_policy::TECHNIQUE,
+    &pass_role_ec2::TECHNIQUE,
+    &pass_role_lambda_invoke::TECHNIQUE,
+    &pass_role_lambda_event_source::TECHNIQUE,
+    &pass_role_cloudformation::TECHNIQUE,
+    &pass_role_glue::TECHNIQUE,
+    &pass_role_datapipeline::TECHNIQUE,
+    &lambda_update_function_code::TECHNIQUE,
+];
+
+/// The technique with this id.
+pub fn technique(id: &str) -> Option<&'static Technique> {
+    TECHNIQUES.iter().copied().find(|t| t.id == id)
+}
+
+/// An edge of technique `id` from the attacker.
+fn edge(id: &'static str, attacker: &Principal, to: &str, detail: String, proof: Vec<Step>) -> Edge {
+    Edge { from: attacker.id.clone(), to: to.to_string(), kind: EdgeKind::Technique(id), detail, proof }
+}
+
+#[cfg(test)]
+mod tests;

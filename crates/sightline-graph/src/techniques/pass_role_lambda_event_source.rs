@@ -1,0 +1,42 @@
+//! Pass a role to a new Lambda function triggered by an event source
+
+use crate::techniques::{Fixtures, Technique};
+use crate::{Ctx, Edge};
+use sightline_model::Principal;
+
+pub(crate) static TECHNIQUE: Technique = Technique {
+    id: "iam-pass-role-lambda-event-source",
+    title: "Pass a role to a new Lambda function triggered by an event source",
+    description: "With iam:PassRole on a role Lambda trusts, lambda:CreateFunction and lambda:CreateEventSourceMapping, the attacker creates a function that runs as the role and has a queue or stream trigger it, without the right to invoke it.",
+    references: &["https://rhinosecuritylabs.com/aws/aws-privilege-escalation-methods-mitigation/ (method 16)", "https://pathfinding.cloud"],
+    find,
+    fixtures: Fixtures {
+        expect: "role/admin",
+        positive: &[r#"{"attacker": [["Allow", "iam:PassRole", "*"], ["Allow", "lambda:CreateFunction", "*"], ["Allow", "lambda:CreateEventSourceMapping", "*"]],
+                        "roles": {"admin": {"trust": "lambda.amazonaws.com", "policy": [["Allow", "*", "*"]]}}}"#],
+        negative: &[
+            // The role is not passed to this service.
+            r#"{"attacker": [["Allow", "iam:PassRole", "*", {"StringEquals": {"iam:PassedToService": "sts.amazonaws.com"}}], ["Allow", "lambda:CreateFunction", "*"], ["Allow", "lambda:CreateEventSourceMapping", "*"]],
+                "roles": {"admin": {"trust": "lambda.amazonaws.com", "policy": [["Allow", "*", "*"]]}}}"#,
+            // The service does not trust the role.
+            r#"{"attacker": [["Allow", "iam:PassRole", "*"], ["Allow", "lambda:CreateFunction", "*"], ["Allow", "lambda:CreateEventSourceMapping", "*"]],
+                "roles": {"admin": {"trust": "account", "policy": [["Allow", "*", "*"]]}}}"#,
+            // One request of the technique is missing.
+            r#"{"attacker": [["Allow", "iam:PassRole", "*"], ["Allow", "lambda:CreateEventSourceMapping", "*"]],
+                "roles": {"admin": {"trust": "lambda.amazonaws.com", "policy": [["Allow", "*", "*"]]}}}"#,
+        ],
+    },
+};
+
+fn find(ctx: &Ctx<'_, '_>, attacker: &Principal) -> Vec<Edge> {
+    super::pass_role::find(
+        ctx,
+        attacker,
+        TECHNIQUE.id,
+        "lambda.amazonaws.com",
+        &[
+            ("lambda:CreateFunction", "sightline-new-function"),
+            ("lambda:CreateEventSourceMapping", "sightline-new-function"),
+        ],
+    )
+}
