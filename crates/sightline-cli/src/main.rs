@@ -3,6 +3,7 @@
 #[cfg(feature = "live-aws")]
 mod collect;
 mod demo;
+mod graph;
 mod output;
 mod scan;
 
@@ -60,6 +61,10 @@ enum Command {
     /// For each service in the snapshot: which security domains the customer owns, shares or inherits, and how
     /// the customer's are held up.
     Responsibility(scan::ResponsibilityArgs),
+    /// Every user and role that can become an administrator, with its shortest path and each hop's proof.
+    Privesc(graph::PrivescArgs),
+    /// The shortest path from one principal to another, or to `admin`, with each hop's proof.
+    Paths(graph::PathsArgs),
     /// Generate synthetic exports for benchmarks.
     #[command(subcommand, hide = true)]
     Generate(GenerateCommand),
@@ -448,6 +453,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
             release_at_exit(snapshot);
             Ok(ExitCode::SUCCESS)
         }
+        Command::Privesc(args) => graph::privesc(args),
+        Command::Paths(args) => graph::paths(args),
         Command::WhoCan(args) => {
             let snapshot = args.source.load()?;
             let authz = authorizer(&snapshot)?;

@@ -332,7 +332,7 @@ pub fn responsibility(args: ResponsibilityArgs) -> Result<ExitCode> {
 }
 
 /// Writes to standard output, returning an error (not panicking) when it is closed, as by `| head`.
-fn print_out(text: &str) -> Result<()> {
+pub(crate) fn print_out(text: &str) -> Result<()> {
     use std::io::Write as _;
     let mut stdout = std::io::stdout().lock();
     stdout.write_all(text.as_bytes())?;

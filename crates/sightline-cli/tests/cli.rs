@@ -610,3 +610,65 @@ fn responsibility_report_separates_what_the_customer_holds() {
     let text = String::from_utf8(sightline(&["responsibility", "--demo"]).stdout).unwrap();
     assert!(text.contains("S3 (abstracted service, SaaS") && text.contains("inherited"), "{text}");
 }
+
+/// `privesc` on the demo: the administrators come from effective permissions, and the two planted chains come out
+/// shortest, with a proof for every request (demo README, Q19).
+#[test]
+fn privesc_finds_the_demo_chains() {
+    let dir = demo_dir();
+    let v = ok_json(&["privesc", "--input", dir.to_str().unwrap(), "--format", "json"]);
+    let paths: Vec<(String, Vec<(String, String)>)> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            let hops = e["path"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|h| {
+                    assert!(h["proof"].as_array().is_some_and(|p| !p.is_empty()), "{h}");
+                    (h["technique"].as_str().unwrap().to_string(), h["to"].as_str().unwrap().to_string())
+                })
+                .collect();
+            (e["principal"].as_str().unwrap().to_string(), hops)
+        })
+        .collect();
+    let lambda = ("iam-pass-role-lambda-invoke".to_string(), format!("{DEV}:role/dev-lambda-admin"));
+    let key = ("iam-create-access-key".to_string(), format!("{DEV}:user/automation/ci-deploy"));
+    assert_eq!(
+        paths,
+        vec![
+            (format!("{DEV}:user/automation/ci-deploy"), vec![lambda.clone()]),
+            (format!("{DEV}:role/jenkins-agent"), vec![key, lambda]),
+        ]
+    );
+    // Same answer from the demo flag, as text.
+    let out = sightline(&["privesc", "--demo"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success() && text.contains("Effective administrators (6)"), "{text}");
+    assert!(text.contains(&format!("{DEV}:user/ravi.shah")), "{text}");
+}
+
+#[test]
+fn paths_between_principals() {
+    let v = ok_json(&[
+        "paths",
+        "--demo",
+        "--from",
+        &format!("{DEV}:role/jenkins-agent"),
+        "--to",
+        &format!("{DEV}:user/automation/ci-deploy"),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(v["path"].as_array().unwrap().len(), 1, "{v}");
+    assert_eq!(v["path"][0]["technique"], "iam-create-access-key");
+    let none =
+        ok_json(&["paths", "--demo", "--from", &format!("{DEV}:user/priya.nair"), "--to", "admin", "--format", "json"]);
+    assert!(none["path"].is_null(), "{none}");
+    fails_with(
+        &["paths", "--demo", "--from", "arn:aws:iam::300000000003:user/nobody", "--to", "admin"],
+        &["user/nobody", "no such user or role"],
+    );
+}

@@ -17,7 +17,7 @@ pub mod techniques;
 use serde::Serialize;
 use sightline_iam::authz::{Authorizer, Query};
 use sightline_iam::eval::StatementMatch;
-use sightline_iam::{Context, Decision};
+use sightline_iam::{Context, Decision, PolicyType};
 use sightline_model::{Principal, PrincipalKind, Provider, Snapshot};
 use std::collections::{HashMap, VecDeque};
 
@@ -25,7 +25,9 @@ use std::collections::{HashMap, VecDeque};
 pub const ADMIN: &str = "admin";
 
 /// Actions an administrator is allowed on any resource. A principal the engine allows all of them is an effective
-/// administrator, whatever its policies are called; one that lacks any is not (it may still reach one).
+/// administrator, whatever its policies are called; one that lacks any is not (it may still reach one). An action
+/// the organization's SCPs or RCPs forbid in the principal's account is left out for that account: guardrails bind
+/// administrators too.
 pub const ADMIN_PROBES: &[&str] = &[
     "iam:AttachRolePolicy",
     "iam:CreateUser",
@@ -174,7 +176,16 @@ impl<'a, 's> Ctx<'a, 's> {
             Ok(e) if e.decision == Decision::Allow => Some(Step {
                 action: action.to_string(),
                 resource: resource.to_string(),
-                statements: e.statements.iter().map(statement_ref).collect(),
+                statements: {
+                    // SCPs and RCPs allow at each level of the organization path: name each statement once.
+                    let mut names: Vec<String> = Vec::new();
+                    for name in e.statements.iter().map(statement_ref) {
+                        if !names.contains(&name) {
+                            names.push(name);
+                        }
+                    }
+                    names
+                },
             }),
             Ok(_) => None,
             Err(e) => {
@@ -183,6 +194,33 @@ impl<'a, 's> Ctx<'a, 's> {
                 }
                 None
             }
+        }
+    }
+
+    /// Whether `principal` may do `action` on any resource, or is stopped only by an organization guardrail (an
+    /// SCP or RCP), which binds every principal of its account.
+    fn admin_probe(&self, principal: &str, action: &str) -> bool {
+        let query = Query {
+            principal: principal.to_string(),
+            action: action.to_string(),
+            resource: "*".to_string(),
+            context: Context::default(),
+            session_name: None,
+            session_policy: None,
+        };
+        match self.authz.check(&query) {
+            Ok(e) if e.decision == Decision::Allow => true,
+            Ok(e) => {
+                let by_guardrail =
+                    |t: PolicyType| matches!(t, PolicyType::ServiceControl | PolicyType::ResourceControl);
+                if e.explicit_deny {
+                    e.statements.iter().all(|s| by_guardrail(s.policy_type))
+                } else {
+                    // The engine says which layer denied implicitly in its summary.
+                    e.summary.contains("control policy attached to")
+                }
+            }
+            Err(_) => false,
         }
     }
 
@@ -273,7 +311,7 @@ impl Graph {
         }
         // Each principal's moves, on every core, in snapshot order.
         let found = parallel_map(&actors, |p| {
-            let admin = ADMIN_PROBES.iter().all(|a| ctx.allowed(&p.id, a, "*", &Context::default()).is_some());
+            let admin = ADMIN_PROBES.iter().all(|a| ctx.admin_probe(&p.id, a));
             let mut edges = Vec::new();
             for role in ctx.principals(PrincipalKind::Role).filter(|r| r.id != p.id) {
                 if let Some(step) = ctx.allowed(&p.id, "sts:AssumeRole", &role.id, &Context::default()) {
@@ -346,12 +384,15 @@ impl Graph {
         None
     }
 
-    /// Every user and role that is not an administrator but can become one, with its shortest path.
+    /// Every user and role that is not an administrator but can become one, with its shortest path. Service-linked
+    /// roles are left out as starting points: only their AWS service can use them.
     pub fn privesc(&self) -> Vec<Escalation> {
         self.nodes
             .iter()
             .filter(|(id, kind)| {
-                matches!(kind, PrincipalKind::User | PrincipalKind::Role) && !self.admins.iter().any(|a| a == id)
+                matches!(kind, PrincipalKind::User | PrincipalKind::Role)
+                    && !self.admins.iter().any(|a| a == id)
+                    && !id.contains(":role/aws-service-role/")
             })
             .filter_map(|(id, _)| self.shortest_path(id, ADMIN).map(|path| Escalation { principal: id.clone(), path }))
             .collect()

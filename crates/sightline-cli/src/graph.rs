@@ -1,0 +1,126 @@
+//! `sightline privesc` and `sightline paths`: the security graph's answers (see `sightline-graph`).
+
+use crate::{Format, Source};
+use anyhow::{bail, Result};
+use clap::Args;
+use sightline_graph::{Graph, Hop, ADMIN};
+use std::fmt::Write as _;
+use std::process::ExitCode;
+
+/// Where the snapshot comes from: a database, export files, or the bundled demo.
+#[derive(Args)]
+pub struct GraphSource {
+    #[command(flatten)]
+    source: Source,
+    /// Use the bundled demo organization instead.
+    #[arg(long)]
+    demo: bool,
+}
+
+#[derive(Args)]
+pub struct PrivescArgs {
+    #[command(flatten)]
+    source: GraphSource,
+    #[arg(long, value_enum, default_value_t)]
+    format: Format,
+}
+
+#[derive(Args)]
+pub struct PathsArgs {
+    /// The principal to start from (user or role ARN).
+    #[arg(long)]
+    from: String,
+    /// Where to go: a user or role ARN, or `admin` (any effective administrator).
+    #[arg(long)]
+    to: String,
+    #[command(flatten)]
+    source: GraphSource,
+    #[arg(long, value_enum, default_value_t)]
+    format: Format,
+}
+
+fn build(source: &GraphSource, run: impl FnOnce(&Graph) -> Result<ExitCode>) -> Result<ExitCode> {
+    let snapshot = if source.demo { crate::demo::snapshot()? } else { source.source.load()? };
+    let authz = crate::authorizer(&snapshot)?;
+    let graph = Graph::build(&snapshot, &authz);
+    for problem in &graph.problems {
+        eprintln!("warning: not evaluated: {problem}");
+    }
+    let code = run(&graph)?;
+    crate::release_at_exit(graph);
+    crate::release_at_exit(authz);
+    crate::release_at_exit(snapshot);
+    Ok(code)
+}
+
+fn hops_text(out: &mut String, path: &[Hop]) {
+    for (i, hop) in path.iter().enumerate() {
+        let _ = writeln!(out, "    {}. {} -> {}", i + 1, hop.technique, hop.to);
+        let _ = writeln!(out, "       {}", hop.detail);
+        for step in &hop.proof {
+            let _ =
+                writeln!(out, "       allowed {} on {} by {}", step.action, step.resource, step.statements.join(", "));
+        }
+    }
+}
+
+/// Every principal that can become an administrator, with its shortest path.
+pub fn privesc(args: PrivescArgs) -> Result<ExitCode> {
+    build(&args.source, |graph| {
+        let escalations = graph.privesc();
+        let text = match args.format {
+            Format::Json => serde_json::to_string_pretty(&escalations)? + "\n",
+            Format::Text => {
+                let mut out = String::new();
+                let _ = writeln!(out, "Effective administrators ({}):", graph.admins.len());
+                for a in &graph.admins {
+                    let _ = writeln!(out, "  {a}");
+                }
+                let _ = writeln!(out, "\nPrincipals that can become an administrator ({}):", escalations.len());
+                for e in &escalations {
+                    let _ = writeln!(
+                        out,
+                        "\n  {} ({} hop{})",
+                        e.principal,
+                        e.path.len(),
+                        if e.path.len() == 1 { "" } else { "s" }
+                    );
+                    hops_text(&mut out, &e.path);
+                }
+                out
+            }
+        };
+        crate::scan::print_out(&text)?;
+        Ok(ExitCode::SUCCESS)
+    })
+}
+
+/// The shortest path from one principal to another, or to administrator.
+pub fn paths(args: PathsArgs) -> Result<ExitCode> {
+    build(&args.source, |graph| {
+        if !graph.nodes.iter().any(|(id, _)| *id == args.from) {
+            bail!("{}: no such user or role in the snapshot", args.from);
+        }
+        if args.to != ADMIN && !graph.nodes.iter().any(|(id, _)| *id == args.to) {
+            bail!("{}: no such user or role in the snapshot (or give `admin`)", args.to);
+        }
+        let path = graph.shortest_path(&args.from, &args.to);
+        let text = match args.format {
+            Format::Json => {
+                serde_json::to_string_pretty(&serde_json::json!({
+                    "from": args.from, "to": args.to, "path": path,
+                }))? + "\n"
+            }
+            Format::Text => match &path {
+                Some(path) => {
+                    let mut out = format!("{} -> {} in {} hop(s):\n", args.from, args.to, path.len());
+                    hops_text(&mut out, path);
+                    out
+                }
+                None => format!("no path from {} to {}\n", args.from, args.to),
+            },
+        };
+        crate::scan::print_out(&text)?;
+        Ok(ExitCode::SUCCESS)
+    })
+}
