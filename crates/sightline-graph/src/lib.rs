@@ -124,6 +124,8 @@ pub struct Ctx<'a, 's> {
     pub authz: &'a Authorizer<'s>,
     /// Roles by the AWS service principal their trust policy lets assume them (`lambda.amazonaws.com`, ...).
     trusted_by: HashMap<&'static str, Vec<&'s Principal>>,
+    /// Resources of the snapshot with a resource-based policy, which may allow a request on their own.
+    with_policy: std::collections::HashSet<&'s str>,
     problems: std::sync::Mutex<Vec<String>>,
 }
 
@@ -141,7 +143,8 @@ pub const SERVICES: &[&str] = &[
 
 impl<'a, 's> Ctx<'a, 's> {
     pub fn new(snapshot: &'s Snapshot, authz: &'a Authorizer<'s>) -> Ctx<'a, 's> {
-        let mut ctx = Ctx { snapshot, authz, trusted_by: HashMap::new(), problems: Default::default() };
+        let with_policy = snapshot.resources.iter().filter(|r| r.policy.is_some()).map(|r| r.id.as_str()).collect();
+        let mut ctx = Ctx { snapshot, authz, trusted_by: HashMap::new(), with_policy, problems: Default::default() };
         for service in SERVICES {
             let roles = ctx
                 .principals(PrincipalKind::Role)
@@ -164,6 +167,9 @@ impl<'a, 's> Ctx<'a, 's> {
 
     /// The engine's proof that `principal` may do `action` on `resource`, or `None` when it may not.
     pub fn allowed(&self, principal: &str, action: &str, resource: &str, context: &Context) -> Option<Step> {
+        if !self.may_allow(principal, action, resource) {
+            return None;
+        }
         let query = Query {
             principal: principal.to_string(),
             action: action.to_string(),
@@ -200,6 +206,9 @@ impl<'a, 's> Ctx<'a, 's> {
     /// Whether `principal` may do `action` on any resource, or is stopped only by an organization guardrail (an
     /// SCP or RCP), which binds every principal of its account.
     fn admin_probe(&self, principal: &str, action: &str) -> bool {
+        if !self.may_allow(principal, action, "*") {
+            return false;
+        }
         let query = Query {
             principal: principal.to_string(),
             action: action.to_string(),
@@ -222,6 +231,16 @@ impl<'a, 's> Ctx<'a, 's> {
             }
             Err(_) => false,
         }
+    }
+
+    /// A quick, sound test before asking the engine: false only when the request cannot be allowed, because the
+    /// principal's identity policies never allow the action and no resource policy can grant it alone (IAM users,
+    /// groups and policies, and resources not yet created, have none; roles have trust policies, so `sts:`
+    /// requests are always asked).
+    fn may_allow(&self, principal: &str, action: &str, resource: &str) -> bool {
+        action.starts_with("sts:")
+            || self.with_policy.contains(resource)
+            || self.authz.identity_may_allow(principal, action)
     }
 
     /// Proofs for every request of `needs` (action, resource), or `None` when any is not allowed.
@@ -313,7 +332,13 @@ impl Graph {
         let found = parallel_map(&actors, |p| {
             let admin = ADMIN_PROBES.iter().all(|a| ctx.admin_probe(&p.id, a));
             let mut edges = Vec::new();
+            // Without `sts:AssumeRole` in its own policies, a principal can only assume roles whose trust policy
+            // names it directly.
+            let may_assume = authz.identity_may_allow(&p.id, "sts:AssumeRole");
             for role in ctx.principals(PrincipalKind::Role).filter(|r| r.id != p.id) {
+                if !may_assume && !authz.trust_names_directly(&role.id, &p.id) {
+                    continue;
+                }
                 if let Some(step) = ctx.allowed(&p.id, "sts:AssumeRole", &role.id, &Context::default()) {
                     edges.push(Edge {
                         from: p.id.clone(),
@@ -386,7 +411,26 @@ impl Graph {
 
     /// Every user and role that is not an administrator but can become one, with its shortest path. Service-linked
     /// roles are left out as starting points: only their AWS service can use them.
+    ///
+    /// One breadth-first search backwards from every administrator (and the [`ADMIN`] node) gives each principal
+    /// its distance to the nearest one and the first edge of a shortest path there, for all principals at once.
     pub fn privesc(&self) -> Vec<Escalation> {
+        let mut into: HashMap<&str, Vec<&Edge>> = HashMap::new();
+        for e in &self.edges {
+            into.entry(e.to.as_str()).or_default().push(e);
+        }
+        let mut next: HashMap<&str, &Edge> = HashMap::new();
+        let mut queue: VecDeque<&str> = VecDeque::from([ADMIN]);
+        queue.extend(self.admins.iter().map(String::as_str));
+        let mut seen: std::collections::HashSet<&str> = queue.iter().copied().collect();
+        while let Some(node) = queue.pop_front() {
+            for e in into.get(node).into_iter().flatten() {
+                if seen.insert(e.from.as_str()) {
+                    next.insert(e.from.as_str(), e);
+                    queue.push_back(e.from.as_str());
+                }
+            }
+        }
         self.nodes
             .iter()
             .filter(|(id, kind)| {
@@ -394,7 +438,20 @@ impl Graph {
                     && !self.admins.iter().any(|a| a == id)
                     && !id.contains(":role/aws-service-role/")
             })
-            .filter_map(|(id, _)| self.shortest_path(id, ADMIN).map(|path| Escalation { principal: id.clone(), path }))
+            .filter_map(|(id, _)| {
+                let mut path = Vec::new();
+                let mut at = id.as_str();
+                while let Some(e) = next.get(at) {
+                    path.push(Hop {
+                        technique: e.kind.id(),
+                        to: e.to.clone(),
+                        detail: e.detail.clone(),
+                        proof: e.proof.clone(),
+                    });
+                    at = e.to.as_str();
+                }
+                (!path.is_empty()).then(|| Escalation { principal: id.clone(), path })
+            })
             .collect()
     }
 }

@@ -438,6 +438,35 @@ impl<'s> Authorizer<'s> {
         (None, None, None)
     }
 
+    /// Whether any identity-based policy of `principal` (its own or its groups') has an `Allow` statement whose
+    /// `Action` covers `action`, whatever its resource and conditions. When false, only a resource-based policy
+    /// could allow the request: a caller can skip requests on resources that have none. True for a principal the
+    /// snapshot does not hold (its policies are unknown).
+    pub fn identity_may_allow(&self, principal: &str, action: &str) -> bool {
+        let Some(entry) = self.principal_by_arn.get(principal).map(|i| &self.principals[*i]) else { return true };
+        let action = action.to_ascii_lowercase();
+        entry.identity.iter().any(|i| {
+            self.parsed[*i]
+                .document
+                .statements
+                .iter()
+                .any(|s| s.effect == crate::policy::Effect::Allow && s.action.covers(&action))
+        })
+    }
+
+    /// Whether `role`'s trust policy has an `Allow` statement that names `principal` itself (its ARN), or every
+    /// principal (`*` or a `NotPrincipal`): the grants that need nothing from the caller's own policies within the
+    /// account. False for a role the snapshot does not hold.
+    pub fn trust_names_directly(&self, role: &str, principal: &str) -> bool {
+        let Some(trust) = self.principal_by_arn.get(role).and_then(|i| self.principals[*i].trust) else {
+            return false;
+        };
+        self.parsed[trust].document.statements.iter().any(|s| {
+            s.effect == crate::policy::Effect::Allow
+                && s.principal.as_ref().is_some_and(|m| m.wildcard || m.negated || m.aws.iter().any(|a| a == principal))
+        })
+    }
+
     /// Evaluates one query.
     pub fn check(&self, query: &Query) -> Result<Explanation, QueryError> {
         validate(&query.action, &query.resource)?;
