@@ -66,8 +66,14 @@ fn hops_text(out: &mut String, path: &[Hop]) {
 
 /// Every principal that can become an administrator, with its shortest path.
 pub fn privesc(args: PrivescArgs) -> Result<ExitCode> {
-    build(&args.source, |graph| {
-        let escalations = graph.privesc();
+    let snapshot = if args.source.demo { crate::demo::snapshot()? } else { args.source.source.load()? };
+    let authz = crate::authorizer(&snapshot)?;
+    let graph = sightline_graph::privesc(&snapshot, &authz);
+    for problem in &graph.problems {
+        eprintln!("warning: not evaluated: {problem}");
+    }
+    {
+        let escalations = &graph.escalations;
         let text = match args.format {
             Format::Json => serde_json::to_string_pretty(&escalations)? + "\n",
             Format::Text => {
@@ -77,7 +83,7 @@ pub fn privesc(args: PrivescArgs) -> Result<ExitCode> {
                     let _ = writeln!(out, "  {a}");
                 }
                 let _ = writeln!(out, "\nPrincipals that can become an administrator ({}):", escalations.len());
-                for e in &escalations {
+                for e in escalations {
                     let _ = writeln!(
                         out,
                         "\n  {} ({} hop{})",
@@ -91,8 +97,11 @@ pub fn privesc(args: PrivescArgs) -> Result<ExitCode> {
             }
         };
         crate::scan::print_out(&text)?;
-        Ok(ExitCode::SUCCESS)
-    })
+    }
+    crate::release_at_exit(graph);
+    crate::release_at_exit(authz);
+    crate::release_at_exit(snapshot);
+    Ok(ExitCode::SUCCESS)
 }
 
 /// The shortest path from one principal to another, or to administrator.

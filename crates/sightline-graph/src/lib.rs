@@ -20,6 +20,7 @@ use sightline_iam::eval::StatementMatch;
 use sightline_iam::{Context, Decision, PolicyType};
 use sightline_model::{Principal, PrincipalKind, Provider, Snapshot};
 use std::collections::{HashMap, VecDeque};
+use std::sync::Arc;
 
 /// The node that stands for "administrator of the account".
 pub const ADMIN: &str = "admin";
@@ -119,14 +120,17 @@ pub struct Graph {
 }
 
 /// What techniques read: the snapshot, the engine, and answers computed once.
+#[derive(Clone)]
 pub struct Ctx<'a, 's> {
     pub snapshot: &'s Snapshot,
     pub authz: &'a Authorizer<'s>,
     /// Roles by the AWS service principal their trust policy lets assume them (`lambda.amazonaws.com`, ...).
-    trusted_by: HashMap<&'static str, Vec<&'s Principal>>,
+    trusted_by: Arc<HashMap<&'static str, Vec<&'s Principal>>>,
     /// Resources of the snapshot with a resource-based policy, which may allow a request on their own.
-    with_policy: std::collections::HashSet<&'s str>,
-    problems: std::sync::Mutex<Vec<String>>,
+    with_policy: Arc<std::collections::HashSet<&'s str>>,
+    problems: Arc<std::sync::Mutex<Vec<String>>>,
+    /// When set, techniques look only for edges to this node (a principal ARN or [`ADMIN`]).
+    focus: Option<Arc<str>>,
 }
 
 /// Services a passed role can run as, for the pass-role techniques.
@@ -144,15 +148,35 @@ pub const SERVICES: &[&str] = &[
 impl<'a, 's> Ctx<'a, 's> {
     pub fn new(snapshot: &'s Snapshot, authz: &'a Authorizer<'s>) -> Ctx<'a, 's> {
         let with_policy = snapshot.resources.iter().filter(|r| r.policy.is_some()).map(|r| r.id.as_str()).collect();
-        let mut ctx = Ctx { snapshot, authz, trusted_by: HashMap::new(), with_policy, problems: Default::default() };
+        let mut ctx = Ctx {
+            snapshot,
+            authz,
+            trusted_by: Default::default(),
+            with_policy: Arc::new(with_policy),
+            problems: Default::default(),
+            focus: None,
+        };
+        let mut trusted_by = HashMap::new();
         for service in SERVICES {
             let roles = ctx
                 .principals(PrincipalKind::Role)
+                .filter(|r| authz.trust_names_service(&r.id, service))
                 .filter(|r| ctx.allowed(service, "sts:AssumeRole", &r.id, &Context::default()).is_some())
                 .collect();
-            ctx.trusted_by.insert(service, roles);
+            trusted_by.insert(*service, roles);
         }
+        ctx.trusted_by = Arc::new(trusted_by);
         ctx
+    }
+
+    /// The same context, looking only for edges to `node`.
+    pub fn focused(&self, node: &str) -> Ctx<'a, 's> {
+        Ctx { focus: Some(Arc::from(node)), ..self.clone() }
+    }
+
+    /// Whether techniques should look for an edge to `node`.
+    pub fn wants(&self, node: &str) -> bool {
+        self.focus.as_deref().is_none_or(|f| f == node)
     }
 
     /// The AWS principals of one kind.
@@ -362,7 +386,7 @@ impl Graph {
             }
             graph.edges.extend(edges);
         }
-        graph.problems = ctx.problems.into_inner().unwrap_or_default();
+        graph.problems = ctx.problems.lock().map(|p| p.clone()).unwrap_or_default();
         graph
     }
 
@@ -454,6 +478,115 @@ impl Graph {
             })
             .collect()
     }
+}
+
+/// The answer to "who can become an administrator", computed without building the whole graph.
+#[derive(Debug, Default)]
+pub struct Privesc {
+    /// Principals the engine allows every action of [`ADMIN_PROBES`] on any resource.
+    pub admins: Vec<String>,
+    /// Every user and role that can become an administrator, with its shortest path (as [`Graph::privesc`]).
+    pub escalations: Vec<Escalation>,
+    /// What could not be decided, for the report.
+    pub problems: Vec<String>,
+}
+
+/// [`Graph::privesc`] without the whole graph: one breadth-first search backwards from the administrators, asking
+/// at each node reached which principals have an edge to it (the techniques look only for edges to that node).
+/// Only the edges that can lie on a path to an administrator are ever evaluated, which keeps large accounts
+/// tractable; the answer is the same (a test compares them).
+pub fn privesc(snapshot: &Snapshot, authz: &Authorizer<'_>) -> Privesc {
+    let ctx = Ctx::new(snapshot, authz);
+    let actors: Vec<&Principal> = snapshot
+        .principals
+        .iter()
+        .filter(|p| p.provider == Provider::Aws && matches!(p.kind, PrincipalKind::User | PrincipalKind::Role))
+        .collect();
+    let flags = parallel_map(&actors, |p| ADMIN_PROBES.iter().all(|a| ctx.admin_probe(&p.id, a)));
+    let admins: Vec<String> = actors.iter().zip(&flags).filter(|(_, a)| **a).map(|(p, _)| p.id.clone()).collect();
+    let may_assume: Vec<bool> = actors.iter().map(|p| authz.identity_may_allow(&p.id, "sts:AssumeRole")).collect();
+    // For each technique, the attackers whose own policies may allow the action it cannot do without.
+    let able: Vec<Vec<bool>> = techniques::TECHNIQUES
+        .iter()
+        .map(|t| actors.iter().map(|p| t.needs.is_none_or(|a| authz.identity_may_allow(&p.id, a))).collect())
+        .collect();
+    let mut seen: std::collections::HashSet<String> = admins.iter().cloned().collect();
+    seen.insert(ADMIN.to_string());
+    let mut queue: VecDeque<String> = VecDeque::from([ADMIN.to_string()]);
+    queue.extend(admins.iter().cloned());
+    let mut next: HashMap<String, Edge> = HashMap::new();
+    while let Some(node) = queue.pop_front() {
+        let focused = ctx.focused(&node);
+        let role = ctx.principals(PrincipalKind::Role).find(|r| r.id == node);
+        let kind = if node == ADMIN {
+            Some(techniques::Reaches::Admin)
+        } else if role.is_some() {
+            Some(techniques::Reaches::Role)
+        } else if ctx.principals(PrincipalKind::User).any(|u| u.id == node) {
+            Some(techniques::Reaches::User)
+        } else {
+            None
+        };
+        // The techniques that lead to a node of this kind.
+        let relevant: Vec<usize> =
+            (0..techniques::TECHNIQUES.len()).filter(|t| Some(techniques::TECHNIQUES[*t].reaches) == kind).collect();
+        let candidates: Vec<(usize, &Principal)> = actors
+            .iter()
+            .enumerate()
+            .filter(|(i, p)| {
+                !seen.contains(&p.id)
+                    && (relevant.iter().any(|t| able[*t][*i])
+                        || role.is_some_and(|r| may_assume[*i] || authz.trust_names_directly(&r.id, &p.id)))
+            })
+            .map(|(i, p)| (i, *p))
+            .collect();
+        let found = parallel_map(&candidates, |(i, p)| {
+            if let Some(role) = role.filter(|r| r.id != p.id) {
+                if may_assume[*i] || authz.trust_names_directly(&role.id, &p.id) {
+                    if let Some(step) = ctx.allowed(&p.id, "sts:AssumeRole", &role.id, &Context::default()) {
+                        return Some(Edge {
+                            from: p.id.clone(),
+                            to: role.id.clone(),
+                            kind: EdgeKind::CanAssume,
+                            detail: format!("assumes {}", role.name),
+                            proof: vec![step],
+                        });
+                    }
+                }
+            }
+            relevant
+                .iter()
+                .filter(|t| able[**t][*i])
+                .find_map(|t| (techniques::TECHNIQUES[*t].find)(&focused, p).into_iter().next())
+        });
+        for ((_, p), edge) in candidates.iter().zip(found) {
+            if let Some(edge) = edge {
+                seen.insert(p.id.clone());
+                queue.push_back(p.id.clone());
+                next.insert(p.id.clone(), edge);
+            }
+        }
+    }
+    let escalations = actors
+        .iter()
+        .filter(|p| !admins.contains(&p.id) && !p.id.contains(":role/aws-service-role/"))
+        .filter_map(|p| {
+            let mut path = Vec::new();
+            let mut at = p.id.as_str();
+            while let Some(e) = next.get(at) {
+                path.push(Hop {
+                    technique: e.kind.id(),
+                    to: e.to.clone(),
+                    detail: e.detail.clone(),
+                    proof: e.proof.clone(),
+                });
+                at = e.to.as_str();
+            }
+            (!path.is_empty()).then(|| Escalation { principal: p.id.clone(), path })
+        })
+        .collect();
+    let problems = ctx.problems.lock().map(|p| p.clone()).unwrap_or_default();
+    Privesc { admins, escalations, problems }
 }
 
 /// `f` over `items` on every core, results in order.

@@ -467,6 +467,20 @@ impl<'s> Authorizer<'s> {
         })
     }
 
+    /// Whether `role`'s trust policy has an `Allow` statement that names the AWS service `service`
+    /// (`lambda.amazonaws.com`) or every principal: the only trust policies that may let the service assume it.
+    pub fn trust_names_service(&self, role: &str, service: &str) -> bool {
+        let Some(trust) = self.principal_by_arn.get(role).and_then(|i| self.principals[*i].trust) else {
+            return false;
+        };
+        self.parsed[trust].document.statements.iter().any(|s| {
+            s.effect == crate::policy::Effect::Allow
+                && s.principal
+                    .as_ref()
+                    .is_some_and(|m| m.wildcard || m.negated || m.service.iter().any(|x| x == service))
+        })
+    }
+
     /// Evaluates one query.
     pub fn check(&self, query: &Query) -> Result<Explanation, QueryError> {
         validate(&query.action, &query.resource)?;

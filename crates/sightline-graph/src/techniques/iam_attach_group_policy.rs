@@ -1,7 +1,7 @@
 //! Attach an administrator policy to one's own group
 
 use super::edge;
-use crate::techniques::{Fixtures, Technique};
+use crate::techniques::{Fixtures, Reaches, Technique};
 use crate::{Ctx, Edge, ADMIN};
 use sightline_iam::Context;
 use sightline_model::{Principal, PrincipalKind};
@@ -16,6 +16,8 @@ pub(crate) static TECHNIQUE: Technique = Technique {
         "https://pathfinding.cloud",
     ],
     find,
+    reaches: Reaches::Admin,
+    needs: Some("iam:AttachGroupPolicy"),
     fixtures: Fixtures {
         expect: "admin",
         positive: &[r#"{"attacker": [["Allow", "iam:AttachGroupPolicy", "arn:aws:iam::111111111111:group/devs"]],
@@ -29,7 +31,7 @@ pub(crate) static TECHNIQUE: Technique = Technique {
 };
 
 fn find(ctx: &Ctx<'_, '_>, attacker: &Principal) -> Vec<Edge> {
-    if attacker.kind != PrincipalKind::User {
+    if !ctx.wants(ADMIN) || attacker.kind != PrincipalKind::User {
         return Vec::new();
     }
     ctx.groups_of(attacker)

@@ -1,7 +1,7 @@
 //! Attach an administrator policy to oneself
 
 use super::edge;
-use crate::techniques::{Fixtures, Technique};
+use crate::techniques::{Fixtures, Reaches, Technique};
 use crate::{Ctx, Edge, ADMIN};
 use sightline_iam::Context;
 use sightline_model::{Principal, PrincipalKind};
@@ -15,6 +15,8 @@ pub(crate) static TECHNIQUE: Technique = Technique {
         "https://pathfinding.cloud",
     ],
     find,
+    reaches: Reaches::Admin,
+    needs: Some("iam:AttachUserPolicy"),
     fixtures: Fixtures {
         expect: "admin",
         positive: &[r#"{"attacker": [["Allow", "iam:AttachUserPolicy", "arn:aws:iam::111111111111:user/attacker"]]}"#],
@@ -25,7 +27,7 @@ pub(crate) static TECHNIQUE: Technique = Technique {
 };
 
 fn find(ctx: &Ctx<'_, '_>, attacker: &Principal) -> Vec<Edge> {
-    if attacker.kind != PrincipalKind::User {
+    if !ctx.wants(ADMIN) || attacker.kind != PrincipalKind::User {
         return Vec::new();
     }
     match ctx.allowed(&attacker.id, "iam:AttachUserPolicy", &attacker.id, &Context::default()) {

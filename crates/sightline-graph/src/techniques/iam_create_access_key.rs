@@ -1,7 +1,7 @@
 //! Create an access key for another user
 
 use super::edge;
-use crate::techniques::{Fixtures, Technique};
+use crate::techniques::{Fixtures, Reaches, Technique};
 use crate::{Ctx, Edge};
 use sightline_iam::Context;
 use sightline_model::{Principal, PrincipalKind};
@@ -12,6 +12,8 @@ pub(crate) static TECHNIQUE: Technique = Technique {
     description: "With iam:CreateAccessKey on another user, the attacker makes a key for that user and signs in as it. A user holds at most two keys: when the snapshot shows two, the attacker also needs iam:DeleteAccessKey.",
     references: &["https://rhinosecuritylabs.com/aws/aws-privilege-escalation-methods-mitigation/", "https://pathfinding.cloud"],
     find,
+    reaches: Reaches::User,
+    needs: Some("iam:CreateAccessKey"),
     fixtures: Fixtures {
         expect: "user/victim",
         positive: &[r#"{"attacker": [["Allow", "iam:CreateAccessKey", "arn:aws:iam::111111111111:user/victim"]], "users": {"victim": []}}"#],
@@ -27,7 +29,7 @@ pub(crate) static TECHNIQUE: Technique = Technique {
 
 fn find(ctx: &Ctx<'_, '_>, attacker: &Principal) -> Vec<Edge> {
     ctx.principals(PrincipalKind::User)
-        .filter(|u| u.id != attacker.id)
+        .filter(|u| u.id != attacker.id && ctx.wants(&u.id))
         .filter_map(|u| {
             let mut proof = vec![ctx.allowed(&attacker.id, "iam:CreateAccessKey", &u.id, &Context::default())?];
             if ctx.access_keys(u) >= 2 {

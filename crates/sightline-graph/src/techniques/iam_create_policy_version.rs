@@ -1,7 +1,7 @@
 //! Write a new default version of a managed policy one holds.
 
 use super::edge;
-use crate::techniques::{Fixtures, Technique};
+use crate::techniques::{Fixtures, Reaches, Technique};
 use crate::{Ctx, Edge, ADMIN};
 use sightline_iam::Context;
 use sightline_model::{Principal, PrincipalKind};
@@ -12,6 +12,8 @@ pub(crate) static TECHNIQUE: Technique = Technique {
     description: "With iam:CreatePolicyVersion on a customer managed policy attached to them (directly or through a group), the attacker writes a version that allows everything and makes it the default (--set-as-default needs no other permission).",
     references: &["https://rhinosecuritylabs.com/aws/aws-privilege-escalation-methods-mitigation/", "https://pathfinding.cloud"],
     find,
+    reaches: Reaches::Admin,
+    needs: Some("iam:CreatePolicyVersion"),
     fixtures: Fixtures {
         expect: "admin",
         positive: &[
@@ -27,6 +29,9 @@ pub(crate) static TECHNIQUE: Technique = Technique {
 };
 
 fn find(ctx: &Ctx<'_, '_>, attacker: &Principal) -> Vec<Edge> {
+    if !ctx.wants(ADMIN) {
+        return Vec::new();
+    }
     let mut held: Vec<&String> = attacker.attached_policies.iter().collect();
     for g in ctx.groups_of(attacker) {
         held.extend(g.attached_policies.iter());

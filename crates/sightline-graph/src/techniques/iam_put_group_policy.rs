@@ -1,7 +1,7 @@
 //! Write an administrator inline policy on one's own group
 
 use super::edge;
-use crate::techniques::{Fixtures, Technique};
+use crate::techniques::{Fixtures, Reaches, Technique};
 use crate::{Ctx, Edge, ADMIN};
 use sightline_iam::Context;
 use sightline_model::{Principal, PrincipalKind};
@@ -12,6 +12,8 @@ pub(crate) static TECHNIQUE: Technique = Technique {
     description: "With iam:PutGroupPolicy on a group they belong to, the attacker adds an inline policy that allows everything to the group.",
     references: &["https://rhinosecuritylabs.com/aws/aws-privilege-escalation-methods-mitigation/", "https://pathfinding.cloud"],
     find,
+    reaches: Reaches::Admin,
+    needs: Some("iam:PutGroupPolicy"),
     fixtures: Fixtures {
         expect: "admin",
         positive: &[r#"{"attacker": [["Allow", "iam:PutGroupPolicy", "arn:aws:iam::111111111111:group/devs"]],
@@ -25,7 +27,7 @@ pub(crate) static TECHNIQUE: Technique = Technique {
 };
 
 fn find(ctx: &Ctx<'_, '_>, attacker: &Principal) -> Vec<Edge> {
-    if attacker.kind != PrincipalKind::User {
+    if !ctx.wants(ADMIN) || attacker.kind != PrincipalKind::User {
         return Vec::new();
     }
     ctx.groups_of(attacker)

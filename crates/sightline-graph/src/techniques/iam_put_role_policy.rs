@@ -1,7 +1,7 @@
 //! Write an administrator inline policy on one's own role
 
 use super::edge;
-use crate::techniques::{Fixtures, Technique};
+use crate::techniques::{Fixtures, Reaches, Technique};
 use crate::{Ctx, Edge, ADMIN};
 use sightline_iam::Context;
 use sightline_model::{Principal, PrincipalKind};
@@ -15,6 +15,8 @@ pub(crate) static TECHNIQUE: Technique = Technique {
         "https://pathfinding.cloud",
     ],
     find,
+    reaches: Reaches::Admin,
+    needs: Some("iam:PutRolePolicy"),
     fixtures: Fixtures {
         expect: "admin",
         positive: &[
@@ -27,7 +29,7 @@ pub(crate) static TECHNIQUE: Technique = Technique {
 };
 
 fn find(ctx: &Ctx<'_, '_>, attacker: &Principal) -> Vec<Edge> {
-    if attacker.kind != PrincipalKind::Role {
+    if !ctx.wants(ADMIN) || attacker.kind != PrincipalKind::Role {
         return Vec::new();
     }
     match ctx.allowed(&attacker.id, "iam:PutRolePolicy", &attacker.id, &Context::default()) {

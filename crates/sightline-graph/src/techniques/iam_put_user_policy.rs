@@ -1,7 +1,7 @@
 //! Write an administrator inline policy on oneself
 
 use super::edge;
-use crate::techniques::{Fixtures, Technique};
+use crate::techniques::{Fixtures, Reaches, Technique};
 use crate::{Ctx, Edge, ADMIN};
 use sightline_iam::Context;
 use sightline_model::{Principal, PrincipalKind};
@@ -15,6 +15,8 @@ pub(crate) static TECHNIQUE: Technique = Technique {
         "https://pathfinding.cloud",
     ],
     find,
+    reaches: Reaches::Admin,
+    needs: Some("iam:PutUserPolicy"),
     fixtures: Fixtures {
         expect: "admin",
         positive: &[r#"{"attacker": [["Allow", "iam:PutUserPolicy", "arn:aws:iam::111111111111:user/attacker"]]}"#],
@@ -23,7 +25,7 @@ pub(crate) static TECHNIQUE: Technique = Technique {
 };
 
 fn find(ctx: &Ctx<'_, '_>, attacker: &Principal) -> Vec<Edge> {
-    if attacker.kind != PrincipalKind::User {
+    if !ctx.wants(ADMIN) || attacker.kind != PrincipalKind::User {
         return Vec::new();
     }
     match ctx.allowed(&attacker.id, "iam:PutUserPolicy", &attacker.id, &Context::default()) {

@@ -1,7 +1,7 @@
 //! Rewrite a role's trust policy to trust oneself.
 
 use super::edge;
-use crate::techniques::{Fixtures, Technique};
+use crate::techniques::{Fixtures, Reaches, Technique};
 use crate::{Ctx, Edge};
 use sightline_iam::Context;
 use sightline_model::{Principal, PrincipalKind};
@@ -12,6 +12,8 @@ pub(crate) static TECHNIQUE: Technique = Technique {
     description: "With iam:UpdateAssumeRolePolicy on a role, the attacker writes a trust policy that names their own ARN, which lets them assume the role within the account without any further permission.",
     references: &["https://rhinosecuritylabs.com/aws/aws-privilege-escalation-methods-mitigation/", "https://pathfinding.cloud"],
     find,
+    reaches: Reaches::Role,
+    needs: Some("iam:UpdateAssumeRolePolicy"),
     fixtures: Fixtures {
         expect: "role/admin",
         positive: &[r#"{"attacker": [["Allow", "iam:UpdateAssumeRolePolicy", "arn:aws:iam::111111111111:role/*"]],
@@ -23,7 +25,7 @@ pub(crate) static TECHNIQUE: Technique = Technique {
 
 fn find(ctx: &Ctx<'_, '_>, attacker: &Principal) -> Vec<Edge> {
     ctx.principals(PrincipalKind::Role)
-        .filter(|r| r.id != attacker.id && r.account_id == attacker.account_id)
+        .filter(|r| r.id != attacker.id && r.account_id == attacker.account_id && ctx.wants(&r.id))
         .filter_map(|r| {
             let step = ctx.allowed(&attacker.id, "iam:UpdateAssumeRolePolicy", &r.id, &Context::default())?;
             Some(edge(TECHNIQUE.id, attacker, &r.id, format!("makes {} trust it, then assumes it", r.name), vec![step]))

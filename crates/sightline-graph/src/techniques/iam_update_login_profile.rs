@@ -1,7 +1,7 @@
 //! Change another user's console password
 
 use super::edge;
-use crate::techniques::{Fixtures, Technique};
+use crate::techniques::{Fixtures, Reaches, Technique};
 use crate::{Ctx, Edge};
 use sightline_iam::Context;
 use sightline_model::{Principal, PrincipalKind};
@@ -12,6 +12,8 @@ pub(crate) static TECHNIQUE: Technique = Technique {
     description: "With iam:UpdateLoginProfile on a user that has a console password, the attacker replaces it and signs in as that user.",
     references: &["https://rhinosecuritylabs.com/aws/aws-privilege-escalation-methods-mitigation/", "https://pathfinding.cloud"],
     find,
+    reaches: Reaches::User,
+    needs: Some("iam:UpdateLoginProfile"),
     fixtures: Fixtures {
         expect: "user/victim",
         positive: &[r#"{"attacker": [["Allow", "iam:UpdateLoginProfile", "arn:aws:iam::111111111111:user/victim"]], "users": {"victim": []}}"#],
@@ -26,7 +28,7 @@ pub(crate) static TECHNIQUE: Technique = Technique {
 
 fn find(ctx: &Ctx<'_, '_>, attacker: &Principal) -> Vec<Edge> {
     ctx.principals(PrincipalKind::User)
-        .filter(|u| u.id != attacker.id)
+        .filter(|u| u.id != attacker.id && ctx.wants(&u.id))
         .filter_map(|u| {
             let proof = vec![ctx.allowed(&attacker.id, "iam:UpdateLoginProfile", &u.id, &Context::default())?];
             if ctx.has_password(u) == Some(false) {

@@ -1,7 +1,7 @@
 //! Replace the code of an existing Lambda function.
 
 use super::edge;
-use crate::techniques::{Fixtures, Technique};
+use crate::techniques::{Fixtures, Reaches, Technique};
 use crate::{Ctx, Edge};
 use sightline_iam::Context;
 use sightline_model::Principal;
@@ -12,6 +12,8 @@ pub(crate) static TECHNIQUE: Technique = Technique {
     description: "With lambda:UpdateFunctionCode on a function, the attacker replaces its code; the next invocation (by its own triggers) runs the attacker's code with the function's execution role.",
     references: &["https://rhinosecuritylabs.com/aws/aws-privilege-escalation-methods-mitigation/", "https://pathfinding.cloud"],
     find,
+    reaches: Reaches::Role,
+    needs: None,
     fixtures: Fixtures {
         expect: "role/admin",
         positive: &[r#"{"attacker": [["Allow", "lambda:UpdateFunctionCode", "arn:aws:lambda:us-east-1:111111111111:function:job"]],
@@ -32,7 +34,7 @@ fn find(ctx: &Ctx<'_, '_>, attacker: &Principal) -> Vec<Edge> {
         .filter(|f| f.resource_type == "AWS::Lambda::Function")
         .filter_map(|f| {
             let role = f.properties.get("Role").and_then(|r| r.as_str())?;
-            if role == attacker.id {
+            if role == attacker.id || !ctx.wants(role) {
                 return None;
             }
             let step = ctx.allowed(&attacker.id, "lambda:UpdateFunctionCode", &f.id, &Context::default())?;

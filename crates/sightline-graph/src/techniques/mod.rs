@@ -39,9 +39,26 @@ pub struct Technique {
     pub references: &'static [&'static str],
     /// The edges it gives `attacker` in the snapshot.
     pub find: fn(&Ctx<'_, '_>, &Principal) -> Vec<Edge>,
+    /// What its edges lead to.
+    pub reaches: Reaches,
+    /// An action the attacker's own identity policies must allow for the technique to apply (no resource-based
+    /// policy can grant it): attackers whose policies never allow it are not asked. `None` when a resource policy
+    /// could grant every request alone.
+    pub needs: Option<&'static str>,
     /// Test fixtures (see the generic test below): snapshots where `attacker` gets (positive) or does not get
     /// (negative) this technique's edge to `expect`.
     pub fixtures: Fixtures,
+}
+
+/// What a technique's edges lead to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reaches {
+    /// Administrator of the account (the attacker grants itself everything).
+    Admin,
+    /// Another user (its credentials).
+    User,
+    /// A role (its permissions).
+    Role,
 }
 
 /// A technique's fixtures, written in the short form the tests read.

@@ -15,6 +15,11 @@ pub(super) fn find(
     service: &str,
     then: &[(&str, &str)],
 ) -> Vec<Edge> {
+    let roles: Vec<&Principal> =
+        ctx.roles_trusted_by(service).iter().copied().filter(|r| r.id != attacker.id && ctx.wants(&r.id)).collect();
+    if roles.is_empty() {
+        return Vec::new();
+    }
     let mut pass = Context::default();
     pass.insert("iam:PassedToService", vec![service.to_string()]);
     // The requests that create and run the resource, on a resource of the attacker's account.
@@ -28,10 +33,7 @@ pub(super) fn find(
         }
     }
     let mut edges = Vec::new();
-    for role in ctx.roles_trusted_by(service) {
-        if role.id == attacker.id {
-            continue;
-        }
+    for role in roles {
         if let Some(step) = ctx.allowed(&attacker.id, "iam:PassRole", &role.id, &pass) {
             let mut proof = vec![step];
             proof.extend(steps.iter().cloned());

@@ -1,6 +1,6 @@
 //! Pass a role to a new Data Pipeline
 
-use crate::techniques::{Fixtures, Technique};
+use crate::techniques::{Fixtures, Reaches, Technique};
 use crate::{Ctx, Edge};
 use sightline_model::Principal;
 
@@ -10,6 +10,8 @@ pub(crate) static TECHNIQUE: Technique = Technique {
     description: "With iam:PassRole on a role Data Pipeline trusts, datapipeline:CreatePipeline and datapipeline:PutPipelineDefinition, the attacker defines a pipeline that runs commands as the role.",
     references: &["https://rhinosecuritylabs.com/aws/aws-privilege-escalation-methods-mitigation/ (method 20)", "https://pathfinding.cloud"],
     find,
+    reaches: Reaches::Role,
+    needs: Some("iam:PassRole"),
     fixtures: Fixtures {
         expect: "role/admin",
         positive: &[r#"{"attacker": [["Allow", "iam:PassRole", "*"], ["Allow", "datapipeline:CreatePipeline", "*"], ["Allow", "datapipeline:PutPipelineDefinition", "*"]],

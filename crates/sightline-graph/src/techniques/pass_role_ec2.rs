@@ -1,6 +1,6 @@
 //! Pass a role to a new EC2 instance
 
-use crate::techniques::{Fixtures, Technique};
+use crate::techniques::{Fixtures, Reaches, Technique};
 use crate::{Ctx, Edge};
 use sightline_model::Principal;
 
@@ -10,6 +10,8 @@ pub(crate) static TECHNIQUE: Technique = Technique {
     description: "With iam:PassRole on a role EC2 trusts and ec2:RunInstances, the attacker starts an instance with the role's instance profile and reads the role's credentials from the instance metadata service.",
     references: &["https://rhinosecuritylabs.com/aws/aws-privilege-escalation-methods-mitigation/ (method 3)", "https://pathfinding.cloud"],
     find,
+    reaches: Reaches::Role,
+    needs: Some("iam:PassRole"),
     fixtures: Fixtures {
         expect: "role/admin",
         positive: &[r#"{"attacker": [["Allow", "iam:PassRole", "*"], ["Allow", "ec2:RunInstances", "*"]],

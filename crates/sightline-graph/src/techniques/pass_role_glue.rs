@@ -1,6 +1,6 @@
 //! Pass a role to a new Glue development endpoint
 
-use crate::techniques::{Fixtures, Technique};
+use crate::techniques::{Fixtures, Reaches, Technique};
 use crate::{Ctx, Edge};
 use sightline_model::Principal;
 
@@ -10,6 +10,8 @@ pub(crate) static TECHNIQUE: Technique = Technique {
     description: "With iam:PassRole on a role Glue trusts and glue:CreateDevEndpoint, the attacker creates a development endpoint that runs as the role and logs in to it.",
     references: &["https://rhinosecuritylabs.com/aws/aws-privilege-escalation-methods-mitigation/ (method 17)", "https://pathfinding.cloud"],
     find,
+    reaches: Reaches::Role,
+    needs: Some("iam:PassRole"),
     fixtures: Fixtures {
         expect: "role/admin",
         positive: &[r#"{"attacker": [["Allow", "iam:PassRole", "*"], ["Allow", "glue:CreateDevEndpoint", "*"]],

@@ -1,6 +1,6 @@
 //! Pass a role to a new Lambda function triggered by an event source
 
-use crate::techniques::{Fixtures, Technique};
+use crate::techniques::{Fixtures, Reaches, Technique};
 use crate::{Ctx, Edge};
 use sightline_model::Principal;
 
@@ -10,6 +10,8 @@ pub(crate) static TECHNIQUE: Technique = Technique {
     description: "With iam:PassRole on a role Lambda trusts, lambda:CreateFunction and lambda:CreateEventSourceMapping, the attacker creates a function that runs as the role and has a queue or stream trigger it, without the right to invoke it.",
     references: &["https://rhinosecuritylabs.com/aws/aws-privilege-escalation-methods-mitigation/ (method 16)", "https://pathfinding.cloud"],
     find,
+    reaches: Reaches::Role,
+    needs: Some("iam:PassRole"),
     fixtures: Fixtures {
         expect: "role/admin",
         positive: &[r#"{"attacker": [["Allow", "iam:PassRole", "*"], ["Allow", "lambda:CreateFunction", "*"], ["Allow", "lambda:CreateEventSourceMapping", "*"]],

@@ -157,6 +157,19 @@ fn every_technique_meets_its_fixtures() {
             let edges = edges_of(t, fixture);
             match edges.iter().find(|e| e.to == want) {
                 Some(e) if e.kind == EdgeKind::Technique(t.id) && !e.proof.is_empty() => {
+                    if let Some(needed) = t.needs {
+                        if !e.proof.iter().any(|s| s.action == needed) {
+                            problems.push(format!("{}: positive {i}: {needed} is not among the requests", t.id));
+                        }
+                    }
+                    let reaches = match t.fixtures.expect {
+                        "admin" => Reaches::Admin,
+                        e if e.starts_with("user/") => Reaches::User,
+                        _ => Reaches::Role,
+                    };
+                    if reaches != t.reaches {
+                        problems.push(format!("{}: reaches {:?}, its fixture {}", t.id, t.reaches, t.fixtures.expect));
+                    }
                     if e.proof.iter().any(|s| s.statements.is_empty()) {
                         problems.push(format!("{}: positive {i}: a step without statements: {e:?}", t.id));
                     }
@@ -246,6 +259,10 @@ fn paths_across_policies_groups_and_role_chains() {
         vec![("sts-assume-role", arn("role", "b").as_str()), ("iam-create-access-key", arn("user", "boss").as_str())]
     );
     let escalations = graph.privesc();
+    // The backward search without the whole graph gives the same answer.
+    let lazy = crate::privesc(&snapshot, &authz);
+    assert_eq!(lazy.escalations, escalations);
+    assert_eq!(lazy.admins, graph.admins);
     let who: Vec<&str> = escalations.iter().map(|e| e.principal.as_str()).collect();
     assert!(who.contains(&arn("user", "attacker").as_str()) && who.contains(&arn("role", "b").as_str()), "{who:?}");
     assert!(!who.contains(&arn("user", "boss").as_str()));
