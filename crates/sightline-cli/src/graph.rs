@@ -3,7 +3,7 @@
 use crate::{Format, Source};
 use anyhow::{bail, Result};
 use clap::Args;
-use sightline_graph::{Graph, Hop, ADMIN};
+use sightline_graph::{Hop, ADMIN};
 use std::fmt::Write as _;
 use std::process::ExitCode;
 
@@ -37,20 +37,6 @@ pub struct PathsArgs {
     source: GraphSource,
     #[arg(long, value_enum, default_value_t)]
     format: Format,
-}
-
-fn build(source: &GraphSource, run: impl FnOnce(&Graph) -> Result<ExitCode>) -> Result<ExitCode> {
-    let snapshot = if source.demo { crate::demo::snapshot()? } else { source.source.load()? };
-    let authz = crate::authorizer(&snapshot)?;
-    let graph = Graph::build(&snapshot, &authz);
-    for problem in &graph.problems {
-        eprintln!("warning: not evaluated: {problem}");
-    }
-    let code = run(&graph)?;
-    crate::release_at_exit(graph);
-    crate::release_at_exit(authz);
-    crate::release_at_exit(snapshot);
-    Ok(code)
 }
 
 fn hops_text(out: &mut String, path: &[Hop]) {
@@ -106,30 +92,35 @@ pub fn privesc(args: PrivescArgs) -> Result<ExitCode> {
 
 /// The shortest path from one principal to another, or to administrator.
 pub fn paths(args: PathsArgs) -> Result<ExitCode> {
-    build(&args.source, |graph| {
-        if !graph.nodes.iter().any(|(id, _)| *id == args.from) {
-            bail!("{}: no such user or role in the snapshot", args.from);
+    let snapshot = if args.source.demo { crate::demo::snapshot()? } else { args.source.source.load()? };
+    let known = |arn: &str| {
+        snapshot.principals.iter().any(|p| {
+            p.id == arn && matches!(p.kind, sightline_model::PrincipalKind::User | sightline_model::PrincipalKind::Role)
+        })
+    };
+    if !known(&args.from) {
+        bail!("{}: no such user or role in the snapshot", args.from);
+    }
+    if args.to != ADMIN && !known(&args.to) {
+        bail!("{}: no such user or role in the snapshot (or give `admin`)", args.to);
+    }
+    let authz = crate::authorizer(&snapshot)?;
+    let path = sightline_graph::shortest_path(&snapshot, &authz, &args.from, &args.to);
+    let text = match args.format {
+        Format::Json => {
+            serde_json::to_string_pretty(&serde_json::json!({ "from": args.from, "to": args.to, "path": path }))? + "\n"
         }
-        if args.to != ADMIN && !graph.nodes.iter().any(|(id, _)| *id == args.to) {
-            bail!("{}: no such user or role in the snapshot (or give `admin`)", args.to);
-        }
-        let path = graph.shortest_path(&args.from, &args.to);
-        let text = match args.format {
-            Format::Json => {
-                serde_json::to_string_pretty(&serde_json::json!({
-                    "from": args.from, "to": args.to, "path": path,
-                }))? + "\n"
+        Format::Text => match &path {
+            Some(path) => {
+                let mut out = format!("{} -> {} in {} hop(s):\n", args.from, args.to, path.len());
+                hops_text(&mut out, path);
+                out
             }
-            Format::Text => match &path {
-                Some(path) => {
-                    let mut out = format!("{} -> {} in {} hop(s):\n", args.from, args.to, path.len());
-                    hops_text(&mut out, path);
-                    out
-                }
-                None => format!("no path from {} to {}\n", args.from, args.to),
-            },
-        };
-        crate::scan::print_out(&text)?;
-        Ok(ExitCode::SUCCESS)
-    })
+            None => format!("no path from {} to {}\n", args.from, args.to),
+        },
+    };
+    crate::scan::print_out(&text)?;
+    crate::release_at_exit(authz);
+    crate::release_at_exit(snapshot);
+    Ok(ExitCode::SUCCESS)
 }

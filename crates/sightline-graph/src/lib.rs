@@ -504,18 +504,55 @@ pub fn privesc(snapshot: &Snapshot, authz: &Authorizer<'_>) -> Privesc {
         .collect();
     let flags = parallel_map(&actors, |p| ADMIN_PROBES.iter().all(|a| ctx.admin_probe(&p.id, a)));
     let admins: Vec<String> = actors.iter().zip(&flags).filter(|(_, a)| **a).map(|(p, _)| p.id.clone()).collect();
+    let mut sources = vec![ADMIN.to_string()];
+    sources.extend(admins.iter().cloned());
+    let next = search_back(&ctx, &actors, sources, None);
+    let escalations = actors
+        .iter()
+        .filter(|p| !admins.contains(&p.id) && !p.id.contains(":role/aws-service-role/"))
+        .filter_map(|p| {
+            let mut path = Vec::new();
+            let mut at = p.id.as_str();
+            while let Some(e) = next.get(at) {
+                path.push(Hop {
+                    technique: e.kind.id(),
+                    to: e.to.clone(),
+                    detail: e.detail.clone(),
+                    proof: e.proof.clone(),
+                });
+                at = e.to.as_str();
+            }
+            (!path.is_empty()).then(|| Escalation { principal: p.id.clone(), path })
+        })
+        .collect();
+    let problems = ctx.problems.lock().map(|p| p.clone()).unwrap_or_default();
+    Privesc { admins, escalations, problems }
+}
+
+/// Breadth-first search backwards from `sources`: for each node reached, which actors have an edge to it (the
+/// techniques look only for edges to that node, and only attackers whose policies may allow each technique's key
+/// action are asked). Returns, for every actor reached, the first edge of a shortest path to a source. Stops
+/// early once `until` is reached.
+fn search_back(
+    ctx: &Ctx<'_, '_>,
+    actors: &[&Principal],
+    sources: Vec<String>,
+    until: Option<&str>,
+) -> HashMap<String, Edge> {
+    let authz = ctx.authz;
     let may_assume: Vec<bool> = actors.iter().map(|p| authz.identity_may_allow(&p.id, "sts:AssumeRole")).collect();
     // For each technique, the attackers whose own policies may allow the action it cannot do without.
     let able: Vec<Vec<bool>> = techniques::TECHNIQUES
         .iter()
         .map(|t| actors.iter().map(|p| t.needs.is_none_or(|a| authz.identity_may_allow(&p.id, a))).collect())
         .collect();
-    let mut seen: std::collections::HashSet<String> = admins.iter().cloned().collect();
-    seen.insert(ADMIN.to_string());
-    let mut queue: VecDeque<String> = VecDeque::from([ADMIN.to_string()]);
-    queue.extend(admins.iter().cloned());
+    let mut seen: std::collections::HashSet<String> = sources.iter().cloned().collect();
+    let mut queue: VecDeque<String> = sources.into_iter().collect();
     let mut next: HashMap<String, Edge> = HashMap::new();
     while let Some(node) = queue.pop_front() {
+        if until.is_some_and(|u| seen.contains(u)) {
+            break;
+        }
         let focused = ctx.focused(&node);
         let role = ctx.principals(PrincipalKind::Role).find(|r| r.id == node);
         let kind = if node == ADMIN {
@@ -567,26 +604,38 @@ pub fn privesc(snapshot: &Snapshot, authz: &Authorizer<'_>) -> Privesc {
             }
         }
     }
-    let escalations = actors
+    next
+}
+
+/// The shortest path from `from` to `to` (a principal ARN, or [`ADMIN`]: any administrator), found like
+/// [`privesc`] by searching backwards from the target, without the whole graph. `None` when there is none.
+pub fn shortest_path(snapshot: &Snapshot, authz: &Authorizer<'_>, from: &str, to: &str) -> Option<Vec<Hop>> {
+    let ctx = Ctx::new(snapshot, authz);
+    let actors: Vec<&Principal> = snapshot
+        .principals
         .iter()
-        .filter(|p| !admins.contains(&p.id) && !p.id.contains(":role/aws-service-role/"))
-        .filter_map(|p| {
-            let mut path = Vec::new();
-            let mut at = p.id.as_str();
-            while let Some(e) = next.get(at) {
-                path.push(Hop {
-                    technique: e.kind.id(),
-                    to: e.to.clone(),
-                    detail: e.detail.clone(),
-                    proof: e.proof.clone(),
-                });
-                at = e.to.as_str();
-            }
-            (!path.is_empty()).then(|| Escalation { principal: p.id.clone(), path })
-        })
+        .filter(|p| p.provider == Provider::Aws && matches!(p.kind, PrincipalKind::User | PrincipalKind::Role))
         .collect();
-    let problems = ctx.problems.lock().map(|p| p.clone()).unwrap_or_default();
-    Privesc { admins, escalations, problems }
+    let sources = if to == ADMIN {
+        let mut sources = vec![ADMIN.to_string()];
+        sources.extend(
+            actors.iter().filter(|p| ADMIN_PROBES.iter().all(|a| ctx.admin_probe(&p.id, a))).map(|p| p.id.clone()),
+        );
+        sources
+    } else {
+        vec![to.to_string()]
+    };
+    if sources.iter().any(|s| s == from) {
+        return None;
+    }
+    let next = search_back(&ctx, &actors, sources, Some(from));
+    let mut path = Vec::new();
+    let mut at = from;
+    while let Some(e) = next.get(at) {
+        path.push(Hop { technique: e.kind.id(), to: e.to.clone(), detail: e.detail.clone(), proof: e.proof.clone() });
+        at = e.to.as_str();
+    }
+    (!path.is_empty()).then_some(path)
 }
 
 /// `f` over `items` on every core, results in order.

@@ -253,6 +253,11 @@ fn paths_across_policies_groups_and_role_chains() {
     assert!(proof.iter().any(|s| s.contains("policy/fn#")), "{proof:?}");
     // role/a reaches the admin user through role/b: two hops, through the loop without hanging.
     let chain = graph.shortest_path(&arn("role", "a"), ADMIN).unwrap();
+    assert_eq!(crate::shortest_path(&snapshot, &authz, &arn("role", "a"), ADMIN), Some(chain.clone()));
+    let to_b = crate::shortest_path(&snapshot, &authz, &arn("user", "attacker"), &arn("role", "b")).unwrap();
+    assert_eq!(to_b, graph.shortest_path(&arn("user", "attacker"), &arn("role", "b")).unwrap());
+    assert_eq!(to_b.len(), 2);
+    assert_eq!(crate::shortest_path(&snapshot, &authz, &arn("user", "boss"), ADMIN), None);
     let hops: Vec<(&str, &str)> = chain.iter().map(|h| (h.technique, h.to.as_str())).collect();
     assert_eq!(
         hops,
