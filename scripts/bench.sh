@@ -5,6 +5,8 @@
 #   2. `who-can` over 10,000 principals and 50,000 policies: under 1 s          (criterion + the CLI end to end)
 #   3. importing a ~100 MB authorization-details export: under 3 s, peak RSS under 4x the file size
 #   4. `scan` of a generated snapshot of 1,000,000 resources with every rule: under 10 s, memory bounded
+#   5. `privesc` (graph and escalation analysis) of a 122-principal account: under 0.5 s; of a generated account
+#      with 10,000 principals and 50,000 policies: under 30 s and 4 GiB
 #
 # Usage (from anywhere; needs cargo, python3 and GNU time, which it installs from Debian if missing):
 #
@@ -51,6 +53,23 @@ generate() { # NAME PRINCIPALS POLICIES
 }
 generate mid "$MID_PRINCIPALS" "$MID_POLICIES"
 generate big "$BIG_PRINCIPALS" "$BIG_POLICIES"
+# The 122-principal account, and the 10k/50k export with an administrator role that trusts the whole account
+# added (so that thousands of principals can escalate and the search has work to do).
+if [ ! -s "$DIR/p122.json" ]; then
+    "$BIN" generate aws-iam --principals 122 --policies 300 --seed 1 -o "$DIR/p122.json"
+fi
+python3 - "$DIR/mid.json" "$DIR/mid-admin.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+d["RoleDetailList"].append({
+    "Arn": "arn:aws:iam::123456789012:role/break-glass", "RoleName": "break-glass", "RoleId": "AROABREAKGLASS00000",
+    "Path": "/", "CreateDate": "2024-01-01T00:00:00Z", "AttachedManagedPolicies": [], "InstanceProfileList": [],
+    "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+        "Principal": {"AWS": "arn:aws:iam::123456789012:root"}, "Action": "sts:AssumeRole"}]},
+    "RolePolicyList": [{"PolicyName": "admin", "PolicyDocument": {"Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}}]})
+json.dump(d, open(sys.argv[2], "w"))
+PY
 # The posture-scan snapshot: 1,000,000 resources of ten types (391 MB of JSON Lines).
 SCAN_RESOURCES=${SCAN_RESOURCES:-1000000}
 if [ ! -s "$DIR/res1m.jsonl" ] || [ "$(cat "$DIR/res1m.jsonl.params" 2>/dev/null)" != "$SCAN_RESOURCES" ]; then
@@ -107,6 +126,10 @@ measure can_mid "$BIN" can "arn:aws:iam::123456789012:user/user-0" s3:GetObject 
     --db "$DIR/mid.db"
 measure who_can_mid "$BIN" who-can s3:GetObject arn:aws:s3:::bucket-1/key --db "$DIR/mid.db"
 measure who_can_mid_input "$BIN" who-can s3:GetObject arn:aws:s3:::bucket-1/key --input "$DIR/mid.json"
+# Graph and privilege-escalation analysis (issue 5).
+measure privesc_122 "$BIN" privesc --input "$DIR/p122.json" --format json
+measure privesc_mid "$BIN" privesc --input "$DIR/mid.json" --format json
+measure privesc_mid_admin "$BIN" privesc --input "$DIR/mid-admin.json" --format json
 # Every rule over the 1M-resource snapshot: the terminal table (the default), and every finding as JSON.
 measure scan_1m "$BIN" scan --input "$DIR/res1m.jsonl" --format table -o /dev/null
 measure scan_1m_json "$BIN" scan --input "$DIR/res1m.jsonl" --format json -o /dev/null
@@ -176,6 +199,11 @@ print(f"  who-can CLI end to end on the 10k/50k db ({rows['who_can_mid'][0]:.2f}
       f"{verdict(rows['who_can_mid'][0] < 1)}")
 print(f"  import {mib(size['big']):.0f} MiB < 3 s ({wall:.2f} s): {verdict(wall < 3)}")
 print(f"  import peak RSS < 4x file ({rss / size['big']:.2f}x): {verdict(rss < 4 * size['big'])}")
+for name, label, limit in (("privesc_122", "privesc, 122 principals, < 0.5 s", 0.5),
+                           ("privesc_mid", "privesc, 10k principals / 50k policies, < 30 s and 4 GiB", 30),
+                           ("privesc_mid_admin", "the same with an admin role all can assume, < 30 s and 4 GiB", 30)):
+    wall, rss = rows[name]
+    print(f"  {label} ({wall:.2f} s, {mib(rss):.0f} MiB): {verdict(wall < limit and rss < 4 * 2**30)}")
 wall, rss = rows["scan_1m"]
 print(f"  scan of 1M resources, every rule, < 10 s ({wall:.2f} s, max RSS {mib(rss):.0f} MiB): {verdict(wall < 10)}")
 wall, rss = rows["scan_1m_json"]

@@ -45,6 +45,7 @@ mod guardduty_enabled;
 mod iam_expired_server_certificates;
 mod iam_no_full_admin_policies;
 mod iam_notaction_allow;
+mod iam_privilege_escalation;
 mod iam_role_trust_external_id;
 mod iam_role_trust_oidc_subject;
 mod iam_role_trust_public;
@@ -209,6 +210,7 @@ pub static RULES: &[&Rule] = &[
     &monitoring_organizations_changes::RULE,
     &lambda_function_url_auth::RULE,
     &iam_notaction_allow::RULE,
+    &iam_privilege_escalation::RULE,
 ];
 
 #[cfg(test)]
