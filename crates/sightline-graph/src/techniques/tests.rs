@@ -272,3 +272,46 @@ fn paths_across_policies_groups_and_role_chains() {
     assert!(who.contains(&arn("user", "attacker").as_str()) && who.contains(&arn("role", "b").as_str()), "{who:?}");
     assert!(!who.contains(&arn("user", "boss").as_str()));
 }
+
+/// An escalation across accounts: a user of one account assumes a role of another, which can pass that
+/// account's administrator role to Lambda.
+#[test]
+fn escalation_across_accounts() {
+    let doc = |statements: Value| json!({"Version": "2012-10-17", "Statement": statements});
+    let role = |account: &str, name: &str, trust: Value, policy: Value| {
+        json!({"provider": "aws", "id": format!("arn:aws:iam::{account}:role/{name}"), "kind": "role",
+               "account_id": account, "name": name, "path": "/", "trust_policy": trust,
+               "inline_policies": [{"name": "inline", "document": policy}]})
+    };
+    let snapshot: Snapshot = serde_json::from_value(json!({
+        "format_version": 1,
+        "accounts": [{"provider": "aws", "id": "111111111111"}, {"provider": "aws", "id": "222222222222"}],
+        "principals": [
+            {"provider": "aws", "id": "arn:aws:iam::111111111111:user/dev", "kind": "user", "account_id": "111111111111",
+             "name": "dev", "path": "/", "inline_policies": [{"name": "inline", "document": doc(json!([
+                {"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "arn:aws:iam::222222222222:role/ops"}]))}]},
+            role("222222222222", "ops",
+                 doc(json!([{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111111111111:root"}, "Action": "sts:AssumeRole"}])),
+                 doc(json!([{"Effect": "Allow", "Action": ["iam:PassRole", "lambda:CreateFunction", "lambda:InvokeFunction"], "Resource": "*"}]))),
+            role("222222222222", "fn-admin",
+                 doc(json!([{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}])),
+                 doc(json!([{"Effect": "Allow", "Action": "*", "Resource": "*"}]))),
+        ]
+    }))
+    .unwrap();
+    let authz = Authorizer::new(&snapshot).unwrap();
+    let found = crate::privesc(&snapshot, &authz);
+    assert_eq!(found.admins, vec!["arn:aws:iam::222222222222:role/fn-admin".to_string()]);
+    let dev = found.escalations.iter().find(|e| e.principal == "arn:aws:iam::111111111111:user/dev").unwrap();
+    let hops: Vec<(&str, &str)> = dev.path.iter().map(|h| (h.technique, h.to.as_str())).collect();
+    assert_eq!(
+        hops,
+        vec![
+            ("sts-assume-role", "arn:aws:iam::222222222222:role/ops"),
+            ("iam-pass-role-lambda-invoke", "arn:aws:iam::222222222222:role/fn-admin")
+        ]
+    );
+    // The whole-graph search agrees.
+    let graph = Graph::build(&snapshot, &authz);
+    assert_eq!(graph.privesc(), found.escalations);
+}
