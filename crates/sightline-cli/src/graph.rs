@@ -25,6 +25,58 @@ pub struct PrivescArgs {
     format: Format,
 }
 
+#[derive(clap::Subcommand)]
+pub enum GraphCommand {
+    /// Write the whole security graph (users, groups, roles, an administrator node; member-of, can-assume and
+    /// escalation edges) for Neo4j, Gephi or Graphviz.
+    Export(ExportArgs),
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub enum ExportFormatArg {
+    Graphml,
+    Dot,
+    Cypher,
+}
+
+#[derive(Args)]
+pub struct ExportArgs {
+    #[command(flatten)]
+    source: GraphSource,
+    #[arg(long, value_enum)]
+    format: ExportFormatArg,
+    /// Write to this file instead of standard output.
+    #[arg(short, long)]
+    output: Option<std::path::PathBuf>,
+}
+
+/// `sightline graph export`.
+pub fn graph(command: GraphCommand) -> Result<ExitCode> {
+    let GraphCommand::Export(args) = command;
+    let snapshot = if args.source.demo { crate::demo::snapshot()? } else { args.source.source.load()? };
+    let authz = crate::authorizer(&snapshot)?;
+    let graph = sightline_graph::Graph::build(&snapshot, &authz);
+    for problem in &graph.problems {
+        eprintln!("warning: not evaluated: {problem}");
+    }
+    let format = match args.format {
+        ExportFormatArg::Graphml => sightline_graph::export::ExportFormat::GraphMl,
+        ExportFormatArg::Dot => sightline_graph::export::ExportFormat::Dot,
+        ExportFormatArg::Cypher => sightline_graph::export::ExportFormat::Cypher,
+    };
+    let text = sightline_graph::export::export(&graph, format);
+    match &args.output {
+        Some(path) => {
+            std::fs::write(path, text).map_err(|e| anyhow::anyhow!("{}: cannot write: {e}", path.display()))?
+        }
+        None => crate::scan::print_out(&text)?,
+    }
+    crate::release_at_exit(graph);
+    crate::release_at_exit(authz);
+    crate::release_at_exit(snapshot);
+    Ok(ExitCode::SUCCESS)
+}
+
 #[derive(Args)]
 pub struct PathsArgs {
     /// The principal to start from (user or role ARN).

@@ -65,6 +65,9 @@ enum Command {
     Privesc(graph::PrivescArgs),
     /// The shortest path from one principal to another, or to `admin`, with each hop's proof.
     Paths(graph::PathsArgs),
+    /// The security graph itself.
+    #[command(subcommand)]
+    Graph(graph::GraphCommand),
     /// Generate synthetic exports for benchmarks.
     #[command(subcommand, hide = true)]
     Generate(GenerateCommand),
@@ -455,6 +458,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Privesc(args) => graph::privesc(args),
         Command::Paths(args) => graph::paths(args),
+        Command::Graph(command) => graph::graph(command),
         Command::WhoCan(args) => {
             let snapshot = args.source.load()?;
             let authz = authorizer(&snapshot)?;

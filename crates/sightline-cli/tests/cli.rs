@@ -672,3 +672,24 @@ fn paths_between_principals() {
         &["user/nobody", "no such user or role"],
     );
 }
+
+#[test]
+fn graph_export_formats() {
+    let dir = tempfile::tempdir().unwrap();
+    for (format, edge) in [
+        ("graphml", format!("source=\"{DEV}:role/jenkins-agent\" target=\"{DEV}:user/automation/ci-deploy\"")),
+        (
+            "dot",
+            format!(
+                "\"{DEV}:role/jenkins-agent\" -> \"{DEV}:user/automation/ci-deploy\" [label=\"iam-create-access-key\"]"
+            ),
+        ),
+        ("cypher", "[r:CAN_ESCALATE {technique: 'iam-create-access-key'}]".to_string()),
+    ] {
+        let path = dir.path().join(format!("graph.{format}"));
+        let out = sightline(&["graph", "export", "--demo", "--format", format, "-o", path.to_str().unwrap()]);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.contains(&edge), "{format}: {edge}\n{text}");
+    }
+}
