@@ -176,3 +176,75 @@ pub fn paths(args: PathsArgs) -> Result<ExitCode> {
     crate::release_at_exit(snapshot);
     Ok(ExitCode::SUCCESS)
 }
+
+#[derive(Args)]
+pub struct AccessArgs {
+    /// The user or role whose effective permissions to list.
+    #[arg(required_unless_present = "resource", conflicts_with = "resource")]
+    principal: Option<String>,
+    /// List instead everything that can reach this resource, and how.
+    #[arg(long)]
+    resource: Option<String>,
+    #[command(flatten)]
+    source: GraphSource,
+    #[arg(long, value_enum, default_value_t)]
+    format: Format,
+}
+
+fn levels(map: &std::collections::BTreeMap<sightline_iam::actions::AccessLevel, usize>) -> String {
+    let parts: Vec<String> = map.iter().map(|(level, n)| format!("{} {n}", level.as_str())).collect();
+    if parts.is_empty() {
+        "-".to_string()
+    } else {
+        parts.join(", ")
+    }
+}
+
+/// `sightline access ARN` and `sightline access --resource ARN`.
+pub fn access(args: AccessArgs) -> Result<ExitCode> {
+    let snapshot = if args.source.demo { crate::demo::snapshot()? } else { args.source.source.load()? };
+    let authz = crate::authorizer(&snapshot)?;
+    let text = match (&args.principal, &args.resource) {
+        (Some(principal), _) => {
+            let access = sightline_graph::access::access_of(&snapshot, &authz, principal)?;
+            match args.format {
+                Format::Json => serde_json::to_string_pretty(&access)? + "\n",
+                Format::Text => {
+                    let mut out = format!(
+                        "{} ({}): {} actions allowed\n\n{:<24} {:<60} {}\n",
+                        access.principal,
+                        access.identity,
+                        access.permissions.len(),
+                        "service",
+                        "on any resource",
+                        "on some resources"
+                    );
+                    for s in &access.services {
+                        let _ = writeln!(out, "{:<24} {:<60} {}", s.service, levels(&s.anywhere), levels(&s.scoped));
+                    }
+                    out
+                }
+            }
+        }
+        (None, Some(resource)) => {
+            let reach = sightline_graph::access::who_can_reach(&authz, resource)?;
+            match args.format {
+                Format::Json => serde_json::to_string_pretty(&reach)? + "\n",
+                Format::Text => {
+                    let mut out = format!("{} principals can reach {resource}:\n", reach.len());
+                    for r in &reach {
+                        let counts: Vec<String> =
+                            r.actions.iter().map(|(level, a)| format!("{} {}", level.as_str(), a.len())).collect();
+                        let _ = writeln!(out, "\n  {}  [{}]\n    {}", r.principal, counts.join(", "), r.how);
+                    }
+                    out
+                }
+            }
+        }
+        (None, None) => bail!("give a principal ARN, or --resource ARN"),
+    };
+    crate::scan::print_out(&text)?;
+    crate::release_at_exit(authz);
+    crate::release_at_exit(snapshot);
+    Ok(ExitCode::SUCCESS)
+}

@@ -68,6 +68,9 @@ enum Command {
     /// The security graph itself.
     #[command(subcommand)]
     Graph(graph::GraphCommand),
+    /// The effective permissions of one user or role by service and access level; or, with --resource, every
+    /// principal that can reach one resource, and how.
+    Access(graph::AccessArgs),
     /// Generate synthetic exports for benchmarks.
     #[command(subcommand, hide = true)]
     Generate(GenerateCommand),
@@ -459,6 +462,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Privesc(args) => graph::privesc(args),
         Command::Paths(args) => graph::paths(args),
         Command::Graph(command) => graph::graph(command),
+        Command::Access(args) => graph::access(args),
         Command::WhoCan(args) => {
             let snapshot = args.source.load()?;
             let authz = authorizer(&snapshot)?;

@@ -693,3 +693,40 @@ fn graph_export_formats() {
         assert!(text.contains(&edge), "{format}: {edge}\n{text}");
     }
 }
+
+#[test]
+fn access_both_ways() {
+    // A developer with PowerUserAccess: almost everything on any resource, but little of IAM.
+    let v = ok_json(&["access", "--demo", &format!("{DEV}:user/priya.nair"), "--format", "json"]);
+    assert_eq!(v["identity"], "person");
+    let services = v["services"].as_array().unwrap();
+    let iam = services.iter().find(|s| s["service"] == "iam").unwrap();
+    assert!(iam["anywhere"].get("permissions_management").is_none(), "{iam}");
+    let s3 = services.iter().find(|s| s["service"] == "s3").unwrap();
+    assert!(s3["anywhere"]["read"].as_u64().unwrap() > 10, "{s3}");
+    let roles = ok_json(&["access", "--demo", &format!("{DEV}:role/jenkins-agent"), "--format", "json"]);
+    assert_eq!(roles["identity"], "non-person");
+    assert!(roles["permissions"].as_array().unwrap().iter().any(|p| p["action"] == "iam:CreateAccessKey"
+        && p["resources"] == serde_json::json!([format!("{DEV}:user/automation/ci-deploy")])
+        || p["action"] == "iam:CreateAccessKey" && p["resources"] == serde_json::json!(["*"])));
+
+    // Who reaches the customer data: the analysts' role reads it; the vendor's role too (M8).
+    let reach = ok_json(&[
+        "access",
+        "--demo",
+        "--resource",
+        "arn:aws:s3:::northwind-customer-data/customers.csv",
+        "--format",
+        "json",
+    ]);
+    let who: Vec<&str> = reach.as_array().unwrap().iter().map(|r| r["principal"].as_str().unwrap()).collect();
+    assert!(who.contains(&format!("{PROD}:role/DataAnalyst").as_str()), "{who:?}");
+    assert!(who.contains(&"arn:aws:iam::777788889999:role/shipfast-label-printer"), "{who:?}");
+    let analyst =
+        reach.as_array().unwrap().iter().find(|r| r["principal"] == format!("{PROD}:role/DataAnalyst")).unwrap();
+    assert!(analyst["actions"]["read"].as_array().unwrap().iter().any(|a| a == "s3:GetObject"), "{analyst}");
+    fails_with(
+        &["access", "--demo", "arn:aws:iam::300000000003:user/nobody"],
+        &["user/nobody", "no such user or role"],
+    );
+}

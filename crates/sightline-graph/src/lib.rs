@@ -12,6 +12,7 @@
 //! [`Graph::privesc`] finds, for every principal that is not an administrator, its shortest path to one.
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
+pub mod access;
 pub mod export;
 pub mod techniques;
 

@@ -1,0 +1,150 @@
+//! Effective access, both ways: what one identity may do (by service and access level), and who may reach one
+//! resource (by principal and access level). Every answer is the IAM engine's, for concrete requests.
+
+use serde::Serialize;
+use sightline_iam::actions::{AccessLevel, ActionDb};
+use sightline_iam::authz::{Authorizer, Query};
+use sightline_iam::{Context, Decision};
+use sightline_model::{PrincipalKind, Snapshot};
+use std::collections::BTreeMap;
+
+/// One action an identity may perform, and where.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Permission {
+    /// `service:Action`.
+    pub action: String,
+    pub access_level: AccessLevel,
+    /// `*` when allowed on any resource; otherwise the snapshot's resources it is allowed on.
+    pub resources: Vec<String>,
+}
+
+/// Counts of one service's permissions by access level.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ServiceAccess {
+    pub service: String,
+    /// Actions allowed on any resource, by access level.
+    pub anywhere: BTreeMap<AccessLevel, usize>,
+    /// Actions allowed only on some of the snapshot's resources, by access level.
+    pub scoped: BTreeMap<AccessLevel, usize>,
+}
+
+/// The effective permissions of one identity.
+#[derive(Debug, Clone, Serialize)]
+pub struct IdentityAccess {
+    pub principal: String,
+    /// `person` (a user) or `non-person` (a role: workloads, services, federation).
+    pub identity: &'static str,
+    pub services: Vec<ServiceAccess>,
+    pub permissions: Vec<Permission>,
+}
+
+/// Why an access question could not be answered.
+#[derive(Debug, thiserror::Error)]
+pub enum AccessError {
+    #[error("{0}: no such user or role in the snapshot")]
+    UnknownPrincipal(String),
+    #[error("the action database could not be read: {0}")]
+    ActionDb(String),
+}
+
+fn allowed(authz: &Authorizer<'_>, principal: &str, action: &str, resource: &str) -> bool {
+    let query = Query {
+        principal: principal.to_string(),
+        action: action.to_string(),
+        resource: resource.to_string(),
+        context: Context::default(),
+        session_name: None,
+        session_policy: None,
+    };
+    matches!(authz.check(&query), Ok(e) if e.decision == Decision::Allow)
+}
+
+/// Every action of the action database that `principal` may perform: on any resource, or on which of the
+/// snapshot's resources (its IAM users, groups, roles and policies included). Actions its own policies never mention are not asked (only a resource-based policy could
+/// grant them, and those are listed by [`who_can_reach`] for each resource).
+pub fn access_of(snapshot: &Snapshot, authz: &Authorizer<'_>, principal: &str) -> Result<IdentityAccess, AccessError> {
+    let p = snapshot
+        .principals
+        .iter()
+        .find(|p| p.id == principal && matches!(p.kind, PrincipalKind::User | PrincipalKind::Role))
+        .ok_or_else(|| AccessError::UnknownPrincipal(principal.to_string()))?;
+    let db = ActionDb::try_embedded().map_err(|e| AccessError::ActionDb(e.to_string()))?;
+    let mut permissions = Vec::new();
+    for action in db.actions() {
+        let name = action.full_name();
+        if !authz.identity_may_allow(&p.id, &name) {
+            continue;
+        }
+        let resources = if allowed(authz, &p.id, &name, "*") {
+            vec!["*".to_string()]
+        } else {
+            // The snapshot's resources, and its IAM users, groups, roles and managed policies (IAM's resources).
+            let arns = snapshot
+                .resources
+                .iter()
+                .map(|r| r.id.as_str())
+                .chain(snapshot.principals.iter().map(|p| p.id.as_str()))
+                .chain(snapshot.policies.iter().map(|p| p.id.as_str()));
+            arns.filter(|arn| !db.resource_types_for(action, arn).is_empty())
+                .filter(|arn| allowed(authz, &p.id, &name, arn))
+                .map(str::to_string)
+                .collect()
+        };
+        if !resources.is_empty() {
+            permissions.push(Permission { action: name, access_level: action.access_level, resources });
+        }
+    }
+    let mut services: BTreeMap<String, ServiceAccess> = BTreeMap::new();
+    for perm in &permissions {
+        let service = perm.action.split(':').next().unwrap_or_default().to_string();
+        let entry = services.entry(service.clone()).or_insert_with(|| ServiceAccess { service, ..Default::default() });
+        let counts = if perm.resources == ["*"] { &mut entry.anywhere } else { &mut entry.scoped };
+        *counts.entry(perm.access_level).or_default() += 1;
+    }
+    Ok(IdentityAccess {
+        principal: p.id.clone(),
+        identity: if p.kind == PrincipalKind::User { "person" } else { "non-person" },
+        services: services.into_values().collect(),
+        permissions,
+    })
+}
+
+/// One principal's access to one resource.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Reach {
+    pub principal: String,
+    /// The actions it may perform on the resource, by access level.
+    pub actions: BTreeMap<AccessLevel, Vec<String>>,
+    /// Why, for its first allowed action: the engine's summary.
+    pub how: String,
+}
+
+/// Every principal the engine allows some action of the resource's type on `resource` (inside the snapshot, and
+/// outside principals its policy names), with the actions by access level.
+pub fn who_can_reach(authz: &Authorizer<'_>, resource: &str) -> Result<Vec<Reach>, AccessError> {
+    let db = ActionDb::try_embedded().map_err(|e| AccessError::ActionDb(e.to_string()))?;
+    let service = sightline_iam::arn::Arn::parse(resource).map(|a| a.service.to_string()).unwrap_or_default();
+    let mut reach: BTreeMap<String, Reach> = BTreeMap::new();
+    let actions = db
+        .service(&service)
+        .into_iter()
+        .flat_map(|s| s.actions.iter())
+        .filter(|a| !db.resource_types_for(a, resource).is_empty());
+    for action in actions {
+        let name = action.full_name();
+        let mut allowed = authz.who_can(&name, resource, &Context::default()).unwrap_or_default();
+        allowed.extend(authz.external_access(&name, resource, &Context::default()).unwrap_or_default());
+        for a in allowed {
+            let entry = reach.entry(a.principal.clone()).or_insert_with(|| Reach {
+                principal: a.principal.clone(),
+                actions: BTreeMap::new(),
+                how: a.explanation.summary.clone(),
+            });
+            let list = entry.actions.entry(action.access_level).or_default();
+            if !list.contains(&name) {
+                list.push(name.clone());
+            }
+        }
+    }
+    Ok(reach.into_values().collect())
+}
