@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 use sightline_iam::actions::{AccessLevel, ActionDb};
-use sightline_iam::authz::{Authorizer, Query};
+use sightline_iam::authz::Authorizer;
 use sightline_iam::{Context, Decision};
 use sightline_model::{PrincipalKind, Snapshot};
 use std::collections::BTreeMap;
@@ -48,14 +48,7 @@ pub enum AccessError {
 }
 
 fn allowed(authz: &Authorizer<'_>, principal: &str, action: &str, resource: &str) -> bool {
-    let query = Query {
-        principal: principal.to_string(),
-        action: action.to_string(),
-        resource: resource.to_string(),
-        context: Context::default(),
-        session_name: None,
-        session_policy: None,
-    };
+    let query = crate::request(principal, action, resource, &Context::default());
     matches!(authz.check(&query), Ok(e) if e.decision == Decision::Allow)
 }
 

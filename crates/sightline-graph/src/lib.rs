@@ -20,7 +20,7 @@ use serde::Serialize;
 use sightline_iam::authz::{Authorizer, Query};
 use sightline_iam::eval::StatementMatch;
 use sightline_iam::{Context, Decision, PolicyType};
-use sightline_model::{Principal, PrincipalKind, Provider, Snapshot};
+use sightline_model::{parallel_map, Principal, PrincipalKind, Provider, Snapshot};
 use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
 
@@ -196,14 +196,7 @@ impl<'a, 's> Ctx<'a, 's> {
         if !self.may_allow(principal, action, resource) {
             return None;
         }
-        let query = Query {
-            principal: principal.to_string(),
-            action: action.to_string(),
-            resource: resource.to_string(),
-            context: context.clone(),
-            session_name: None,
-            session_policy: None,
-        };
+        let query = request(principal, action, resource, context);
         match self.authz.check(&query) {
             Ok(e) if e.decision == Decision::Allow => Some(Step {
                 action: action.to_string(),
@@ -235,14 +228,7 @@ impl<'a, 's> Ctx<'a, 's> {
         if !self.may_allow(principal, action, "*") {
             return false;
         }
-        let query = Query {
-            principal: principal.to_string(),
-            action: action.to_string(),
-            resource: "*".to_string(),
-            context: Context::default(),
-            session_name: None,
-            session_policy: None,
-        };
+        let query = request(principal, action, "*", &Context::default());
         match self.authz.check(&query) {
             Ok(e) if e.decision == Decision::Allow => true,
             Ok(e) => {
@@ -319,6 +305,36 @@ impl<'a, 's> Ctx<'a, 's> {
             _ => "*".to_string(),
         }
     }
+}
+
+/// The engine's question: may `principal` do `action` on `resource`?
+pub(crate) fn request(principal: &str, action: &str, resource: &str, context: &Context) -> Query {
+    Query {
+        principal: principal.to_string(),
+        action: action.to_string(),
+        resource: resource.to_string(),
+        context: context.clone(),
+        session_name: None,
+        session_policy: None,
+    }
+}
+
+impl From<&Edge> for Hop {
+    fn from(e: &Edge) -> Hop {
+        Hop { technique: e.kind.id(), to: e.to.clone(), detail: e.detail.clone(), proof: e.proof.clone() }
+    }
+}
+
+/// The path from `start` along `next`, the first edge of a shortest path from each node.
+fn follow<'e, E: std::borrow::Borrow<Edge> + 'e>(next: impl Fn(&str) -> Option<&'e E>, start: &str) -> Vec<Hop> {
+    let mut path = Vec::new();
+    let mut at = start.to_string();
+    while let Some(e) = next(&at) {
+        let e: &Edge = e.borrow();
+        path.push(Hop::from(e));
+        at.clone_from(&e.to);
+    }
+    path
 }
 
 fn statement_ref(s: &StatementMatch) -> String {
@@ -414,12 +430,7 @@ impl Graph {
                 let mut hops = Vec::new();
                 let mut at = node;
                 while let Some(e) = came_by.get(at) {
-                    hops.push(Hop {
-                        technique: e.kind.id(),
-                        to: e.to.clone(),
-                        detail: e.detail.clone(),
-                        proof: e.proof.clone(),
-                    });
+                    hops.push(Hop::from(*e));
                     at = e.from.as_str();
                 }
                 hops.reverse();
@@ -465,17 +476,7 @@ impl Graph {
                     && !id.contains(":role/aws-service-role/")
             })
             .filter_map(|(id, _)| {
-                let mut path = Vec::new();
-                let mut at = id.as_str();
-                while let Some(e) = next.get(at) {
-                    path.push(Hop {
-                        technique: e.kind.id(),
-                        to: e.to.clone(),
-                        detail: e.detail.clone(),
-                        proof: e.proof.clone(),
-                    });
-                    at = e.to.as_str();
-                }
+                let path = follow(|n| next.get(n), id.as_str());
                 (!path.is_empty()).then(|| Escalation { principal: id.clone(), path })
             })
             .collect()
@@ -513,17 +514,7 @@ pub fn privesc(snapshot: &Snapshot, authz: &Authorizer<'_>) -> Privesc {
         .iter()
         .filter(|p| !admins.contains(&p.id) && !p.id.contains(":role/aws-service-role/"))
         .filter_map(|p| {
-            let mut path = Vec::new();
-            let mut at = p.id.as_str();
-            while let Some(e) = next.get(at) {
-                path.push(Hop {
-                    technique: e.kind.id(),
-                    to: e.to.clone(),
-                    detail: e.detail.clone(),
-                    proof: e.proof.clone(),
-                });
-                at = e.to.as_str();
-            }
+            let path = follow(|n| next.get(n), p.id.as_str());
             (!path.is_empty()).then(|| Escalation { principal: p.id.clone(), path })
         })
         .collect();
@@ -631,33 +622,6 @@ pub fn shortest_path(snapshot: &Snapshot, authz: &Authorizer<'_>, from: &str, to
         return None;
     }
     let next = search_back(&ctx, &actors, sources, Some(from));
-    let mut path = Vec::new();
-    let mut at = from;
-    while let Some(e) = next.get(at) {
-        path.push(Hop { technique: e.kind.id(), to: e.to.clone(), detail: e.detail.clone(), proof: e.proof.clone() });
-        at = e.to.as_str();
-    }
+    let path = follow(|n| next.get(n), from);
     (!path.is_empty()).then_some(path)
-}
-
-/// `f` over `items` on every core, results in order.
-fn parallel_map<T: Sync, U: Send>(items: &[T], f: impl Fn(&T) -> U + Sync) -> Vec<U> {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8);
-    let chunk = items.len().div_ceil(threads * 4).max(1);
-    let parts: Vec<std::sync::Mutex<Vec<U>>> = items.chunks(chunk).map(|_| Default::default()).collect();
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    std::thread::scope(|scope| {
-        for _ in 0..threads.min(parts.len()) {
-            scope.spawn(|| loop {
-                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                let Some(part) = parts.get(i) else { return };
-                let start = i * chunk;
-                let done: Vec<U> = items[start..(start + chunk).min(items.len())].iter().map(&f).collect();
-                if let Ok(mut slot) = part.lock() {
-                    *slot = done;
-                }
-            });
-        }
-    });
-    parts.into_iter().flat_map(|p| p.into_inner().unwrap_or_default()).collect()
 }

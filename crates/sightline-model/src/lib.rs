@@ -10,7 +10,7 @@ mod parallel;
 
 mod props;
 pub use jsonl::{looks_like_jsonl, read_jsonl, write_jsonl, JsonlError};
-pub use parallel::decode_in_order;
+pub use parallel::{decode_in_order, parallel_map};
 pub use props::Props;
 
 use serde::{Deserialize, Serialize};

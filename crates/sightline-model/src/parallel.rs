@@ -68,9 +68,40 @@ where
     Ok(out)
 }
 
+/// `f` over `items` on every core, results in order: the items are cut into a few chunks per core, which the
+/// threads take in turn.
+pub fn parallel_map<T: Sync, U: Send>(items: &[T], f: impl Fn(&T) -> U + Sync) -> Vec<U> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8);
+    let chunk = items.len().div_ceil(threads * 4).max(1);
+    let parts: Vec<std::sync::Mutex<Vec<U>>> = items.chunks(chunk).map(|_| Default::default()).collect();
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    std::thread::scope(|scope| {
+        for _ in 0..threads.min(parts.len()) {
+            scope.spawn(|| loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let Some(part) = parts.get(i) else { return };
+                let start = i * chunk;
+                let done: Vec<U> = items[start..(start + chunk).min(items.len())].iter().map(&f).collect();
+                if let Ok(mut slot) = part.lock() {
+                    *slot = done;
+                }
+            });
+        }
+    });
+    // A poisoned part means its thread panicked, and the scope above has already re-raised that panic.
+    parts.into_iter().flat_map(|p| p.into_inner().unwrap_or_default()).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn parallel_map_keeps_order() {
+        let items: Vec<u64> = (0..10_001).collect();
+        assert_eq!(parallel_map(&items, |n| n * 2), items.iter().map(|n| n * 2).collect::<Vec<_>>());
+        assert!(parallel_map(&[] as &[u64], |n| *n).is_empty());
+    }
 
     #[test]
     fn order_and_first_error_are_kept() {

@@ -49,22 +49,3 @@ pub fn metas() -> Vec<&'static Meta> {
     }
     all
 }
-
-/// `f` over `items` on every core, results in order.
-pub(crate) fn parallel_map<T: Sync, U: Send + Sync>(items: &[T], f: impl Fn(&T) -> U + Sync) -> Vec<U> {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8);
-    let chunk = items.len().div_ceil(threads * 4).max(1);
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let parts: Vec<std::sync::OnceLock<Vec<U>>> = items.chunks(chunk).map(|_| std::sync::OnceLock::new()).collect();
-    std::thread::scope(|scope| {
-        for _ in 0..threads.min(parts.len()) {
-            scope.spawn(|| loop {
-                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                let Some(part) = parts.get(i) else { return };
-                let start = i * chunk;
-                let _ = part.set(items[start..(start + chunk).min(items.len())].iter().map(&f).collect());
-            });
-        }
-    });
-    parts.into_iter().flat_map(|p| p.into_inner().unwrap_or_default()).collect()
-}

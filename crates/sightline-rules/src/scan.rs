@@ -140,7 +140,7 @@ impl<'s> Scan<'s> {
         else {
             return compute(r);
         };
-        let answers = answers.get_or_init(|| crate::parallel_map(resources, |r| compute(r)));
+        let answers = answers.get_or_init(|| sightline_model::parallel_map(resources, |r| compute(r)));
         match position(resources, r) {
             Some(i) => answers[i].clone(),
             None => compute(r),
@@ -154,7 +154,7 @@ impl<'s> Scan<'s> {
         f: impl Fn(&'s Resource) -> T + Sync,
     ) -> PerResource<'_, 's, T> {
         let resources = self.by_type.get(resource_type).map(Vec::as_slice).unwrap_or_default();
-        PerResource { resources, values: crate::parallel_map(resources, |r| f(r)) }
+        PerResource { resources, values: sightline_model::parallel_map(resources, |r| f(r)) }
     }
 
     /// The IAM engine over the snapshot, built on first use; an error when the snapshot's policies cannot be read.
