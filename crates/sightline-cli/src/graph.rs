@@ -222,6 +222,16 @@ pub fn access(args: AccessArgs) -> Result<ExitCode> {
                     for s in &access.services {
                         let _ = writeln!(out, "{:<24} {:<60} {}", s.service, levels(&s.anywhere), levels(&s.scoped));
                     }
+                    let _ = writeln!(out, "\nRisks:");
+                    if access.risks.is_empty() {
+                        let _ = writeln!(out, "  none");
+                    }
+                    for r in &access.risks {
+                        let shown: Vec<&str> = r.evidence.iter().take(5).map(String::as_str).collect();
+                        let more = r.evidence.len().saturating_sub(shown.len());
+                        let tail = if more > 0 { format!(" and {more} more") } else { String::new() };
+                        let _ = writeln!(out, "  {:<28} {}{tail}", r.category, shown.join(", "));
+                    }
                     out
                 }
             }

@@ -706,6 +706,20 @@ fn access_both_ways() {
     assert!(s3["anywhere"]["read"].as_u64().unwrap() > 10, "{s3}");
     let roles = ok_json(&["access", "--demo", &format!("{DEV}:role/jenkins-agent"), "--format", "json"]);
     assert_eq!(roles["identity"], "non-person");
+    let risk = |v: &Value, category: &str| -> Vec<String> {
+        v["risks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["category"] == category)
+            .map(|r| r["evidence"].as_array().unwrap().iter().map(|e| e.as_str().unwrap().to_string()).collect())
+            .unwrap_or_default()
+    };
+    assert!(risk(&v, "data_exfiltration").contains(&"s3:GetObject".to_string()), "{}", v["risks"]);
+    assert!(!risk(&v, "infrastructure_modification").is_empty());
+    assert!(risk(&v, "privilege_escalation").is_empty());
+    assert!(risk(&roles, "credentials_exposure").contains(&"iam:CreateAccessKey".to_string()));
+    assert_eq!(risk(&roles, "privilege_escalation").len(), 2, "{}", roles["risks"]);
     // jenkins-agent may create access keys for one user only (M13).
     let keys = roles["permissions"].as_array().unwrap().iter().find(|p| p["action"] == "iam:CreateAccessKey").unwrap();
     assert_eq!(keys["resources"], serde_json::json!([format!("{DEV}:user/automation/ci-deploy")]));

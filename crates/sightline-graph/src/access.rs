@@ -35,7 +35,77 @@ pub struct IdentityAccess {
     /// `person` (a user) or `non-person` (a role: workloads, services, federation).
     pub identity: &'static str,
     pub services: Vec<ServiceAccess>,
+    /// The kinds of harm its permissions allow, each with the actions (or the path) that allow it.
+    pub risks: Vec<Risk>,
     pub permissions: Vec<Permission>,
+}
+
+/// One kind of harm an identity's permissions allow.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Risk {
+    /// `data_exfiltration`, `resource_exposure`, `credentials_exposure`, `privilege_escalation` or
+    /// `infrastructure_modification`.
+    pub category: &'static str,
+    /// The allowed actions that carry it (for `privilege_escalation`: the techniques of the shortest path).
+    pub evidence: Vec<String>,
+}
+
+/// Actions that read stored data or secrets out of a service.
+const EXFILTRATION: &[&str] = &[
+    "s3:GetObject",
+    "s3:GetObjectVersion",
+    "secretsmanager:GetSecretValue",
+    "ssm:GetParameter",
+    "ssm:GetParameters",
+    "ssm:GetParametersByPath",
+    "kms:Decrypt",
+    "dynamodb:GetItem",
+    "dynamodb:Scan",
+    "dynamodb:Query",
+    "rds:DownloadDBLogFilePortion",
+    "ec2:GetPasswordData",
+];
+
+/// Actions that hand out credentials: keys, passwords, tokens or sessions.
+const CREDENTIALS: &[&str] = &[
+    "iam:CreateAccessKey",
+    "iam:UpdateAccessKey",
+    "iam:CreateLoginProfile",
+    "iam:UpdateLoginProfile",
+    "iam:CreateServiceSpecificCredential",
+    "iam:ResetServiceSpecificCredential",
+    "sts:GetFederationToken",
+    "ecr:GetAuthorizationToken",
+    "redshift:GetClusterCredentials",
+    "rds-db:Connect",
+    "sso:GetRoleCredentials",
+    "lightsail:GetInstanceAccessDetails",
+    "cognito-identity:GetCredentialsForIdentity",
+];
+
+/// The risk categories of a set of permissions, and whether (and how) the identity can escalate.
+fn risks(permissions: &[Permission], escalation: Option<&crate::Escalation>) -> Vec<Risk> {
+    let mut out = Vec::new();
+    let mut add = |category: &'static str, evidence: Vec<String>| {
+        if !evidence.is_empty() {
+            out.push(Risk { category, evidence });
+        }
+    };
+    let names = |keep: &dyn Fn(&Permission) -> bool| -> Vec<String> {
+        permissions.iter().filter(|p| keep(p)).map(|p| p.action.clone()).collect()
+    };
+    add("data_exfiltration", names(&|p| EXFILTRATION.iter().any(|a| a.eq_ignore_ascii_case(&p.action))));
+    add("resource_exposure", names(&|p| p.access_level == AccessLevel::PermissionsManagement));
+    add("credentials_exposure", names(&|p| CREDENTIALS.iter().any(|a| a.eq_ignore_ascii_case(&p.action))));
+    add(
+        "privilege_escalation",
+        escalation.map(|e| e.path.iter().map(|h| format!("{} -> {}", h.technique, h.to)).collect()).unwrap_or_default(),
+    );
+    add(
+        "infrastructure_modification",
+        names(&|p| p.access_level == AccessLevel::Write && p.resources.iter().any(|r| r == "*")),
+    );
+    out
 }
 
 /// Why an access question could not be answered.
@@ -94,10 +164,13 @@ pub fn access_of(snapshot: &Snapshot, authz: &Authorizer<'_>, principal: &str) -
         let counts = if perm.resources == ["*"] { &mut entry.anywhere } else { &mut entry.scoped };
         *counts.entry(perm.access_level).or_default() += 1;
     }
+    let escalation = crate::shortest_path(snapshot, authz, &p.id, crate::ADMIN)
+        .map(|path| crate::Escalation { principal: p.id.clone(), path });
     Ok(IdentityAccess {
         principal: p.id.clone(),
         identity: if p.kind == PrincipalKind::User { "person" } else { "non-person" },
         services: services.into_values().collect(),
+        risks: risks(&permissions, escalation.as_ref()),
         permissions,
     })
 }
