@@ -49,6 +49,7 @@ mod iam_privilege_escalation;
 mod iam_role_trust_external_id;
 mod iam_role_trust_oidc_subject;
 mod iam_role_trust_public;
+mod iam_role_unused;
 mod iam_support_role;
 mod iam_user_no_direct_policies;
 mod kms_key_cross_account;
@@ -211,6 +212,7 @@ pub static RULES: &[&Rule] = &[
     &lambda_function_url_auth::RULE,
     &iam_notaction_allow::RULE,
     &iam_privilege_escalation::RULE,
+    &iam_role_unused::RULE,
 ];
 
 #[cfg(test)]
