@@ -248,6 +248,11 @@ fn scan_flags_the_seeded_mistakes(db: &Path, s: &Snapshot) {
         ("aws-iam-user-console-mfa", user("bob-mfa"), "PASS"),
         ("aws-iam-user-one-active-key", user("alice-admin"), "FAIL"),
         ("aws-iam-user-one-active-key", user("carol-cli"), "PASS"),
+        // The developers group may pass any role to EC2 and run instances; sl-ec2-app holds *:*.
+        ("aws-iam-privilege-escalation", user("carol-cli"), "FAIL"),
+        ("aws-iam-privilege-escalation", user("bob-mfa"), "FAIL"),
+        ("aws-iam-privilege-escalation", user("alice-admin"), "PASS"),
+        ("aws-iam-privilege-escalation", user("erin-inline"), "PASS"),
         ("aws-ec2-imdsv2", id("AWS::EC2::Instance", "sl-imdsv1-web"), "FAIL"),
         ("aws-ec2-imdsv2", id("AWS::EC2::Instance", "sl-imdsv2-app"), "PASS"),
         ("aws-ec2-sg-admin-ports-ipv4", id("AWS::EC2::SecurityGroup", "sl-open-ssh"), "FAIL"),
@@ -377,6 +382,15 @@ fn scan_flags_the_seeded_mistakes(db: &Path, s: &Snapshot) {
     }
     // moto's credential report has no root row: the root rules say so instead of passing.
     assert_eq!(status("aws-iam-root-mfa", "arn:aws:::123456789012:account"), "NOT_EVALUATED");
+
+    // The same escalation from `privesc` on the collected database: carol passes sl-ec2-app to a new instance.
+    let out = sightline(&["privesc", "--db", &db.to_string_lossy(), "--format", "json"], &[]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let escalations: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let carol = escalations.iter().find(|e| e["principal"] == user("carol-cli")).expect("carol-cli escalates");
+    assert_eq!(carol["path"][0]["technique"], "iam-pass-role-ec2", "{carol}");
+    assert_eq!(carol["path"][0]["to"], role("sl-ec2-app"), "{carol}");
+    assert!(!escalations.iter().any(|e| e["principal"] == user("alice-admin")));
 }
 
 struct Proxy(Child, String);
