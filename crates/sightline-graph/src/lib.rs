@@ -133,6 +133,9 @@ pub struct Ctx<'a, 's> {
     problems: Arc<std::sync::Mutex<Vec<String>>>,
     /// When set, techniques look only for edges to this node (a principal ARN or [`ADMIN`]).
     focus: Option<Arc<str>>,
+    /// For (user, group) pairs where the user may add itself to the group: whether it would then be an
+    /// administrator (computed on first use, see [`Ctx::admin_as_member`]).
+    as_member: Arc<std::sync::OnceLock<HashMap<(String, String), bool>>>,
 }
 
 /// Services a passed role can run as, for the pass-role techniques.
@@ -157,6 +160,7 @@ impl<'a, 's> Ctx<'a, 's> {
             with_policy: Arc::new(with_policy),
             problems: Default::default(),
             focus: None,
+            as_member: Default::default(),
         };
         let mut trusted_by = HashMap::new();
         for service in SERVICES {
@@ -220,6 +224,51 @@ impl<'a, 's> Ctx<'a, 's> {
                 None
             }
         }
+    }
+
+    /// Whether `user` would be an effective administrator as a member of `group`, with everything else about it
+    /// unchanged (its own policies, its boundary, its account's guardrails). The engine answers for a copy of each
+    /// user that may add itself to a group, made a member of that group, in a copy of the snapshot's IAM data; the
+    /// copies are built once, for every such pair.
+    pub fn admin_as_member(&self, user: &Principal, group: &Principal) -> bool {
+        let answers = self.as_member.get_or_init(|| {
+            let mut pairs: Vec<(&Principal, &Principal)> = Vec::new();
+            for u in self.principals(PrincipalKind::User) {
+                if !self.authz.identity_may_allow(&u.id, "iam:AddUserToGroup") {
+                    continue;
+                }
+                for g in self.principals(PrincipalKind::Group).filter(|g| !u.groups.contains(&g.id)) {
+                    pairs.push((u, g));
+                }
+            }
+            if pairs.is_empty() {
+                return HashMap::new();
+            }
+            let mut copy = Snapshot {
+                accounts: self.snapshot.accounts.clone(),
+                organizations: self.snapshot.organizations.clone(),
+                policies: self.snapshot.policies.clone(),
+                principals: self.snapshot.principals.clone(),
+                ..Snapshot::new("membership probe")
+            };
+            let probe_id =
+                |i: usize, u: &Principal| format!("arn:aws:iam::{}:user/sightline-membership-probe/{i}", u.account_id);
+            for (i, (u, g)) in pairs.iter().enumerate() {
+                let mut member = (*u).clone();
+                member.id = probe_id(i, u);
+                member.name = format!("sightline-membership-probe-{i}");
+                member.groups.push(g.id.clone());
+                copy.principals.push(member);
+            }
+            let Ok(authz) = Authorizer::new(&copy) else { return HashMap::new() };
+            let ctx = Ctx::new(&copy, &authz);
+            let admin = parallel_map(&pairs.iter().enumerate().collect::<Vec<_>>(), |(i, (u, _))| {
+                let id = probe_id(*i, u);
+                ADMIN_PROBES.iter().all(|a| ctx.admin_probe(&id, a))
+            });
+            pairs.iter().zip(admin).map(|((u, g), a)| ((u.id.clone(), g.id.clone()), a)).collect()
+        });
+        answers.get(&(user.id.clone(), group.id.clone())).copied().unwrap_or(false)
     }
 
     /// Whether `principal` may do `action` on any resource, or is stopped only by an organization guardrail (an

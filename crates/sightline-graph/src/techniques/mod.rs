@@ -5,6 +5,7 @@
 //! The catalogue follows the public ones (Rhino Security Labs' AWS escalation methods, pathfinding.cloud,
 //! BishopFox's iam-vulnerable); the ids are Sightline's own.
 
+mod iam_add_user_to_group;
 mod iam_attach_group_policy;
 mod iam_attach_role_policy;
 mod iam_attach_user_policy;
@@ -78,6 +79,7 @@ pub static TECHNIQUES: &[&Technique] = &[
     &iam_put_user_policy::TECHNIQUE,
     &iam_put_group_policy::TECHNIQUE,
     &iam_put_role_policy::TECHNIQUE,
+    &iam_add_user_to_group::TECHNIQUE,
     &iam_create_access_key::TECHNIQUE,
     &iam_create_login_profile::TECHNIQUE,
     &iam_update_login_profile::TECHNIQUE,
