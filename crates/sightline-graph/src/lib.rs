@@ -264,11 +264,16 @@ impl<'a, 's> Ctx<'a, 's> {
             let ctx = Ctx::new(&copy, &authz);
             let admin = parallel_map(&pairs.iter().enumerate().collect::<Vec<_>>(), |(i, (u, _))| {
                 let id = probe_id(*i, u);
-                ADMIN_PROBES.iter().all(|a| ctx.admin_probe(&id, a))
+                ctx.is_admin(&id)
             });
             pairs.iter().zip(admin).map(|((u, g), a)| ((u.id.clone(), g.id.clone()), a)).collect()
         });
         answers.get(&(user.id.clone(), group.id.clone())).copied().unwrap_or(false)
+    }
+
+    /// Whether the engine allows `principal` every action of [`ADMIN_PROBES`] on any resource (guardrails aside).
+    pub fn is_admin(&self, principal: &str) -> bool {
+        ADMIN_PROBES.iter().all(|a| self.admin_probe(principal, a))
     }
 
     /// Whether `principal` may do `action` on any resource, or is stopped only by an organization guardrail (an
@@ -280,16 +285,12 @@ impl<'a, 's> Ctx<'a, 's> {
         let query = request(principal, action, "*", &Context::default());
         match self.authz.check(&query) {
             Ok(e) if e.decision == Decision::Allow => true,
-            Ok(e) => {
-                let by_guardrail =
-                    |t: PolicyType| matches!(t, PolicyType::ServiceControl | PolicyType::ResourceControl);
-                if e.explicit_deny {
-                    e.statements.iter().all(|s| by_guardrail(s.policy_type))
-                } else {
-                    // The engine says which layer denied implicitly in its summary.
-                    e.summary.contains("control policy attached to")
-                }
-            }
+            // Guardrails bind every principal of the account, administrators included.
+            Ok(e) if e.explicit_deny => e
+                .statements
+                .iter()
+                .all(|s| matches!(s.policy_type, PolicyType::ServiceControl | PolicyType::ResourceControl)),
+            Ok(e) => e.guardrail.is_some(),
             Err(_) => false,
         }
     }
@@ -302,11 +303,6 @@ impl<'a, 's> Ctx<'a, 's> {
         action.starts_with("sts:")
             || self.with_policy.contains(resource)
             || self.authz.identity_may_allow(principal, action)
-    }
-
-    /// Proofs for every request of `needs` (action, resource), or `None` when any is not allowed.
-    pub fn all_allowed(&self, principal: &str, needs: &[(&str, &str)], context: &Context) -> Option<Vec<Step>> {
-        needs.iter().map(|(action, resource)| self.allowed(principal, action, resource, context)).collect()
     }
 
     /// The groups `user` belongs to.
@@ -386,6 +382,21 @@ fn follow<'e, E: std::borrow::Borrow<Edge> + 'e>(next: impl Fn(&str) -> Option<&
     path
 }
 
+/// The users and roles of the snapshot: the principals that can act.
+fn actors(snapshot: &Snapshot) -> Vec<&Principal> {
+    snapshot
+        .principals
+        .iter()
+        .filter(|p| p.provider == Provider::Aws && matches!(p.kind, PrincipalKind::User | PrincipalKind::Role))
+        .collect()
+}
+
+/// The actors that are effective administrators, on every core.
+fn admins(ctx: &Ctx<'_, '_>, actors: &[&Principal]) -> Vec<String> {
+    let flags = parallel_map(actors, |p| ctx.is_admin(&p.id));
+    actors.iter().zip(flags).filter(|(_, a)| *a).map(|(p, _)| p.id.clone()).collect()
+}
+
 fn statement_ref(s: &StatementMatch) -> String {
     match &s.sid {
         Some(sid) => format!("{}#{} ({sid})", s.policy, s.statement),
@@ -398,11 +409,7 @@ impl Graph {
     pub fn build(snapshot: &Snapshot, authz: &Authorizer<'_>) -> Graph {
         let ctx = Ctx::new(snapshot, authz);
         let mut graph = Graph::default();
-        let actors: Vec<&Principal> = snapshot
-            .principals
-            .iter()
-            .filter(|p| p.provider == Provider::Aws && matches!(p.kind, PrincipalKind::User | PrincipalKind::Role))
-            .collect();
+        let actors = actors(snapshot);
         for p in snapshot.principals.iter().filter(|p| p.provider == Provider::Aws) {
             if matches!(p.kind, PrincipalKind::User | PrincipalKind::Role | PrincipalKind::Group) {
                 graph.nodes.push((p.id.clone(), p.kind));
@@ -421,7 +428,7 @@ impl Graph {
         }
         // Each principal's moves, on every core, in snapshot order.
         let found = parallel_map(&actors, |p| {
-            let admin = ADMIN_PROBES.iter().all(|a| ctx.admin_probe(&p.id, a));
+            let admin = ctx.is_admin(&p.id);
             let mut edges = Vec::new();
             // Without `sts:AssumeRole` in its own policies, a principal can only assume roles whose trust policy
             // names it directly.
@@ -549,13 +556,8 @@ pub struct Privesc {
 /// tractable; the answer is the same (a test compares them).
 pub fn privesc(snapshot: &Snapshot, authz: &Authorizer<'_>) -> Privesc {
     let ctx = Ctx::new(snapshot, authz);
-    let actors: Vec<&Principal> = snapshot
-        .principals
-        .iter()
-        .filter(|p| p.provider == Provider::Aws && matches!(p.kind, PrincipalKind::User | PrincipalKind::Role))
-        .collect();
-    let flags = parallel_map(&actors, |p| ADMIN_PROBES.iter().all(|a| ctx.admin_probe(&p.id, a)));
-    let admins: Vec<String> = actors.iter().zip(&flags).filter(|(_, a)| **a).map(|(p, _)| p.id.clone()).collect();
+    let actors = actors(snapshot);
+    let admins = admins(&ctx, &actors);
     let mut sources = vec![ADMIN.to_string()];
     sources.extend(admins.iter().cloned());
     let next = search_back(&ctx, &actors, sources, None);
@@ -653,16 +655,10 @@ fn search_back(
 /// [`privesc`] by searching backwards from the target, without the whole graph. `None` when there is none.
 pub fn shortest_path(snapshot: &Snapshot, authz: &Authorizer<'_>, from: &str, to: &str) -> Option<Vec<Hop>> {
     let ctx = Ctx::new(snapshot, authz);
-    let actors: Vec<&Principal> = snapshot
-        .principals
-        .iter()
-        .filter(|p| p.provider == Provider::Aws && matches!(p.kind, PrincipalKind::User | PrincipalKind::Role))
-        .collect();
+    let actors = actors(snapshot);
     let sources = if to == ADMIN {
         let mut sources = vec![ADMIN.to_string()];
-        sources.extend(
-            actors.iter().filter(|p| ADMIN_PROBES.iter().all(|a| ctx.admin_probe(&p.id, a))).map(|p| p.id.clone()),
-        );
+        sources.extend(admins(&ctx, &actors));
         sources
     } else {
         vec![to.to_string()]

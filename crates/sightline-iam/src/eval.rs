@@ -266,6 +266,11 @@ pub struct Explanation {
     /// Further facts worth knowing (limits of the evaluation, layers that did not apply).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
+    /// For a denial by an organization guardrail: `service_control` when no SCP at some level of the caller's
+    /// path allows the request, `resource_control` likewise for RCPs. Such a denial binds every principal of the
+    /// account. (Explicit denies name their layer in `statements`.)
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub guardrail: Option<crate::PolicyType>,
 }
 
 /// How a resource-based policy statement names the caller.
@@ -410,6 +415,7 @@ pub fn evaluate(req: &Request<'_>, set: &PolicySet<'_>) -> Explanation {
             summary: "allowed: sts:GetCallerIdentity needs no permission and cannot be denied".into(),
             statements: Vec::new(),
             notes,
+            guardrail: None,
         };
     }
     if let Some(why) = crate::data::credential_restriction(req.principal.principal_type, action) {
@@ -419,6 +425,7 @@ pub fn evaluate(req: &Request<'_>, set: &PolicySet<'_>) -> Explanation {
             summary: format!("denied: {why}"),
             statements: Vec::new(),
             notes,
+            guardrail: None,
         };
     }
     // S3 lets the bucket owner's root user manage the bucket policy whatever it says (lock-out protection), and
@@ -482,7 +489,14 @@ pub fn evaluate(req: &Request<'_>, set: &PolicySet<'_>) -> Explanation {
             first.policy_type.as_str(),
             first.policy_name
         );
-        return Explanation { decision: Decision::Deny, explicit_deny: true, summary, statements: denies, notes };
+        return Explanation {
+            decision: Decision::Deny,
+            explicit_deny: true,
+            summary,
+            statements: denies,
+            notes,
+            guardrail: None,
+        };
     }
 
     let mut allowing = Vec::new();
@@ -492,6 +506,7 @@ pub fn evaluate(req: &Request<'_>, set: &PolicySet<'_>) -> Explanation {
         summary,
         statements,
         notes,
+        guardrail: None,
     };
     if bucket_policy_action && resource_account.as_deref().is_some_and(|a| a != req.principal.account) {
         return implicit(
@@ -516,11 +531,17 @@ pub fn evaluate(req: &Request<'_>, set: &PolicySet<'_>) -> Explanation {
             match hit {
                 Some(m) => allowing.push(m),
                 None => {
-                    return implicit(
-                        format!("implicitly denied: no resource control policy attached to {} allows it", level.target),
-                        Vec::new(),
-                        notes,
-                    )
+                    return Explanation {
+                        guardrail: Some(crate::PolicyType::ResourceControl),
+                        ..implicit(
+                            format!(
+                                "implicitly denied: no resource control policy attached to {} allows it",
+                                level.target
+                            ),
+                            Vec::new(),
+                            notes,
+                        )
+                    }
                 }
             }
         }
@@ -535,11 +556,17 @@ pub fn evaluate(req: &Request<'_>, set: &PolicySet<'_>) -> Explanation {
             match hit {
                 Some(m) => allowing.push(m),
                 None => {
-                    return implicit(
-                        format!("implicitly denied: no service control policy attached to {} allows it", level.target),
-                        Vec::new(),
-                        notes,
-                    )
+                    return Explanation {
+                        guardrail: Some(crate::PolicyType::ServiceControl),
+                        ..implicit(
+                            format!(
+                                "implicitly denied: no service control policy attached to {} allows it",
+                                level.target
+                            ),
+                            Vec::new(),
+                            notes,
+                        )
+                    }
                 }
             }
         }
@@ -632,6 +659,7 @@ pub fn evaluate(req: &Request<'_>, set: &PolicySet<'_>) -> Explanation {
         summary,
         statements,
         notes,
+        guardrail: None,
     };
     let resource_kind = explicit_needed.unwrap_or("resource-based policy");
 

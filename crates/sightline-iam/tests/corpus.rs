@@ -32,6 +32,9 @@ struct Case {
     request: CaseRequest,
     expect: String,
     expect_explicit_deny: Option<bool>,
+    /// `service_control` or `resource_control` when an organization guardrail's missing Allow decided the
+    /// denial, `none` when something else did.
+    expect_guardrail: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -170,6 +173,16 @@ fn run(case: &Case) -> Result<(), String> {
     };
     if explanation.decision != expected {
         return Err(format!("expected {expected:?}, got {:?}: {}", explanation.decision, explanation.summary));
+    }
+    if let Some(want) = &case.expect_guardrail {
+        let got = explanation.guardrail.map_or("none", |t| match t {
+            PolicyType::ServiceControl => "service_control",
+            PolicyType::ResourceControl => "resource_control",
+            _ => "other",
+        });
+        if got != want {
+            return Err(format!("expected guardrail {want}, got {got}: {}", explanation.summary));
+        }
     }
     if let Some(explicit) = case.expect_explicit_deny {
         if explanation.explicit_deny != explicit {

@@ -1,10 +1,8 @@
 //! Attach an administrator policy to one's own group
 
-use super::edge;
 use crate::techniques::{Fixtures, Reaches, Technique};
-use crate::{Ctx, Edge, ADMIN};
-use sightline_iam::Context;
-use sightline_model::{Principal, PrincipalKind};
+use crate::{Ctx, Edge};
+use sightline_model::Principal;
 
 pub(crate) static TECHNIQUE: Technique = Technique {
     id: "iam-attach-group-policy",
@@ -31,19 +29,11 @@ pub(crate) static TECHNIQUE: Technique = Technique {
 };
 
 fn find(ctx: &Ctx<'_, '_>, attacker: &Principal) -> Vec<Edge> {
-    if !ctx.wants(ADMIN) || attacker.kind != PrincipalKind::User {
-        return Vec::new();
-    }
-    ctx.groups_of(attacker)
-        .filter_map(|g| {
-            let step = ctx.allowed(&attacker.id, "iam:AttachGroupPolicy", &g.id, &Context::default())?;
-            Some(edge(
-                TECHNIQUE.id,
-                attacker,
-                ADMIN,
-                format!("attaches an administrator policy to group {}, which it is a member of", g.name),
-                vec![step],
-            ))
-        })
-        .collect()
+    super::on_own_groups(
+        ctx,
+        attacker,
+        TECHNIQUE.id,
+        "iam:AttachGroupPolicy",
+        "attaches an administrator policy to group",
+    )
 }

@@ -1,9 +1,7 @@
 //! Attach an administrator policy to oneself
 
-use super::edge;
 use crate::techniques::{Fixtures, Reaches, Technique};
-use crate::{Ctx, Edge, ADMIN};
-use sightline_iam::Context;
+use crate::{Ctx, Edge};
 use sightline_model::{Principal, PrincipalKind};
 
 pub(crate) static TECHNIQUE: Technique = Technique {
@@ -27,13 +25,12 @@ pub(crate) static TECHNIQUE: Technique = Technique {
 };
 
 fn find(ctx: &Ctx<'_, '_>, attacker: &Principal) -> Vec<Edge> {
-    if !ctx.wants(ADMIN) || attacker.kind != PrincipalKind::User {
-        return Vec::new();
-    }
-    match ctx.allowed(&attacker.id, "iam:AttachUserPolicy", &attacker.id, &Context::default()) {
-        Some(step) => {
-            vec![edge(TECHNIQUE.id, attacker, ADMIN, "attaches an administrator policy to itself".into(), vec![step])]
-        }
-        None => Vec::new(),
-    }
+    super::on_itself(
+        ctx,
+        attacker,
+        TECHNIQUE.id,
+        PrincipalKind::User,
+        "iam:AttachUserPolicy",
+        "attaches an administrator policy to itself",
+    )
 }

@@ -1,10 +1,8 @@
 //! Write an administrator inline policy on one's own group
 
-use super::edge;
 use crate::techniques::{Fixtures, Reaches, Technique};
-use crate::{Ctx, Edge, ADMIN};
-use sightline_iam::Context;
-use sightline_model::{Principal, PrincipalKind};
+use crate::{Ctx, Edge};
+use sightline_model::Principal;
 
 pub(crate) static TECHNIQUE: Technique = Technique {
     id: "iam-put-group-policy",
@@ -27,19 +25,11 @@ pub(crate) static TECHNIQUE: Technique = Technique {
 };
 
 fn find(ctx: &Ctx<'_, '_>, attacker: &Principal) -> Vec<Edge> {
-    if !ctx.wants(ADMIN) || attacker.kind != PrincipalKind::User {
-        return Vec::new();
-    }
-    ctx.groups_of(attacker)
-        .filter_map(|g| {
-            let step = ctx.allowed(&attacker.id, "iam:PutGroupPolicy", &g.id, &Context::default())?;
-            Some(edge(
-                TECHNIQUE.id,
-                attacker,
-                ADMIN,
-                format!("writes an administrator inline policy on group {}, which it is a member of", g.name),
-                vec![step],
-            ))
-        })
-        .collect()
+    super::on_own_groups(
+        ctx,
+        attacker,
+        TECHNIQUE.id,
+        "iam:PutGroupPolicy",
+        "writes an administrator inline policy on group",
+    )
 }

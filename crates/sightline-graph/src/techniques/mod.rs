@@ -26,8 +26,9 @@ mod pass_role_glue;
 mod pass_role_lambda_event_source;
 mod pass_role_lambda_invoke;
 
-use crate::{Ctx, Edge, EdgeKind, Step};
-use sightline_model::Principal;
+use crate::{Ctx, Edge, EdgeKind, Step, ADMIN};
+use sightline_iam::Context;
+use sightline_model::{Principal, PrincipalKind};
 
 /// One escalation technique.
 pub struct Technique {
@@ -96,6 +97,39 @@ pub static TECHNIQUES: &[&Technique] = &[
 /// The technique with this id.
 pub fn technique(id: &str) -> Option<&'static Technique> {
     TECHNIQUES.iter().copied().find(|t| t.id == id)
+}
+
+/// The edge to administrator of technique `id`, which changes the attacker's own user or role (`kind`) with
+/// `action` on itself.
+fn on_itself(
+    ctx: &Ctx<'_, '_>,
+    attacker: &Principal,
+    id: &'static str,
+    kind: PrincipalKind,
+    action: &str,
+    detail: &str,
+) -> Vec<Edge> {
+    if !ctx.wants(ADMIN) || attacker.kind != kind {
+        return Vec::new();
+    }
+    match ctx.allowed(&attacker.id, action, &attacker.id, &Context::default()) {
+        Some(step) => vec![edge(id, attacker, ADMIN, detail.to_string(), vec![step])],
+        None => Vec::new(),
+    }
+}
+
+/// The edges to administrator of technique `id`, which changes a group the attacker belongs to with `action`
+/// (`doing` says how, before the group's name).
+fn on_own_groups(ctx: &Ctx<'_, '_>, attacker: &Principal, id: &'static str, action: &str, doing: &str) -> Vec<Edge> {
+    if !ctx.wants(ADMIN) || attacker.kind != PrincipalKind::User {
+        return Vec::new();
+    }
+    ctx.groups_of(attacker)
+        .filter_map(|g| {
+            let step = ctx.allowed(&attacker.id, action, &g.id, &Context::default())?;
+            Some(edge(id, attacker, ADMIN, format!("{doing} {}, which it is a member of", g.name), vec![step]))
+        })
+        .collect()
 }
 
 /// An edge of technique `id` from the attacker.
