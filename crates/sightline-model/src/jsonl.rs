@@ -2,7 +2,9 @@
 //!
 //! One record per line keeps exports streamable and diffable, and lets a reader report the exact line of a fault.
 
-use crate::{Account, Coverage, Organization, Policy, Principal, Resource, Snapshot, FORMAT_VERSION};
+use crate::{
+    Account, Activity, ActivityPeriod, Coverage, Organization, Policy, Principal, Resource, Snapshot, FORMAT_VERSION,
+};
 use serde::{Deserialize, Serialize};
 use std::io::Write;
 
@@ -39,6 +41,8 @@ enum Record {
     Policy(Policy),
     Resource(Resource),
     Coverage(Coverage),
+    Activity(Activity),
+    ActivityPeriod(ActivityPeriod),
 }
 
 /// Writes `snapshot` as JSON Lines.
@@ -67,6 +71,8 @@ pub fn write_jsonl(snapshot: &Snapshot, mut out: impl Write) -> Result<(), Jsonl
     line(&mut out, RecordRef::Principal, &snapshot.principals)?;
     line(&mut out, RecordRef::Resource, &snapshot.resources)?;
     line(&mut out, RecordRef::Coverage, &snapshot.coverage)?;
+    line(&mut out, RecordRef::Activity, &snapshot.activity)?;
+    line(&mut out, RecordRef::ActivityPeriod, &snapshot.activity_periods)?;
     out.flush()?;
     Ok(())
 }
@@ -80,6 +86,8 @@ enum RecordRef<'a> {
     Policy(&'a Policy),
     Resource(&'a Resource),
     Coverage(&'a Coverage),
+    Activity(&'a Activity),
+    ActivityPeriod(&'a ActivityPeriod),
 }
 
 /// Whether the first bytes of a file look like a Sightline JSON Lines export.
@@ -100,6 +108,8 @@ struct Piece {
     policies: Vec<Policy>,
     resources: Vec<Resource>,
     coverage: Vec<Coverage>,
+    activity: Vec<Activity>,
+    activity_periods: Vec<ActivityPeriod>,
     /// Lines in the piece, to number the lines of the next one.
     lines: usize,
     /// The first bad line: its index in the piece and what is wrong.
@@ -121,6 +131,8 @@ impl Piece {
                 Ok(Record::Policy(x)) => piece.policies.push(x),
                 Ok(Record::Resource(x)) => piece.resources.push(x),
                 Ok(Record::Coverage(x)) => piece.coverage.push(x),
+                Ok(Record::Activity(x)) => piece.activity.push(x),
+                Ok(Record::ActivityPeriod(x)) => piece.activity_periods.push(x),
                 Err(e) => {
                     piece.fault = Some((index, e.to_string()));
                     break;
@@ -201,6 +213,8 @@ fn read_in_pieces(bytes: &[u8], piece_bytes: usize) -> Result<Snapshot, JsonlErr
         policies: gather(&mut pieces, |p| &mut p.policies),
         resources: gather(&mut pieces, |p| &mut p.resources),
         coverage: gather(&mut pieces, |p| &mut p.coverage),
+        activity: gather(&mut pieces, |p| &mut p.activity),
+        activity_periods: gather(&mut pieces, |p| &mut p.activity_periods),
     })
 }
 

@@ -80,6 +80,12 @@ pub struct Snapshot {
     pub resources: Vec<Resource>,
     #[serde(default)]
     pub coverage: Vec<Coverage>,
+    /// Calls the identities made, from audit logs (AWS CloudTrail), aggregated.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub activity: Vec<Activity>,
+    /// The periods those logs cover, per account.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub activity_periods: Vec<ActivityPeriod>,
 }
 
 impl Snapshot {
@@ -110,6 +116,8 @@ impl Snapshot {
         self.policies.extend(other.policies);
         self.resources.extend(other.resources);
         self.coverage.extend(other.coverage);
+        self.activity.extend(other.activity);
+        self.activity_periods.extend(other.activity_periods);
     }
 }
 
@@ -300,6 +308,75 @@ pub struct Coverage {
     pub status: CoverageStatus,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
+}
+
+/// The calls one identity made with one action (on one resource, with one access key), as audit logs record
+/// them: how many, and when the first and the last were made. Calls the provider refused are kept apart
+/// (`denied`): they show intent, not use.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Activity {
+    pub provider: Provider,
+    /// The account the identity belongs to.
+    pub account_id: String,
+    /// The identity that made the calls (AWS: the user's or the role's ARN; a role session counts for its role).
+    pub principal: String,
+    /// The action the calls needed, in the policy language (`s3:GetObject`).
+    pub action: String,
+    /// The resource the calls were made on, when the log names it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource: Option<String>,
+    /// The long-term access key that signed the calls (AWS: `AKIA...`), when one did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub access_key_id: Option<String>,
+    /// Whether the provider refused these calls.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub denied: bool,
+    pub count: u64,
+    /// RFC 3339 times of the first and the last call.
+    pub first_seen: String,
+    pub last_seen: String,
+}
+
+impl Activity {
+    /// What identifies a record: two records with the same key are the same calls, to be merged.
+    pub fn key(&self) -> (Provider, &str, &str, &str, Option<&str>, Option<&str>, bool) {
+        (
+            self.provider,
+            &self.account_id,
+            &self.principal,
+            &self.action,
+            self.resource.as_deref(),
+            self.access_key_id.as_deref(),
+            self.denied,
+        )
+    }
+
+    /// Adds `other`'s calls (same key) to these.
+    pub fn absorb(&mut self, other: &Activity) {
+        self.count += other.count;
+        if other.first_seen < self.first_seen {
+            self.first_seen.clone_from(&other.first_seen);
+        }
+        if other.last_seen > self.last_seen {
+            self.last_seen.clone_from(&other.last_seen);
+        }
+    }
+}
+
+/// A stretch of time over which the activity of one account was read from its logs: a call made in it would be
+/// in [`Snapshot::activity`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActivityPeriod {
+    pub provider: Provider,
+    pub account_id: String,
+    /// RFC 3339 times of the first and the last event read.
+    pub from: String,
+    pub to: String,
+    /// How many events were read.
+    pub events: u64,
+    /// Where they were read from (a directory, files, a bucket).
+    #[serde(default)]
+    pub source: String,
 }
 
 /// How bad a failed check is.

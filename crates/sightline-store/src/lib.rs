@@ -3,7 +3,7 @@
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
-use sightline_model::{Snapshot, FORMAT_VERSION};
+use sightline_model::{Activity, ActivityPeriod, Provider, Snapshot, FORMAT_VERSION};
 use std::path::{Path, PathBuf};
 
 /// Version of the database schema (SQLite `user_version`).
@@ -22,6 +22,9 @@ CREATE TABLE IF NOT EXISTS principals (snapshot_id INTEGER NOT NULL REFERENCES s
 CREATE TABLE IF NOT EXISTS policies (snapshot_id INTEGER NOT NULL REFERENCES snapshots(id) ON DELETE CASCADE, id TEXT NOT NULL, provider TEXT NOT NULL, kind TEXT NOT NULL, body TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS resources (snapshot_id INTEGER NOT NULL REFERENCES snapshots(id) ON DELETE CASCADE, id TEXT NOT NULL, provider TEXT NOT NULL, resource_type TEXT NOT NULL, account_id TEXT NOT NULL, body TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS coverage (snapshot_id INTEGER NOT NULL REFERENCES snapshots(id) ON DELETE CASCADE, provider TEXT NOT NULL, account_id TEXT NOT NULL, service TEXT NOT NULL, status TEXT NOT NULL, body TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS activity (provider TEXT NOT NULL, account_id TEXT NOT NULL, principal TEXT NOT NULL, action TEXT NOT NULL, resource TEXT NOT NULL, access_key_id TEXT NOT NULL, denied INTEGER NOT NULL, count INTEGER NOT NULL, first_seen TEXT NOT NULL, last_seen TEXT NOT NULL, PRIMARY KEY (provider, account_id, principal, action, resource, access_key_id, denied)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS activity_periods (provider TEXT NOT NULL, account_id TEXT NOT NULL, body TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS activity_files (name TEXT PRIMARY KEY, imported_at TEXT NOT NULL);
 ";
 
 /// The indexes, created after the rows when a new database is written in bulk.
@@ -206,7 +209,89 @@ impl Store {
         snapshot.principals = self.records(id, "principals")?;
         snapshot.resources = self.records(id, "resources")?;
         snapshot.coverage = self.records(id, "coverage")?;
+        (snapshot.activity, snapshot.activity_periods) = self.activity()?;
         Ok(snapshot)
+    }
+
+    /// Adds activity read from audit logs, and the periods and files it was read from, in one transaction.
+    /// Activity is kept apart from snapshots: every snapshot loaded carries all of it. Records with the same key
+    /// are merged (counts added, first and last times widened).
+    pub fn add_activity(
+        &mut self,
+        activity: &[Activity],
+        periods: &[ActivityPeriod],
+        files: &[String],
+    ) -> Result<(), StoreError> {
+        let path = self.path.clone();
+        let sql = move |source| StoreError::Sqlite { path: path.clone(), source };
+        let tx = self.conn.transaction().map_err(&sql)?;
+        write_activity(&tx, activity, periods).map_err(&sql)?;
+        {
+            let mut st =
+                tx.prepare("INSERT OR IGNORE INTO activity_files (name, imported_at) VALUES (?1, ?2)").map_err(&sql)?;
+            let now = chrono_now();
+            for f in files {
+                st.execute(params![f, now]).map_err(&sql)?;
+            }
+        }
+        tx.commit().map_err(&sql)?;
+        Ok(())
+    }
+
+    /// Whether a log file of this name was imported before (CloudTrail names every file uniquely).
+    pub fn activity_file_imported(&self, name: &str) -> Result<bool, StoreError> {
+        self.conn
+            .query_row("SELECT 1 FROM activity_files WHERE name = ?1", [name], |_| Ok(()))
+            .optional()
+            .map(|found| found.is_some())
+            .map_err(self.sql())
+    }
+
+    /// Every activity record and period stored.
+    pub fn activity(&self) -> Result<(Vec<Activity>, Vec<ActivityPeriod>), StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT provider, account_id, principal, action, resource, access_key_id, denied, count, first_seen, \
+                 last_seen FROM activity ORDER BY provider, account_id, principal, action, resource",
+            )
+            .map_err(self.sql())?;
+        let rows = stmt
+            .query_map([], |r| {
+                let provider: String = r.get(0)?;
+                let text = |i: usize| -> rusqlite::Result<Option<String>> {
+                    let t: String = r.get(i)?;
+                    Ok((!t.is_empty()).then_some(t))
+                };
+                Ok(Activity {
+                    provider: if provider == "azure" { Provider::Azure } else { Provider::Aws },
+                    account_id: r.get(1)?,
+                    principal: r.get(2)?,
+                    action: r.get(3)?,
+                    resource: text(4)?,
+                    access_key_id: text(5)?,
+                    denied: r.get(6)?,
+                    count: r.get::<_, i64>(7)?.max(0).unsigned_abs(),
+                    first_seen: r.get(8)?,
+                    last_seen: r.get(9)?,
+                })
+            })
+            .map_err(self.sql())?;
+        let activity = rows.collect::<Result<Vec<_>, _>>().map_err(self.sql())?;
+        let mut stmt =
+            self.conn.prepare("SELECT rowid, body FROM activity_periods ORDER BY rowid").map_err(self.sql())?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))).map_err(self.sql())?;
+        let mut periods = Vec::new();
+        for row in rows {
+            let (rowid, body) = row.map_err(self.sql())?;
+            periods.push(serde_json::from_str(&body).map_err(|source| StoreError::Record {
+                path: self.path.clone(),
+                snapshot: 0,
+                record: format!("activity_periods#{rowid}"),
+                source,
+            })?);
+        }
+        Ok((activity, periods))
     }
 
     /// Reads one table's records of snapshot `id`, in insertion order, decoding their JSON on every core while the
@@ -325,7 +410,36 @@ fn write(tx: &Transaction<'_>, s: &Snapshot) -> rusqlite::Result<i64> {
             st.execute(params![id, name(&c.provider)?, c.account_id, c.service, name(&c.status)?, body])
         })?;
     }
+    write_activity(tx, &s.activity, &s.activity_periods)?;
     Ok(id)
+}
+
+/// Merges activity records into the activity table and adds the periods.
+fn write_activity(tx: &Transaction<'_>, activity: &[Activity], periods: &[ActivityPeriod]) -> rusqlite::Result<()> {
+    let mut st = tx.prepare(
+        "INSERT INTO activity VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) \
+         ON CONFLICT DO UPDATE SET count = count + excluded.count, first_seen = min(first_seen, excluded.first_seen), \
+         last_seen = max(last_seen, excluded.last_seen)",
+    )?;
+    for a in activity {
+        st.execute(params![
+            name(&a.provider)?,
+            a.account_id,
+            a.principal,
+            a.action,
+            a.resource.as_deref().unwrap_or_default(),
+            a.access_key_id.as_deref().unwrap_or_default(),
+            a.denied,
+            i64::try_from(a.count).unwrap_or(i64::MAX),
+            a.first_seen,
+            a.last_seen
+        ])?;
+    }
+    let mut st = tx.prepare("INSERT INTO activity_periods VALUES (?1, ?2, ?3)")?;
+    for p in periods {
+        st.execute(params![name(&p.provider)?, p.account_id, json(p)?])?;
+    }
+    Ok(())
 }
 
 /// Records per batch handed from the encoding thread to the inserting one.
@@ -436,6 +550,43 @@ mod tests {
     }
 
     #[test]
+    fn activity_is_merged_and_comes_with_every_snapshot() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.db");
+        let mut store = Store::open(&path).unwrap();
+        store.save(&Snapshot::new("one")).unwrap();
+        let call = |count: u64, first: &str, last: &str| Activity {
+            provider: Provider::Aws,
+            account_id: "1".into(),
+            principal: "arn:aws:iam::1:user/a".into(),
+            action: "s3:GetObject".into(),
+            resource: Some("arn:aws:s3:::b/k".into()),
+            access_key_id: None,
+            denied: false,
+            count,
+            first_seen: first.into(),
+            last_seen: last.into(),
+        };
+        let period = ActivityPeriod {
+            provider: Provider::Aws,
+            account_id: "1".into(),
+            from: "2026-01-01T00:00:00Z".into(),
+            to: "2026-02-01T00:00:00Z".into(),
+            events: 3,
+            source: "logs".into(),
+        };
+        store
+            .add_activity(&[call(2, "2026-01-05T00:00:00Z", "2026-01-06T00:00:00Z")], &[period.clone()], &["f1".into()])
+            .unwrap();
+        store.add_activity(&[call(1, "2026-01-01T00:00:00Z", "2026-01-02T00:00:00Z")], &[], &["f2".into()]).unwrap();
+        assert!(store.activity_file_imported("f1").unwrap() && store.activity_file_imported("f2").unwrap());
+        assert!(!store.activity_file_imported("f3").unwrap());
+        let back = store.load(store.latest().unwrap()).unwrap();
+        assert_eq!(back.activity, vec![call(3, "2026-01-01T00:00:00Z", "2026-01-06T00:00:00Z")]);
+        assert_eq!(back.activity_periods, vec![period]);
+    }
+
+    #[test]
     fn a_new_database_is_built_aside_and_linked_into_place() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("new.db");
@@ -447,8 +598,14 @@ mod tests {
         let store = Store::open(&path).unwrap();
         let mode: String = store.conn.pragma_query_value(None, "journal_mode", |r| r.get(0)).unwrap();
         assert_eq!(mode, "wal");
-        let indexes: i64 =
-            store.conn.query_row("SELECT count(*) FROM sqlite_master WHERE type = 'index'", [], |r| r.get(0)).unwrap();
+        let indexes: i64 = store
+            .conn
+            .query_row(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite_autoindex%'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
         assert_eq!(indexes, 6);
         let back = store.load(first).unwrap();
         assert_eq!(back.policies.len(), s.policies.len());

@@ -1,0 +1,546 @@
+//! CloudTrail log files, as a trail delivers them to S3 (`AWSLogs/ACCOUNT/CloudTrail/REGION/YYYY/MM/DD/*.json.gz`,
+//! each `{"Records": [...]}`), or as `aws cloudtrail lookup-events` and event data store exports give them: read on
+//! every core and aggregated into [`Activity`] records, one per identity, action, resource, access key and outcome.
+
+use crate::Error;
+use serde::Deserialize;
+use sightline_iam::actions::ActionDb;
+use sightline_model::{Activity, ActivityPeriod, Provider};
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+/// The most bytes one log file may expand to. CloudTrail files are a few megabytes; a file that expands past this
+/// is refused as a decompression bomb rather than read into memory.
+pub const MAX_FILE_BYTES: u64 = 1 << 30;
+
+/// What one import read.
+#[derive(Debug, Default)]
+pub struct Import {
+    pub activity: Vec<Activity>,
+    /// Per account: the first and last event read.
+    pub periods: Vec<ActivityPeriod>,
+    /// The names of the log files read (CloudTrail names each file uniquely), to recognise them next time.
+    pub files: Vec<String>,
+    /// Files that were not read, and why (digest files, files of other kinds, files imported before).
+    pub skipped: Vec<(PathBuf, String)>,
+    /// Events read and turned into activity.
+    pub events: u64,
+    /// Events not attributed to an identity of the account, by reason (`AWSService` calls, ...).
+    pub ignored: BTreeMap<String, u64>,
+    /// Actions the calls map to that the action database does not know, with their number of calls: kept in the
+    /// activity, but named here (an unknown service, or an event that is not an IAM action, such as
+    /// `signin:ConsoleLogin`).
+    pub unknown_actions: BTreeMap<String, u64>,
+}
+
+/// Reads every CloudTrail file under `paths` (files or directories, searched recursively): `.json` and `.json.gz`
+/// files are read, digest files and other files are skipped and listed. `already` says whether a file name was
+/// imported before (it is then skipped). Any file that cannot be read fails the whole import, naming the file: a
+/// period with a hole in it would make calls look unused.
+pub fn import(paths: &[PathBuf], already: &dyn Fn(&str) -> bool) -> Result<Import, Error> {
+    import_limited(paths, already, MAX_FILE_BYTES)
+}
+
+pub(crate) fn import_limited(
+    paths: &[PathBuf],
+    already: &dyn Fn(&str) -> bool,
+    max_file_bytes: u64,
+) -> Result<Import, Error> {
+    let mut files = Vec::new();
+    let mut out = Import::default();
+    for path in paths {
+        walk(path, &mut files, &mut out.skipped)?;
+    }
+    files.sort();
+    files.dedup();
+    let mut todo = Vec::new();
+    for f in files {
+        let name = file_name(&f);
+        if already(&name) {
+            out.skipped.push((f, "imported before".to_string()));
+        } else {
+            todo.push(f);
+        }
+    }
+    let db = ActionDb::try_embedded().map_err(|e| Error::ActionDb(e.to_string()))?;
+    let parts =
+        sightline_model::parallel_map(&todo, |f| read_file(f, max_file_bytes).map(|events| aggregate(&events, db)));
+    let mut failures = Vec::new();
+    let mut merged: foldhash::HashMap<ActivityKey, Activity> = Default::default();
+    let mut periods: BTreeMap<String, ActivityPeriod> = BTreeMap::new();
+    for (file, part) in todo.iter().zip(parts) {
+        let part = match part {
+            Ok(p) => p,
+            Err(e) => {
+                failures.push(e);
+                continue;
+            }
+        };
+        out.events += part.events;
+        for (k, v) in part.ignored {
+            *out.ignored.entry(k).or_default() += v;
+        }
+        for (k, v) in part.unknown {
+            *out.unknown_actions.entry(k).or_default() += v;
+        }
+        for a in part.activity {
+            match merged.entry(key_of(&a)) {
+                std::collections::hash_map::Entry::Occupied(mut e) => e.get_mut().absorb(&a),
+                std::collections::hash_map::Entry::Vacant(e) => {
+                    e.insert(a);
+                }
+            }
+        }
+        for (account, (from, to, n)) in part.spans {
+            let p = periods.entry(account.clone()).or_insert_with(|| ActivityPeriod {
+                provider: Provider::Aws,
+                account_id: account,
+                from: from.clone(),
+                to: to.clone(),
+                events: 0,
+                source: String::new(),
+            });
+            p.events += n;
+            if from < p.from {
+                p.from = from;
+            }
+            if to > p.to {
+                p.to = to;
+            }
+        }
+        out.files.push(file_name(file));
+    }
+    match failures.len() {
+        0 => {}
+        1 => return Err(failures.remove(0)),
+        _ => return Err(Error::Several(failures)),
+    }
+    let source = paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ");
+    out.periods = periods.into_values().map(|p| ActivityPeriod { source: source.clone(), ..p }).collect();
+    let mut activity: Vec<Activity> = merged.into_values().collect();
+    activity.sort_by(|a, b| a.key().cmp(&b.key()));
+    out.activity = activity;
+    Ok(out)
+}
+
+type ActivityKey = (String, String, String, Option<String>, Option<String>, bool);
+
+fn key_of(a: &Activity) -> ActivityKey {
+    (a.account_id.clone(), a.principal.clone(), a.action.clone(), a.resource.clone(), a.access_key_id.clone(), a.denied)
+}
+
+/// The name a file is remembered by: its file name (CloudTrail's are unique per account, region and time).
+fn file_name(path: &Path) -> String {
+    path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| path.display().to_string())
+}
+
+fn walk(path: &Path, files: &mut Vec<PathBuf>, skipped: &mut Vec<(PathBuf, String)>) -> Result<(), Error> {
+    let meta = std::fs::metadata(path).map_err(|e| Error::Io { path: path.to_path_buf(), source: e })?;
+    if meta.is_dir() {
+        let mut entries: Vec<PathBuf> = std::fs::read_dir(path)
+            .map_err(|e| Error::Io { path: path.to_path_buf(), source: e })?
+            .map(|e| e.map(|e| e.path()).map_err(|e| Error::Io { path: path.to_path_buf(), source: e }))
+            .collect::<Result<_, _>>()?;
+        entries.sort();
+        for e in entries {
+            walk(&e, files, skipped)?;
+        }
+        return Ok(());
+    }
+    let name = file_name(path);
+    if path.components().any(|c| c.as_os_str() == "CloudTrail-Digest") || name.contains("CloudTrail-Digest") {
+        skipped.push((path.to_path_buf(), "a digest file (it holds hashes, not events)".to_string()));
+    } else if name.ends_with(".json") || name.ends_with(".json.gz") || name.ends_with(".gz") {
+        files.push(path.to_path_buf());
+    } else {
+        skipped.push((path.to_path_buf(), "not a .json or .json.gz file".to_string()));
+    }
+    Ok(())
+}
+
+/// A log file's bytes, gunzipped when they are gzip (whatever the file's name), at most `limit`.
+fn read_bytes(path: &Path, limit: u64) -> Result<Vec<u8>, Error> {
+    let file = std::fs::File::open(path).map_err(|e| Error::Io { path: path.to_path_buf(), source: e })?;
+    let mut head = [0u8; 2];
+    let mut reader = std::io::BufReader::new(file);
+    let n = {
+        use std::io::BufRead;
+        let buf = reader.fill_buf().map_err(|e| Error::Io { path: path.to_path_buf(), source: e })?;
+        let n = buf.len().min(2);
+        head[..n].copy_from_slice(&buf[..n]);
+        n
+    };
+    let mut bytes = Vec::new();
+    let read = if n == 2 && head == [0x1f, 0x8b] {
+        flate2::bufread::MultiGzDecoder::new(reader).take(limit + 1).read_to_end(&mut bytes)
+    } else {
+        reader.take(limit + 1).read_to_end(&mut bytes)
+    };
+    read.map_err(|e| Error::Io { path: path.to_path_buf(), source: e })?;
+    if bytes.len() as u64 > limit {
+        return Err(Error::TooLarge { path: path.to_path_buf(), limit });
+    }
+    Ok(bytes)
+}
+
+/// A file's events: `{"Records": [...]}` (a trail's files), `{"Events": [{"CloudTrailEvent": "..."}]}`
+/// (`aws cloudtrail lookup-events`), or a bare array of events.
+fn read_file(path: &Path, limit: u64) -> Result<Vec<Event>, Error> {
+    let bytes = read_bytes(path, limit)?;
+    let bad = |e: serde_json::Error| Error::Json { path: path.to_path_buf(), message: e.to_string() };
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Shape {
+        Trail {
+            #[serde(rename = "Records")]
+            records: Vec<serde_json::Value>,
+        },
+        Lookup {
+            #[serde(rename = "Events")]
+            events: Vec<LookupEvent>,
+        },
+        Bare(Vec<serde_json::Value>),
+    }
+    #[derive(Deserialize)]
+    struct LookupEvent {
+        #[serde(rename = "CloudTrailEvent")]
+        event: String,
+    }
+    let shape: Shape = match serde_json::from_slice(&bytes) {
+        Ok(shape) => shape,
+        // Say what was expected rather than serde's "did not match any variant".
+        Err(_) => {
+            return Err(match serde_json::from_slice::<serde::de::IgnoredAny>(&bytes) {
+                Err(e) => bad(e),
+                Ok(_) => Error::Shape { path: path.to_path_buf() },
+            })
+        }
+    };
+    let values: Vec<serde_json::Value> = match shape {
+        Shape::Trail { records } | Shape::Bare(records) => records,
+        Shape::Lookup { events } => {
+            events.into_iter().map(|e| serde_json::from_str(&e.event).map_err(bad)).collect::<Result<_, _>>()?
+        }
+    };
+    values
+        .into_iter()
+        .enumerate()
+        .map(|(i, v)| {
+            serde_json::from_value::<Event>(v)
+                .map_err(|e| Error::Json { path: path.to_path_buf(), message: format!("event {}: {e}", i + 1) })
+                .and_then(|ev| {
+                    ev.check()
+                        .map_err(|m| Error::Json { path: path.to_path_buf(), message: format!("event {}: {m}", i + 1) })
+                })
+        })
+        .collect()
+}
+
+/// The fields of a CloudTrail event that say who did what, when, on what, and whether it was allowed. Other
+/// fields are ignored.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Event {
+    event_time: Option<String>,
+    event_source: Option<String>,
+    event_name: Option<String>,
+    #[serde(default)]
+    error_code: Option<String>,
+    user_identity: Option<UserIdentity>,
+    #[serde(default)]
+    resources: Option<Vec<EventResource>>,
+    #[serde(default)]
+    request_parameters: Option<serde_json::Value>,
+    #[serde(default)]
+    recipient_account_id: Option<String>,
+}
+
+impl Event {
+    /// Events without the fields every CloudTrail event has are refused, naming the field.
+    fn check(self) -> Result<Event, String> {
+        for (name, present) in [
+            ("eventTime", self.event_time.is_some()),
+            ("eventSource", self.event_source.is_some()),
+            ("eventName", self.event_name.is_some()),
+            ("userIdentity", self.user_identity.is_some()),
+        ] {
+            if !present {
+                return Err(format!("missing {name} (is this a CloudTrail log?)"));
+            }
+        }
+        Ok(self)
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct UserIdentity {
+    #[serde(rename = "type", default)]
+    kind: Option<String>,
+    #[serde(default)]
+    arn: Option<String>,
+    #[serde(default)]
+    account_id: Option<String>,
+    #[serde(default)]
+    access_key_id: Option<String>,
+    #[serde(default)]
+    session_context: Option<SessionContext>,
+    #[serde(default)]
+    invoked_by: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct SessionContext {
+    #[serde(default)]
+    session_issuer: Option<SessionIssuer>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct SessionIssuer {
+    #[serde(default)]
+    arn: Option<String>,
+    #[serde(default)]
+    account_id: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct EventResource {
+    #[serde(rename = "ARN", default)]
+    arn: Option<String>,
+    #[serde(rename = "type", default)]
+    kind: Option<String>,
+}
+
+/// One file's events, aggregated.
+#[derive(Default)]
+struct Part {
+    activity: Vec<Activity>,
+    events: u64,
+    ignored: BTreeMap<String, u64>,
+    unknown: BTreeMap<String, u64>,
+    /// Per account: first and last event time, and events.
+    spans: BTreeMap<String, (String, String, u64)>,
+}
+
+fn aggregate(events: &[Event], db: &ActionDb) -> Part {
+    let mut part = Part::default();
+    let mut index: foldhash::HashMap<ActivityKey, usize> = Default::default();
+    for ev in events {
+        let time = normalize_time(ev.event_time.as_deref().unwrap_or_default());
+        let Some(identity) = &ev.user_identity else { continue };
+        let account = identity.account_id.clone().or_else(|| ev.recipient_account_id.clone()).unwrap_or_default();
+        // The account's log covers this moment, whoever called.
+        if !account.is_empty() {
+            let span = part.spans.entry(account.clone()).or_insert_with(|| (time.clone(), time.clone(), 0));
+            span.2 += 1;
+            if time < span.0 {
+                span.0.clone_from(&time);
+            }
+            if time > span.1 {
+                span.1.clone_from(&time);
+            }
+        }
+        let principal = match principal_of(identity) {
+            Ok(p) => p,
+            Err(reason) => {
+                *part.ignored.entry(reason).or_default() += 1;
+                continue;
+            }
+        };
+        let (principal, account) = principal;
+        let source = ev.event_source.as_deref().unwrap_or_default();
+        let name = ev.event_name.as_deref().unwrap_or_default();
+        let action = action_of(source, name, db);
+        if db.action(&action).is_none() {
+            *part.unknown.entry(action.clone()).or_default() += 1;
+        }
+        let resource = resource_of(ev, &action, &account);
+        let access_key_id = identity.access_key_id.as_deref().filter(|k| k.starts_with("AKIA")).map(str::to_string);
+        let denied = ev.error_code.as_deref().is_some_and(is_denial);
+        part.events += 1;
+        let record = Activity {
+            provider: Provider::Aws,
+            account_id: account,
+            principal,
+            action,
+            resource,
+            access_key_id,
+            denied,
+            count: 1,
+            first_seen: time.clone(),
+            last_seen: time,
+        };
+        match index.get(&key_of(&record)) {
+            Some(&i) => part.activity[i].absorb(&record),
+            None => {
+                index.insert(key_of(&record), part.activity.len());
+                part.activity.push(record);
+            }
+        }
+    }
+    part
+}
+
+/// Event times as `YYYY-MM-DDTHH:MM:SSZ`, so that they compare as text.
+fn normalize_time(t: &str) -> String {
+    match chrono::DateTime::parse_from_rfc3339(t) {
+        Ok(d) => d.with_timezone(&chrono::Utc).to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        Err(_) => t.to_string(),
+    }
+}
+
+/// The identity of the account that made a call, and its account: a user, a role (for any of its sessions), or
+/// the root user. Calls by AWS services and other accounts' identities are not the account's own.
+fn principal_of(id: &UserIdentity) -> Result<(String, String), String> {
+    let kind = id.kind.as_deref().unwrap_or("Unknown");
+    let pick = |arn: &Option<String>, account: &Option<String>| -> Result<(String, String), String> {
+        match (arn, account.as_ref().or(id.account_id.as_ref())) {
+            (Some(arn), Some(account)) => Ok((arn.clone(), account.clone())),
+            _ => Err(format!("{kind} identity without an ARN")),
+        }
+    };
+    match kind {
+        "IAMUser" | "Root" => pick(&id.arn, &id.account_id),
+        "AssumedRole" | "FederatedUser" => {
+            let issuer = id.session_context.as_ref().and_then(|c| c.session_issuer.as_ref());
+            match issuer {
+                Some(i) => pick(&i.arn, &i.account_id),
+                None => Err(format!("{kind} identity without its session issuer")),
+            }
+        }
+        "AWSService" => {
+            Err(format!("calls by AWS services ({})", id.invoked_by.as_deref().unwrap_or("service not named")))
+        }
+        other => Err(format!("{other} identities (not an IAM user or role of the account)")),
+    }
+}
+
+/// Whether an error code means the call was refused by access control.
+fn is_denial(code: &str) -> bool {
+    code.contains("AccessDenied")
+        || code.contains("UnauthorizedOperation")
+        || code.contains("UnauthorizedAccess")
+        || code == "Client.UnauthorizedOperation"
+        || code == "AuthorizationError"
+        || code == "AuthFailure"
+}
+
+/// Services whose CloudTrail event source differs from their prefix in policies.
+const SOURCE_PREFIX: &[(&str, &str)] = &[
+    ("monitoring", "cloudwatch"),
+    ("email", "ses"),
+    ("api.ecr", "ecr"),
+    ("api.mediatailor", "mediatailor"),
+    ("api.pricing", "pricing"),
+    ("data.iot", "iot"),
+    ("iot-data", "iot"),
+    ("runtime.sagemaker", "sagemaker"),
+    ("runtime.lex", "lex"),
+    ("models.lex", "lex"),
+    ("execute-api", "execute-api"),
+    ("elasticloadbalancingv2", "elasticloadbalancing"),
+];
+
+/// S3 API operations whose permission has another name.
+const S3_PERMISSION: &[(&str, &str)] = &[
+    ("ListObjects", "ListBucket"),
+    ("ListObjectsV2", "ListBucket"),
+    ("HeadBucket", "ListBucket"),
+    ("HeadObject", "GetObject"),
+    ("ListBuckets", "ListAllMyBuckets"),
+    ("DeleteObjects", "DeleteObject"),
+    ("CreateMultipartUpload", "PutObject"),
+    ("UploadPart", "PutObject"),
+    ("UploadPartCopy", "PutObject"),
+    ("CompleteMultipartUpload", "PutObject"),
+    ("CopyObject", "PutObject"),
+    ("ListObjectVersions", "ListBucketVersions"),
+    ("GetBucketLocation", "GetBucketLocation"),
+    ("ListParts", "ListMultipartUploadParts"),
+    ("GetObjectAttributes", "GetObjectAttributes"),
+];
+
+/// The policy action a call needed: the event source's service prefix and the event name, with the renames IAM
+/// makes (S3 operations named after their permission, Lambda's versioned event names, `Invoke`).
+pub fn action_of(source: &str, name: &str, db: &ActionDb) -> String {
+    let service = source.strip_suffix(".amazonaws.com").unwrap_or(source);
+    let prefix = SOURCE_PREFIX.iter().find(|(s, _)| *s == service).map_or(service, |(_, p)| *p);
+    let mut op: Cow<'_, str> = Cow::Borrowed(name);
+    if prefix == "s3" {
+        if let Some((_, p)) = S3_PERMISSION.iter().find(|(o, _)| *o == name) {
+            op = Cow::Borrowed(p);
+        }
+    }
+    if prefix == "lambda" {
+        // `UpdateFunctionCode20150331v2`, `Invoke` (the permission is `InvokeFunction`).
+        let trimmed = name.trim_end_matches(|c: char| c.is_ascii_digit() || c == 'v');
+        let trimmed = if trimmed.len() + 8 <= name.len() { trimmed } else { name };
+        op = Cow::Owned(if trimmed == "Invoke" { "InvokeFunction".to_string() } else { trimmed.to_string() });
+    }
+    let action = format!("{prefix}:{op}");
+    // Keep the database's spelling of a known action.
+    match db.action(&action) {
+        Some(a) => a.full_name(),
+        None => action,
+    }
+}
+
+/// The resource a call was made on, as the policy would name it: the event's own resource list when it has one
+/// of the right kind, else what the request parameters name for the services whose ARNs they give (S3 buckets
+/// and objects, IAM users, roles, groups and policies, Lambda functions); `None` when the log does not say.
+fn resource_of(ev: &Event, action: &str, account: &str) -> Option<String> {
+    let (service, op) = action.split_once(':')?;
+    let params = ev.request_parameters.as_ref();
+    let param = |k: &str| params.and_then(|p| p.get(k)).and_then(|v| v.as_str()).filter(|s| !s.is_empty());
+    let account = ev.recipient_account_id.as_deref().unwrap_or(account);
+    match service {
+        "s3" => {
+            let bucket = param("bucketName")?;
+            let object_level = op.contains("Object") || op == "PutObject" || op == "ListMultipartUploadParts";
+            match param("key") {
+                Some(key) if object_level => Some(format!("arn:aws:s3:::{bucket}/{key}")),
+                _ if object_level => None,
+                _ => Some(format!("arn:aws:s3:::{bucket}")),
+            }
+        }
+        "iam" => {
+            if let Some(p) = param("policyArn") {
+                if op.contains("PolicyVersion") || op == "GetPolicy" || op == "DeletePolicy" {
+                    return Some(p.to_string());
+                }
+            }
+            if let Some(r) = param("roleName") {
+                return Some(format!("arn:aws:iam::{account}:role/{r}"));
+            }
+            if let Some(g) = param("groupName") {
+                return Some(format!("arn:aws:iam::{account}:group/{g}"));
+            }
+            if let Some(u) = param("userName") {
+                return Some(format!("arn:aws:iam::{account}:user/{u}"));
+            }
+            None
+        }
+        "sts" => param("roleArn").map(str::to_string).or_else(|| event_arn(ev, None)),
+        "lambda" => match param("functionName") {
+            Some(f) if f.starts_with("arn:") => Some(f.to_string()),
+            _ => event_arn(ev, Some("AWS::Lambda::Function")),
+        },
+        _ => event_arn(ev, None),
+    }
+}
+
+/// The event's single resource ARN (of `kind` if given); `None` when it lists none or several.
+fn event_arn(ev: &Event, kind: Option<&str>) -> Option<String> {
+    let list = ev.resources.as_ref()?;
+    let mut arns =
+        list.iter().filter(|r| kind.is_none_or(|k| r.kind.as_deref() == Some(k))).filter_map(|r| r.arn.clone());
+    let first = arns.next()?;
+    arns.next().is_none().then_some(first)
+}
+
+#[cfg(test)]
+mod tests;

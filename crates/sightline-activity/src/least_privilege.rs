@@ -1,0 +1,204 @@
+//! A policy that allows exactly what one identity was seen doing: each action it called (and was allowed), on the
+//! resources the logs name (on `*` when a call's log names none), checked with the IAM engine: every observed call
+//! must be allowed by the new policy in place of the identity's own, and no other action of the services it names.
+
+use crate::{activity_of, Error, Window, DEFAULT_WINDOW_DAYS};
+use serde::Serialize;
+use serde_json::json;
+use sightline_iam::actions::ActionDb;
+use sightline_iam::authz::{Authorizer, Query};
+use sightline_iam::{Context, Decision};
+use sightline_model::{compact_document, InlinePolicy, PrincipalKind, Snapshot};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// IAM's limit on a managed policy's size (characters, whitespace excluded).
+pub const MANAGED_POLICY_LIMIT: usize = 6144;
+
+/// The policy written for one identity, and how it was checked.
+#[derive(Debug, Serialize)]
+pub struct LeastPrivilege {
+    pub principal: String,
+    /// The period whose calls the policy allows.
+    pub period: String,
+    pub policy: serde_json::Value,
+    /// Its size as IAM counts it, and whether it fits a managed policy.
+    pub size: usize,
+    pub fits_managed_policy: bool,
+    /// Distinct calls observed (action and resource) and allowed at the time.
+    pub observed_calls: usize,
+    /// Of those, how many the engine allows with the new policy in place of the identity's own.
+    pub allowed_calls: usize,
+    /// Observed calls the engine does not allow with the new policy (for instance because a condition of a
+    /// boundary or an SCP depends on the request), with the engine's reason.
+    pub not_allowed: Vec<String>,
+    /// Actions of the services in the policy that were not observed and that the engine nevertheless allows with
+    /// it (a resource policy, for instance); expected empty.
+    pub beyond_observed: Vec<String>,
+    /// Observed actions left out of the policy, with why (not an IAM action; refused at the time).
+    pub omitted: Vec<Omitted>,
+    /// What the identity may do today that the policy takes away: actions allowed on any resource, and services.
+    pub removed_actions: usize,
+    pub removed_services: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Omitted {
+    pub action: String,
+    pub reason: String,
+}
+
+/// Writes and checks the least-privilege policy of `principal` from its activity over the `days` days that end
+/// with the last event read for its account (all of its activity when `days` is `None`).
+pub fn least_privilege(snapshot: &Snapshot, principal: &str, days: Option<i64>) -> Result<LeastPrivilege, Error> {
+    let p = snapshot
+        .principals
+        .iter()
+        .find(|p| p.id == principal && matches!(p.kind, PrincipalKind::User | PrincipalKind::Role))
+        .ok_or_else(|| Error::UnknownPrincipal(principal.to_string()))?;
+    let db = ActionDb::try_embedded().map_err(|e| Error::ActionDb(e.to_string()))?;
+    let window = Window::of(&snapshot.activity_periods, p.provider, &p.account_id, days.unwrap_or(DEFAULT_WINDOW_DAYS));
+    let window = if days.is_some() || window.as_ref().is_some_and(|w| w.complete) { window } else { None };
+    let calls = activity_of(snapshot, principal, window.as_ref());
+    if calls.is_empty() {
+        return Err(Error::NoActivity(format!(
+            "{principal}: no activity recorded{} (import its account's CloudTrail logs with `sightline activity import`)",
+            window.as_ref().map(|w| format!(" in {}", w.describe())).unwrap_or_default()
+        )));
+    }
+    let mut omitted: BTreeMap<String, String> = BTreeMap::new();
+    // Action -> resources (None: a call the log names no resource for, so `*`).
+    let mut wanted: BTreeMap<String, BTreeSet<Option<String>>> = BTreeMap::new();
+    for c in &calls {
+        if c.denied {
+            if !calls.iter().any(|o| !o.denied && o.action == c.action) {
+                omitted.insert(c.action.clone(), "every call was refused".to_string());
+            }
+            continue;
+        }
+        match db.action(&c.action) {
+            Some(a) => {
+                // A resource the action cannot be scoped to (or that the log names in another shape than the
+                // action's resource types) is no use in a statement: such calls need `*`.
+                let resource = c.resource.clone().filter(|r| !db.resource_types_for(a, r).is_empty());
+                wanted.entry(a.full_name()).or_default().insert(resource);
+            }
+            None => {
+                omitted.insert(c.action.clone(), "not an action of the IAM action database".to_string());
+            }
+        }
+    }
+    // Statements: actions that share the same resources.
+    let mut by_resources: BTreeMap<Vec<String>, Vec<String>> = BTreeMap::new();
+    for (action, resources) in &wanted {
+        let list: Vec<String> = if resources.contains(&None) {
+            vec!["*".to_string()]
+        } else {
+            resources.iter().flatten().cloned().collect()
+        };
+        by_resources.entry(list).or_default().push(action.clone());
+    }
+    let statements: Vec<serde_json::Value> = by_resources
+        .iter()
+        .enumerate()
+        .map(|(i, (resources, actions))| {
+            json!({
+                "Sid": format!("Observed{}", i + 1),
+                "Effect": "Allow",
+                "Action": actions,
+                "Resource": if resources.len() == 1 { json!(resources[0]) } else { json!(resources) },
+            })
+        })
+        .collect();
+    let policy = json!({ "Version": "2012-10-17", "Statement": statements });
+    let text = serde_json::to_string(&policy).map_err(|e| Error::Engine(e.to_string()))?;
+    let size = text.chars().filter(|c| !c.is_whitespace()).count();
+
+    // The snapshot with the new policy in place of the identity's own (its boundary and the organization's
+    // policies stay).
+    let mut changed = snapshot.clone();
+    changed.activity.clear();
+    for q in changed.principals.iter_mut().filter(|q| q.id == principal) {
+        q.attached_policies.clear();
+        q.groups.clear();
+        q.inline_policies = vec![InlinePolicy {
+            name: "sightline-least-privilege".to_string(),
+            document: compact_document(&text).map_err(|e| Error::Engine(e.to_string()))?,
+        }];
+    }
+    let new_engine = Authorizer::new(&changed).map_err(|e| Error::Engine(describe_load(&e)))?;
+    let allows = |authz: &Authorizer<'_>, action: &str, resource: &str| -> Result<bool, String> {
+        let query = Query {
+            principal: principal.to_string(),
+            action: action.to_string(),
+            resource: resource.to_string(),
+            context: Context::default(),
+            session_name: None,
+            session_policy: None,
+        };
+        match authz.check(&query) {
+            Ok(e) if e.decision == Decision::Allow => Ok(true),
+            Ok(e) => Err(e.summary),
+            Err(e) => Err(e.to_string()),
+        }
+    };
+    let mut observed_calls = 0;
+    let mut allowed_calls = 0;
+    let mut not_allowed = Vec::new();
+    for (action, resources) in &wanted {
+        for r in resources {
+            observed_calls += 1;
+            let resource = r.as_deref().unwrap_or("*");
+            match allows(&new_engine, action, resource) {
+                Ok(_) => allowed_calls += 1,
+                Err(why) => not_allowed.push(format!("{action} on {resource}: {why}")),
+            }
+        }
+    }
+    let services: BTreeSet<&str> = wanted.keys().filter_map(|a| a.split(':').next()).collect();
+    let mut beyond_observed = Vec::new();
+    for service in &services {
+        for a in db.service(service).into_iter().flat_map(|s| s.actions.iter()) {
+            let name = a.full_name();
+            if !wanted.contains_key(&name) && allows(&new_engine, &name, "*").unwrap_or(false) {
+                beyond_observed.push(name);
+            }
+        }
+    }
+    // What the identity may do today, on any resource, that the policy drops.
+    let old_engine = Authorizer::new(snapshot).map_err(|e| Error::Engine(describe_load(&e)))?;
+    let mut removed_actions = 0;
+    let mut removed_services: BTreeSet<String> = BTreeSet::new();
+    for a in db.actions() {
+        let name = a.full_name();
+        if wanted.contains_key(&name) || !old_engine.identity_may_allow(principal, &name) {
+            continue;
+        }
+        if allows(&old_engine, &name, "*").unwrap_or(false) {
+            removed_actions += 1;
+            if !services.contains(a.service.as_str()) {
+                removed_services.insert(a.service.clone());
+            }
+        }
+    }
+    Ok(LeastPrivilege {
+        principal: principal.to_string(),
+        period: match &window {
+            Some(w) => w.describe(),
+            None => "all the CloudTrail activity read".to_string(),
+        },
+        policy,
+        size,
+        fits_managed_policy: size <= MANAGED_POLICY_LIMIT,
+        observed_calls,
+        allowed_calls,
+        not_allowed,
+        beyond_observed,
+        omitted: omitted.into_iter().map(|(action, reason)| Omitted { action, reason }).collect(),
+        removed_actions,
+        removed_services: removed_services.into_iter().collect(),
+    })
+}
+
+fn describe_load(errors: &[sightline_iam::authz::LoadError]) -> String {
+    errors.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("; ")
+}
