@@ -202,3 +202,99 @@ pub fn least_privilege(snapshot: &Snapshot, principal: &str, days: Option<i64>) 
 fn describe_load(errors: &[sightline_iam::authz::LoadError]) -> String {
     errors.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("; ")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    const USER: &str = "arn:aws:iam::111111111111:user/alice";
+
+    fn snapshot(boundary: Option<serde_json::Value>) -> Snapshot {
+        let call = |action: &str, resource: Option<&str>, denied: bool, last: &str| {
+            json!({"provider": "aws", "account_id": "111111111111", "principal": USER, "action": action,
+                   "resource": resource, "denied": denied, "count": 2, "first_seen": "2026-10-01T00:00:00Z", "last_seen": last})
+        };
+        let mut policies = vec![];
+        let mut user = json!({"provider": "aws", "id": USER, "kind": "user", "account_id": "111111111111", "name": "alice",
+            "inline_policies": [{"name": "broad", "document": {"Version": "2012-10-17", "Statement": [
+                {"Effect": "Allow", "Action": ["s3:*", "iam:*", "sqs:*"], "Resource": "*"}]}}]});
+        if let Some(b) = boundary {
+            policies.push(
+                json!({"provider": "aws", "id": "arn:aws:iam::111111111111:policy/b", "kind": "customer_managed",
+                                 "name": "b", "account_id": "111111111111", "document": b}),
+            );
+            user["permissions_boundary"] = json!("arn:aws:iam::111111111111:policy/b");
+        }
+        serde_json::from_value(json!({
+            "format_version": 1,
+            "accounts": [{"provider": "aws", "id": "111111111111"}],
+            "principals": [user],
+            "policies": policies,
+            "activity": [
+                call("s3:GetObject", Some("arn:aws:s3:::data/a.csv"), false, "2026-11-20T00:00:00Z"),
+                call("s3:GetObject", Some("arn:aws:s3:::data/b.csv"), false, "2026-11-21T00:00:00Z"),
+                call("s3:ListAllMyBuckets", Some("arn:aws:s3:::data"), false, "2026-11-20T00:00:00Z"),
+                call("sqs:ListQueues", None, false, "2026-11-20T00:00:00Z"),
+                call("iam:CreateUser", Some("arn:aws:iam::111111111111:user/x"), true, "2026-11-20T00:00:00Z"),
+                call("signin:ConsoleLogin", None, false, "2026-11-20T00:00:00Z"),
+                // Used once, long before the window.
+                call("sqs:DeleteQueue", None, false, "2026-01-01T00:00:00Z"),
+            ],
+            "activity_periods": [{"provider": "aws", "account_id": "111111111111", "from": "2026-01-01T00:00:00Z",
+                                  "to": "2026-11-27T00:00:00Z", "events": 100}]
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn the_policy_allows_exactly_the_observed_calls() {
+        let lp = least_privilege(&snapshot(None), USER, Some(90)).unwrap();
+        let statements = lp.policy["Statement"].as_array().unwrap();
+        let find =
+            |action: &str| statements.iter().find(|s| s["Action"].as_array().unwrap().iter().any(|a| a == action));
+        // Objects as the log named them; an action that takes no resource on `*`.
+        assert_eq!(
+            find("s3:GetObject").unwrap()["Resource"],
+            json!(["arn:aws:s3:::data/a.csv", "arn:aws:s3:::data/b.csv"])
+        );
+        assert_eq!(find("s3:ListAllMyBuckets").unwrap()["Resource"], json!("*"));
+        assert_eq!(find("sqs:ListQueues").unwrap()["Resource"], json!("*"));
+        // Outside the window, refused, or not an action: left out.
+        assert!(find("sqs:DeleteQueue").is_none());
+        assert!(find("iam:CreateUser").is_none());
+        let omitted: Vec<&str> = lp.omitted.iter().map(|o| o.action.as_str()).collect();
+        assert_eq!(omitted, ["iam:CreateUser", "signin:ConsoleLogin"]);
+        assert_eq!((lp.observed_calls, lp.allowed_calls), (4, 4));
+        assert!(lp.not_allowed.is_empty() && lp.beyond_observed.is_empty(), "{lp:?}");
+        assert!(lp.removed_services.contains(&"iam".to_string()));
+        assert!(lp.removed_actions > 100);
+        assert!(lp.fits_managed_policy);
+    }
+
+    #[test]
+    fn calls_the_new_policy_would_not_allow_are_reported() {
+        // The boundary allows S3 only from one network: checked without that request context, the engine does not
+        // allow it.
+        let boundary = json!({"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Action": "s3:*", "Resource": "*", "Condition": {"IpAddress": {"aws:SourceIp": "10.0.0.0/8"}}},
+            {"Effect": "Allow", "Action": "sqs:*", "Resource": "*"}]});
+        let lp = least_privilege(&snapshot(Some(boundary)), USER, Some(90)).unwrap();
+        assert_eq!(lp.observed_calls, 4);
+        assert_eq!(lp.allowed_calls, 1);
+        assert_eq!(lp.not_allowed.len(), 3, "{:?}", lp.not_allowed);
+    }
+
+    #[test]
+    fn unknown_identities_and_missing_activity_are_errors() {
+        let s = snapshot(None);
+        assert!(matches!(
+            least_privilege(&s, "arn:aws:iam::111111111111:user/nobody", None),
+            Err(Error::UnknownPrincipal(_))
+        ));
+        let mut quiet = s.clone();
+        quiet.activity.clear();
+        let err = least_privilege(&quiet, USER, None).unwrap_err().to_string();
+        assert!(err.contains("no activity recorded") && err.contains("activity import"), "{err}");
+    }
+}

@@ -11,10 +11,10 @@ use std::process::ExitCode;
 #[derive(Args)]
 pub struct GraphSource {
     #[command(flatten)]
-    source: Source,
+    pub(crate) source: Source,
     /// Use the bundled demo organization instead.
     #[arg(long)]
-    demo: bool,
+    pub(crate) demo: bool,
 }
 
 #[derive(Args)]

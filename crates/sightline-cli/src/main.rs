@@ -1,5 +1,6 @@
 //! `sightline`: argument parsing and wiring. Every command's logic lives in the library crates.
 
+mod activity;
 #[cfg(feature = "live-aws")]
 mod collect;
 mod demo;
@@ -71,6 +72,12 @@ enum Command {
     /// The effective permissions of one user or role by service and access level; or, with --resource, every
     /// principal that can reach one resource, and how.
     Access(graph::AccessArgs),
+    /// What identities actually did: CloudTrail logs read into the database.
+    #[command(subcommand)]
+    Activity(activity::ActivityCommand),
+    /// A policy allowing exactly what one user or role was seen doing (from imported CloudTrail activity),
+    /// checked with the IAM engine against the observed calls.
+    LeastPrivilege(activity::LeastPrivilegeArgs),
     /// Generate synthetic exports for benchmarks.
     #[command(subcommand, hide = true)]
     Generate(GenerateCommand),
@@ -463,6 +470,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Paths(args) => graph::paths(args),
         Command::Graph(command) => graph::graph(command),
         Command::Access(args) => graph::access(args),
+        Command::Activity(command) => activity::activity(command),
+        Command::LeastPrivilege(args) => activity::least_privilege(args),
         Command::WhoCan(args) => {
             let snapshot = args.source.load()?;
             let authz = authorizer(&snapshot)?;

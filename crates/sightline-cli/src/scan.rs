@@ -69,6 +69,9 @@ pub struct ScanArgs {
     /// Also run the custom rules written in Rego in this directory (every `.rego` file; see the README).
     #[arg(long, env = "SIGHTLINE_RULES_DIR")]
     pub rules_dir: Option<PathBuf>,
+    /// Days without use after which users, roles, keys, services and actions count as unused.
+    #[arg(long, default_value_t = sightline_rules::DEFAULT_UNUSED_DAYS, value_parser = clap::value_parser!(i64).range(1..=3650))]
+    pub unused_days: i64,
 }
 
 /// Loads the custom rules of a directory. A file that does not load is reported on standard error and becomes a
@@ -119,9 +122,15 @@ pub fn scan(args: ScanArgs) -> Result<ExitCode> {
         }
     }
     // The table only counts passes.
-    let options = Options { rules, now: None, count_passes_only: args.format == ScanFormat::Table };
+    let options = Options {
+        rules,
+        now: None,
+        count_passes_only: args.format == ScanFormat::Table,
+        unused_days: Some(args.unused_days),
+    };
     // What the rules read (indexes, the IAM engine), left to the operating system at exit like the snapshot.
-    let index = sightline_rules::Scan::new(&snapshot, chrono::Utc::now());
+    let mut index = sightline_rules::Scan::new(&snapshot, chrono::Utc::now());
+    index.unused_days = args.unused_days;
     let version = env!("CARGO_PKG_VERSION");
     let mut tally = sightline_report::Tally::default();
     let stream = match args.format {

@@ -122,41 +122,15 @@ fn allowed(authz: &Authorizer<'_>, principal: &str, action: &str, resource: &str
     matches!(authz.check(&query), Ok(e) if e.decision == Decision::Allow)
 }
 
-/// Every action of the action database that `principal` may perform: on any resource, or on which of the
-/// snapshot's resources (its IAM users, groups, roles and policies included). Actions its own policies never mention are not asked (only a resource-based policy could
-/// grant them, and those are listed by [`who_can_reach`] for each resource).
+/// The effective permissions of `principal` (see [`allowed_actions`]), by service and access level, with the risks
+/// they carry and its shortest path to administrator.
 pub fn access_of(snapshot: &Snapshot, authz: &Authorizer<'_>, principal: &str) -> Result<IdentityAccess, AccessError> {
     let p = snapshot
         .principals
         .iter()
         .find(|p| p.id == principal && matches!(p.kind, PrincipalKind::User | PrincipalKind::Role))
         .ok_or_else(|| AccessError::UnknownPrincipal(principal.to_string()))?;
-    let db = ActionDb::try_embedded().map_err(|e| AccessError::ActionDb(e.to_string()))?;
-    let mut permissions = Vec::new();
-    for action in db.actions() {
-        let name = action.full_name();
-        if !authz.identity_may_allow(&p.id, &name) {
-            continue;
-        }
-        let resources = if allowed(authz, &p.id, &name, "*") {
-            vec!["*".to_string()]
-        } else {
-            // The snapshot's resources, and its IAM users, groups, roles and managed policies (IAM's resources).
-            let arns = snapshot
-                .resources
-                .iter()
-                .map(|r| r.id.as_str())
-                .chain(snapshot.principals.iter().map(|p| p.id.as_str()))
-                .chain(snapshot.policies.iter().map(|p| p.id.as_str()));
-            arns.filter(|arn| !db.resource_types_for(action, arn).is_empty())
-                .filter(|arn| allowed(authz, &p.id, &name, arn))
-                .map(str::to_string)
-                .collect()
-        };
-        if !resources.is_empty() {
-            permissions.push(Permission { action: name, access_level: action.access_level, resources });
-        }
-    }
+    let permissions = allowed_actions(snapshot, authz, &p.id)?;
     let mut services: BTreeMap<String, ServiceAccess> = BTreeMap::new();
     for perm in &permissions {
         let service = perm.action.split(':').next().unwrap_or_default().to_string();
@@ -173,6 +147,59 @@ pub fn access_of(snapshot: &Snapshot, authz: &Authorizer<'_>, principal: &str) -
         risks: risks(&permissions, escalation.as_ref()),
         permissions,
     })
+}
+
+/// Every action of the action database that `principal` may perform: on any resource (`*`), or on which of the
+/// snapshot's resources (its IAM users, groups, roles and policies included). Actions its own policies never
+/// mention are not asked (only a resource-based policy could grant them, and those are listed by [`who_can_reach`]
+/// for each resource).
+pub fn allowed_actions(
+    snapshot: &Snapshot,
+    authz: &Authorizer<'_>,
+    principal: &str,
+) -> Result<Vec<Permission>, AccessError> {
+    let db = ActionDb::try_embedded().map_err(|e| AccessError::ActionDb(e.to_string()))?;
+    // The snapshot's resources, and its IAM users, groups, roles and managed policies (IAM's resources), by
+    // service, built when an action is allowed only on some resources.
+    let mut by_service: Option<BTreeMap<&str, Vec<&str>>> = None;
+    let mut permissions = Vec::new();
+    for action in db.actions() {
+        let name = action.full_name();
+        if !authz.identity_may_allow(principal, &name) {
+            continue;
+        }
+        let resources = if allowed(authz, principal, &name, "*") {
+            vec!["*".to_string()]
+        } else {
+            let index = by_service.get_or_insert_with(|| {
+                let mut index: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+                let arns = snapshot
+                    .resources
+                    .iter()
+                    .map(|r| r.id.as_str())
+                    .chain(snapshot.principals.iter().map(|p| p.id.as_str()))
+                    .chain(snapshot.policies.iter().map(|p| p.id.as_str()));
+                for arn in arns {
+                    if let Some(service) = arn.split(':').nth(2) {
+                        index.entry(service).or_default().push(arn);
+                    }
+                }
+                index
+            });
+            index
+                .get(action.service.as_str())
+                .into_iter()
+                .flatten()
+                .filter(|arn| !db.resource_types_for(action, arn).is_empty())
+                .filter(|arn| allowed(authz, principal, &name, arn))
+                .map(|arn| arn.to_string())
+                .collect()
+        };
+        if !resources.is_empty() {
+            permissions.push(Permission { action: name, access_level: action.access_level, resources });
+        }
+    }
+    Ok(permissions)
 }
 
 /// One principal's access to one resource.

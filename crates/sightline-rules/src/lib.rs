@@ -17,7 +17,7 @@ mod scan;
 pub use custom::{CustomRule, CustomRuleError};
 pub use meta::{Control, Domain, Fixtures, Framework, Meta, Need, Remediation, Rule};
 pub use rules::RULES;
-pub use scan::{run_streaming, run_with, Options, Out, Scan, ScanError};
+pub use scan::{run_streaming, run_with, Options, Out, Scan, ScanError, DEFAULT_UNUSED_DAYS};
 
 use std::sync::RwLock;
 

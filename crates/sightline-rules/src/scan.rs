@@ -31,12 +31,19 @@ pub struct Options {
     /// PASS findings carry only their rule, status and severity (no id, resource or message), for outputs that only
     /// count them, such as the terminal table: a scan of millions of resources then builds little it would drop.
     pub count_passes_only: bool,
+    /// Days without use after which access counts as unused (default [`DEFAULT_UNUSED_DAYS`]).
+    pub unused_days: Option<i64>,
 }
+
+/// The unused-access window, unless told otherwise.
+pub const DEFAULT_UNUSED_DAYS: i64 = 90;
 
 /// The snapshot as rules read it: resources by type, coverage by call, and the IAM engine when a rule needs it.
 pub struct Scan<'s> {
     pub snapshot: &'s Snapshot,
     pub now: chrono::DateTime<chrono::Utc>,
+    /// Days without use after which access counts as unused.
+    pub unused_days: i64,
     by_type: HashMap<&'s str, Vec<&'s Resource>>,
     coverage: HashMap<(&'s str, Option<&'s str>, &'s str, &'s str), &'s Coverage>,
     regions: HashMap<&'s str, BTreeSet<&'s str>>,
@@ -61,7 +68,16 @@ impl<'s> Scan<'s> {
             }
         }
         let external = by_type.keys().map(|t| (*t, OnceLock::new())).collect();
-        Scan { snapshot, now, by_type, coverage, regions, authorizer: OnceLock::new(), external }
+        Scan {
+            snapshot,
+            now,
+            unused_days: DEFAULT_UNUSED_DAYS,
+            by_type,
+            coverage,
+            regions,
+            authorizer: OnceLock::new(),
+            external,
+        }
     }
 
     /// The resources of one type, in snapshot order.
@@ -370,7 +386,8 @@ pub fn run_with(
     custom: &mut [crate::CustomRule],
 ) -> Result<Vec<Finding>, ScanError> {
     let mut findings = Vec::new();
-    let scan = Scan::new(snapshot, options.now.unwrap_or_else(chrono::Utc::now));
+    let mut scan = Scan::new(snapshot, options.now.unwrap_or_else(chrono::Utc::now));
+    scan.unused_days = options.unused_days.unwrap_or(DEFAULT_UNUSED_DAYS);
     run_streaming(&scan, options, custom, &mut |f| findings.push(f))?;
     Ok(findings)
 }

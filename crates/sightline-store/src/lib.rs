@@ -576,7 +576,11 @@ mod tests {
             source: "logs".into(),
         };
         store
-            .add_activity(&[call(2, "2026-01-05T00:00:00Z", "2026-01-06T00:00:00Z")], &[period.clone()], &["f1".into()])
+            .add_activity(
+                &[call(2, "2026-01-05T00:00:00Z", "2026-01-06T00:00:00Z")],
+                std::slice::from_ref(&period),
+                &["f1".into()],
+            )
             .unwrap();
         store.add_activity(&[call(1, "2026-01-01T00:00:00Z", "2026-01-02T00:00:00Z")], &[], &["f2".into()]).unwrap();
         assert!(store.activity_file_imported("f1").unwrap() && store.activity_file_imported("f2").unwrap());

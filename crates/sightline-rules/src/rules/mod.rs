@@ -42,6 +42,7 @@ mod ecr_tag_immutability;
 mod efs_backup_policy;
 mod efs_encrypted;
 mod guardduty_enabled;
+mod iam_access_key_unused;
 mod iam_expired_server_certificates;
 mod iam_no_full_admin_policies;
 mod iam_notaction_allow;
@@ -51,7 +52,10 @@ mod iam_role_trust_oidc_subject;
 mod iam_role_trust_public;
 mod iam_role_unused;
 mod iam_support_role;
+mod iam_unused_actions;
+mod iam_unused_services;
 mod iam_user_no_direct_policies;
+mod iam_user_unused;
 mod kms_key_cross_account;
 mod kms_key_public;
 mod kms_rotation;
@@ -102,6 +106,7 @@ mod sns_topic_public;
 mod sqs_queue_cross_account;
 mod sqs_queue_encrypted;
 mod sqs_queue_public;
+mod unused;
 
 mod iam_access_key_rotated;
 mod iam_password_min_length;
@@ -213,6 +218,10 @@ pub static RULES: &[&Rule] = &[
     &iam_notaction_allow::RULE,
     &iam_privilege_escalation::RULE,
     &iam_role_unused::RULE,
+    &iam_user_unused::RULE,
+    &iam_access_key_unused::RULE,
+    &iam_unused_services::RULE,
+    &iam_unused_actions::RULE,
 ];
 
 #[cfg(test)]
@@ -232,7 +241,7 @@ mod tests {
         let mut v: Value =
             serde_json::from_str(fixture).unwrap_or_else(|e| panic!("{}: bad fixture: {e}", rule.meta.id));
         let o = v.as_object_mut().unwrap();
-        for key in ["resources", "principals", "policies", "coverage", "accounts"] {
+        for key in ["resources", "principals", "policies", "coverage", "accounts", "activity", "activity_periods"] {
             for item in o.entry(key).or_insert_with(|| json!([])).as_array_mut().unwrap() {
                 let item = item.as_object_mut().unwrap();
                 item.entry("provider").or_insert(json!("aws"));
@@ -278,6 +287,8 @@ mod tests {
                 "policies" => snapshot.policies = parse(id, key, records),
                 "coverage" => snapshot.coverage = parse(id, key, records),
                 "accounts" => snapshot.accounts = parse(id, key, records),
+                "activity" => snapshot.activity = parse(id, key, records),
+                "activity_periods" => snapshot.activity_periods = parse(id, key, records),
                 other => panic!("{id}: unknown fixture key {other}"),
             }
         }
@@ -342,8 +353,12 @@ mod tests {
                     chrono::DateTime::parse_from_rfc3339("2026-11-28T00:00:00Z").unwrap().with_timezone(&chrono::Utc);
                 let scan = Scan::new(&snapshot, now);
                 let mut runs = [true, false].map(|count_passes_only| {
-                    let options =
-                        crate::Options { rules: vec![rule.meta.id.to_string()], now: Some(now), count_passes_only };
+                    let options = crate::Options {
+                        rules: vec![rule.meta.id.to_string()],
+                        now: Some(now),
+                        count_passes_only,
+                        unused_days: None,
+                    };
                     let mut findings = Vec::new();
                     crate::run_streaming(&scan, &options, &mut custom, &mut |f| findings.push(f)).unwrap();
                     findings

@@ -1,0 +1,114 @@
+//! Identities keep no permissions to services they do not use.
+
+use super::unused::{assess, judged, Seen};
+use super::util::need;
+use crate::meta::*;
+use crate::scan::{Out, Scan, Subject};
+use serde_json::json;
+use sightline_activity::Usage;
+use sightline_model::{PrincipalKind, Severity};
+
+pub(crate) static RULE: Rule = Rule {
+    meta: Meta {
+        id: "aws-iam-unused-services",
+        title: "Users and roles keep no permissions to services they have not used for 90 days",
+        severity: Severity::Low,
+        resource_type: "AWS::IAM::Role",
+        domain: Domain::Identity,
+        rationale: "Permissions to a service an identity never calls serve no one and widen what a stolen \
+                    credential can do. The services it may use are its effective permissions (the IAM engine, with \
+                    boundaries and organization policies); their use comes from IAM's service-last-accessed record \
+                    (when the snapshot has it) and from imported CloudTrail logs. A service is called unused only \
+                    when the logs would show its calls: a service the identity may only reach through data events \
+                    (S3 objects, Lambda invocations...) is judged from CloudTrail only if the trail logs that \
+                    service's data events. The window is 90 days unless `scan --unused-days` says otherwise.",
+        remediation: Remediation {
+            console: "IAM > Roles (or Users) > NAME > Last accessed: remove the services not used from its policies, or replace them with `sightline least-privilege ARN`.",
+            cli: "sightline least-privilege ARN > policy.json && aws iam put-role-policy --role-name NAME --policy-name least-privilege --policy-document file://policy.json",
+            terraform: "# Narrow the Action lists of the identity's aws_iam_policy documents to the services it uses.",
+        },
+        references: &[
+            "https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_last-accessed.html",
+            "https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html#remove-credentials",
+        ],
+        controls: &[nist("AC-6"), nist("AC-6(7)"), pci("7.2.5")],
+        needs: &[need("iam", "GetAccountAuthorizationDetails", false)],
+    },
+    check,
+    fixtures: Fixtures {
+        pass: &[r#"{"principals":[{"id":"arn:aws:iam::123456789012:role/app","kind":"role","name":"app","inline_policies":[{"name":"p","document":{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["sqs:ListQueues","sqs:CreateQueue"],"Resource":"*"}]}}]}],
+                   "activity":[{"principal":"arn:aws:iam::123456789012:role/app","action":"sqs:ListQueues","count":3,"first_seen":"2026-11-01T00:00:00Z","last_seen":"2026-11-02T00:00:00Z"}],
+                   "activity_periods":[{"from":"2026-08-01T00:00:00Z","to":"2026-11-27T00:00:00Z","events":10}]}"#],
+        fail: &[
+            // It may use SQS and SNS; CloudTrail shows only SQS.
+            r#"{"principals":[{"id":"arn:aws:iam::123456789012:role/app","kind":"role","name":"app","inline_policies":[{"name":"p","document":{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["sqs:ListQueues","sns:CreateTopic"],"Resource":"*"}]}}]}],
+                "activity":[{"principal":"arn:aws:iam::123456789012:role/app","action":"sqs:ListQueues","count":3,"first_seen":"2026-11-01T00:00:00Z","last_seen":"2026-11-02T00:00:00Z"}],
+                "activity_periods":[{"from":"2026-08-01T00:00:00Z","to":"2026-11-27T00:00:00Z","events":10}]}"#,
+            // IAM's own record: SNS last used a year ago.
+            r#"{"principals":[{"id":"arn:aws:iam::123456789012:role/app","kind":"role","name":"app","inline_policies":[{"name":"p","document":{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["sqs:ListQueues","sns:CreateTopic"],"Resource":"*"}]}}],
+                "properties":{"ServicesLastAccessed":[{"ServiceNamespace":"sqs","LastAuthenticated":"2026-11-20T00:00:00Z"},{"ServiceNamespace":"sns","LastAuthenticated":"2025-10-01T00:00:00Z"}]}}]}"#,
+        ],
+    },
+};
+
+fn check(scan: &Scan<'_>, out: &mut Out<'_>) {
+    let needs = out.meta().needs;
+    for account in scan.aws_accounts().collect::<Vec<_>>() {
+        if let Some(why) = scan.gap(account, None, needs, false) {
+            out.not_evaluated(Subject::account(account), why);
+        }
+    }
+    let authz = match scan.authorizer() {
+        Ok(a) => a,
+        Err(why) => {
+            for account in scan.aws_accounts().collect::<Vec<_>>() {
+                out.not_evaluated(Subject::account(account), why.to_string());
+            }
+            return;
+        }
+    };
+    let usage = Usage::of(scan.snapshot);
+    let principals = scan.principals(PrincipalKind::User).chain(scan.principals(PrincipalKind::Role));
+    for p in principals.filter(|p| judged(p)) {
+        if let Some(why) = scan.gap(&p.account_id, None, needs, false) {
+            out.not_evaluated(p, why);
+            continue;
+        }
+        let a = match assess(scan, authz, &usage, p) {
+            Ok(a) => a,
+            Err(why) => {
+                out.not_evaluated(p, why);
+                continue;
+            }
+        };
+        let pick = |want: fn(&Seen) -> bool| -> Vec<&str> {
+            a.services.iter().filter(|(_, s)| want(s)).map(|(n, _)| n.as_str()).collect()
+        };
+        let unused = pick(|s| *s == Seen::Unused);
+        let used = pick(|s| matches!(s, Seen::Used(_)));
+        let unknown = pick(|s| *s == Seen::Unknown);
+        let evidence = json!({ "unused": unused, "used": used, "not_judged": unknown, "sources": a.sources });
+        if unused.is_empty() {
+            out.pass(
+                p,
+                format!(
+                    "used {} of the {} services it may use{}",
+                    used.len(),
+                    a.services.len(),
+                    if unknown.is_empty() { String::new() } else { format!(" ({} not judged)", unknown.len()) }
+                ),
+            );
+        } else {
+            out.fail(
+                p,
+                format!(
+                    "may use {} service(s) it has not used in {} days: {}",
+                    unused.len(),
+                    scan.unused_days,
+                    unused.join(", ")
+                ),
+                evidence,
+            );
+        }
+    }
+}

@@ -1,0 +1,241 @@
+//! What the unused-access rules share: when an identity, service, action or key was last used, from IAM's own
+//! records (relative to the scan's time) and from imported CloudTrail activity (over the window that ends with the
+//! account's last event read).
+//!
+//! CloudTrail only proves use: a call it does not show may still have happened when the trail does not log that
+//! kind of event. Management events are logged by default; data events (S3 objects, Lambda invocations, DynamoDB
+//! items...) only when the trail asks for them, and a trail may log writes only. So an action is judged unused from
+//! CloudTrail only when the account's logs show calls of its kind: a data event of its service, or a read when it
+//! is a read.
+
+use crate::scan::Scan;
+use sightline_activity::{parse_time, Usage, Window};
+use sightline_iam::actions::{AccessLevel, ActionDb};
+use sightline_model::{Principal, Provider};
+use std::collections::BTreeSet;
+
+/// The CloudTrail window of the identity's account, when its logs were read and cover the whole window.
+pub(crate) fn window(scan: &Scan<'_>, account: &str) -> Result<Window, String> {
+    match Window::of(&scan.snapshot.activity_periods, Provider::Aws, account, scan.unused_days) {
+        None => Err("no CloudTrail logs of the account were imported".to_string()),
+        Some(w) => match w.gap() {
+            Some(gap) => Err(gap),
+            None => Ok(w),
+        },
+    }
+}
+
+/// Whether `time` is within the unused window of the scan's time.
+pub(crate) fn recent(scan: &Scan<'_>, time: &str) -> Option<bool> {
+    let t = parse_time(time)?;
+    Some((scan.now - t).num_days() <= scan.unused_days)
+}
+
+/// The last allowed call of the identity in the window, if any.
+pub(crate) fn used_in<'s>(usage: &Usage<'s>, principal: &Principal, window: &Window) -> Option<&'s str> {
+    let last = usage.principal(&principal.id)?.last;
+    parse_time(last).is_some_and(|t| t >= window.from).then_some(last)
+}
+
+/// Data events: calls CloudTrail logs only when the trail is told to.
+pub(crate) fn is_data_event(action: &str) -> bool {
+    let Some((service, name)) = action.split_once(':') else { return false };
+    match service {
+        "s3" => {
+            name.contains("Object")
+                || matches!(
+                    name,
+                    "ListBucket" | "ListBucketVersions" | "ListMultipartUploadParts" | "AbortMultipartUpload"
+                )
+        }
+        "lambda" => matches!(name, "InvokeFunction" | "InvokeFunctionUrl"),
+        "dynamodb" => matches!(
+            name,
+            "GetItem"
+                | "PutItem"
+                | "UpdateItem"
+                | "DeleteItem"
+                | "BatchGetItem"
+                | "BatchWriteItem"
+                | "Query"
+                | "Scan"
+                | "ConditionCheckItem"
+                | "PartiQLSelect"
+                | "PartiQLInsert"
+                | "PartiQLUpdate"
+                | "PartiQLDelete"
+                | "GetRecords"
+                | "GetShardIterator"
+        ),
+        "sns" => name == "Publish",
+        "sqs" => matches!(name, "SendMessage" | "ReceiveMessage" | "DeleteMessage" | "ChangeMessageVisibility"),
+        "kinesis" => matches!(name, "PutRecord" | "PutRecords" | "GetRecords" | "GetShardIterator"),
+        _ => false,
+    }
+}
+
+/// What an account's CloudTrail logs show they record: data events of which services, and reads.
+#[derive(Debug, Default)]
+pub(crate) struct Logged {
+    data_services: BTreeSet<String>,
+    reads: bool,
+}
+
+impl Logged {
+    pub(crate) fn of(scan: &Scan<'_>, account: &str) -> Logged {
+        let db = ActionDb::try_embedded().ok();
+        let mut logged = Logged::default();
+        for a in scan.snapshot.activity.iter().filter(|a| a.account_id == account) {
+            if is_data_event(&a.action) {
+                logged.data_services.insert(a.action.split(':').next().unwrap_or_default().to_string());
+            } else if db
+                .and_then(|db| db.action(&a.action))
+                .is_some_and(|x| matches!(x.access_level, AccessLevel::Read | AccessLevel::List))
+            {
+                logged.reads = true;
+            }
+        }
+        logged
+    }
+
+    /// Whether a call of `action` (with this access level) would be in the logs.
+    pub(crate) fn would_show(&self, action: &str, level: AccessLevel) -> bool {
+        if is_data_event(action) {
+            return self.data_services.contains(action.split(':').next().unwrap_or_default());
+        }
+        self.reads || !matches!(level, AccessLevel::Read | AccessLevel::List)
+    }
+}
+
+/// Users and roles the unused-access rules judge: not service-linked roles (AWS manages those).
+pub(crate) fn judged(p: &Principal) -> bool {
+    !p.path.as_deref().is_some_and(|path| path.starts_with("/aws-service-role/"))
+}
+
+/// Whether something was used in the window: `Used` (when), `Unused`, or not known (the data cannot tell).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Seen {
+    Used(String),
+    Unused,
+    Unknown,
+}
+
+/// One identity's allowed services and actions, each judged used, unused or unknown.
+#[derive(Debug, Default)]
+pub(crate) struct Assessment {
+    pub services: Vec<(String, Seen)>,
+    /// The allowed actions of the services it used, with their access level.
+    pub actions: Vec<(String, AccessLevel, Seen)>,
+    /// Where the judgement comes from, in words.
+    pub sources: Vec<String>,
+}
+
+/// IAM's service-last-accessed record of a principal (`ServicesLastAccessed`, as GetServiceLastAccessedDetails
+/// returns it), when the snapshot has one.
+fn iam_last_accessed(p: &Principal) -> Option<&Vec<serde_json::Value>> {
+    p.properties.get("ServicesLastAccessed").and_then(|v| v.as_array())
+}
+
+/// Judges every service and action the identity may use (by the engine), from IAM's last-accessed record and
+/// the account's CloudTrail window; why not, when neither is there.
+pub(crate) fn assess(
+    scan: &Scan<'_>,
+    authz: &sightline_iam::authz::Authorizer<'_>,
+    usage: &Usage<'_>,
+    p: &Principal,
+) -> Result<Assessment, String> {
+    let iam = iam_last_accessed(p);
+    let trail = window(scan, &p.account_id);
+    if iam.is_none() {
+        if let Err(why) = &trail {
+            return Err(format!("the snapshot has no service-last-accessed record for it, and {why}"));
+        }
+    }
+    let allowed = sightline_graph::access::allowed_actions(scan.snapshot, authz, &p.id).map_err(|e| e.to_string())?;
+    let logged = Logged::of(scan, &p.account_id);
+    let mine = usage.principal(&p.id);
+    let mut out = Assessment::default();
+    if iam.is_some() {
+        out.sources.push("IAM service last accessed".to_string());
+    }
+    if let Ok(w) = &trail {
+        out.sources.push(w.describe());
+    }
+    let in_window = |t: &str| trail.as_ref().is_ok_and(|w| parse_time(t).is_some_and(|t| t >= w.from));
+    let mut by_service: std::collections::BTreeMap<&str, Vec<&sightline_graph::access::Permission>> =
+        Default::default();
+    for perm in &allowed {
+        by_service.entry(perm.action.split(':').next().unwrap_or_default()).or_default().push(perm);
+    }
+    for (service, perms) in by_service {
+        let record = iam
+            .and_then(|list| list.iter().find(|s| s.get("ServiceNamespace").and_then(|n| n.as_str()) == Some(service)));
+        let iam_seen = match record {
+            None => Seen::Unknown,
+            Some(r) => match r.get("LastAuthenticated").and_then(|t| t.as_str()) {
+                Some(t) if recent(scan, t) == Some(true) => Seen::Used(t.to_string()),
+                _ => Seen::Unused,
+            },
+        };
+        let trail_seen = match (&trail, mine.and_then(|m| m.services.get(service))) {
+            (Err(_), _) => Seen::Unknown,
+            (Ok(_), Some(t)) if in_window(t) => Seen::Used(t.to_string()),
+            (Ok(_), _) if perms.iter().any(|perm| logged.would_show(&perm.action, perm.access_level)) => Seen::Unused,
+            (Ok(_), _) => Seen::Unknown,
+        };
+        let seen = combine(iam_seen, trail_seen);
+        if let Seen::Used(_) = seen {
+            for perm in perms {
+                let tracked = record
+                    .and_then(|r| r.get("TrackedActionsLastAccessed"))
+                    .and_then(|t| t.as_array())
+                    .and_then(|list| {
+                        let name = perm.action.split(':').nth(1).unwrap_or_default();
+                        list.iter().find(|a| a.get("ActionName").and_then(|n| n.as_str()) == Some(name))
+                    });
+                let iam_action = match tracked {
+                    None => Seen::Unknown,
+                    Some(a) => match a.get("LastAccessedTime").and_then(|t| t.as_str()) {
+                        Some(t) if recent(scan, t) == Some(true) => Seen::Used(t.to_string()),
+                        _ => Seen::Unused,
+                    },
+                };
+                let trail_action = match (&trail, mine.and_then(|m| m.actions.get(perm.action.as_str()))) {
+                    (Err(_), _) => Seen::Unknown,
+                    (Ok(_), Some(t)) if in_window(t) => Seen::Used(t.to_string()),
+                    (Ok(_), _) if logged.would_show(&perm.action, perm.access_level) => Seen::Unused,
+                    (Ok(_), _) => Seen::Unknown,
+                };
+                out.actions.push((perm.action.clone(), perm.access_level, combine(iam_action, trail_action)));
+            }
+        }
+        out.services.push((service.to_string(), seen));
+    }
+    Ok(out)
+}
+
+/// Used if either source saw a use; unused if one saw none and neither saw a use; else unknown.
+fn combine(a: Seen, b: Seen) -> Seen {
+    match (a, b) {
+        (Seen::Used(x), Seen::Used(y)) => Seen::Used(x.max(y)),
+        (Seen::Used(x), _) | (_, Seen::Used(x)) => Seen::Used(x),
+        (Seen::Unused, _) | (_, Seen::Unused) => Seen::Unused,
+        _ => Seen::Unknown,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn data_events_are_told_apart() {
+        for a in ["s3:GetObject", "s3:ListBucket", "lambda:InvokeFunction", "dynamodb:Query", "sqs:SendMessage"] {
+            assert!(is_data_event(a), "{a}");
+        }
+        for a in ["s3:CreateBucket", "s3:GetBucketPolicy", "lambda:UpdateFunctionCode", "iam:CreateUser", "kms:Decrypt"]
+        {
+            assert!(!is_data_event(a), "{a}");
+        }
+    }
+}
