@@ -22,6 +22,7 @@ mod pass_role;
 mod pass_role_cloudformation;
 mod pass_role_datapipeline;
 mod pass_role_ec2;
+mod pass_role_ecs;
 mod pass_role_glue;
 mod pass_role_lambda_event_source;
 mod pass_role_lambda_invoke;
@@ -92,6 +93,7 @@ pub static TECHNIQUES: &[&Technique] = &[
     &pass_role_glue::TECHNIQUE,
     &pass_role_datapipeline::TECHNIQUE,
     &lambda_update_function_code::TECHNIQUE,
+    &pass_role_ecs::TECHNIQUE,
 ];
 
 /// The technique with this id.
