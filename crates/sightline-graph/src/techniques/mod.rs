@@ -20,6 +20,7 @@ mod iam_update_login_profile;
 mod lambda_update_function_code;
 mod pass_role;
 mod pass_role_cloudformation;
+mod pass_role_codebuild;
 mod pass_role_datapipeline;
 mod pass_role_ec2;
 mod pass_role_ecs;
@@ -94,6 +95,7 @@ pub static TECHNIQUES: &[&Technique] = &[
     &pass_role_datapipeline::TECHNIQUE,
     &lambda_update_function_code::TECHNIQUE,
     &pass_role_ecs::TECHNIQUE,
+    &pass_role_codebuild::TECHNIQUE,
 ];
 
 /// The technique with this id.
