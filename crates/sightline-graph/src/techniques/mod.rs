@@ -27,6 +27,7 @@ mod pass_role_ecs;
 mod pass_role_glue;
 mod pass_role_lambda_event_source;
 mod pass_role_lambda_invoke;
+mod pass_role_sagemaker_notebook;
 
 use crate::{Ctx, Edge, EdgeKind, Step, ADMIN};
 use sightline_iam::Context;
@@ -96,6 +97,7 @@ pub static TECHNIQUES: &[&Technique] = &[
     &lambda_update_function_code::TECHNIQUE,
     &pass_role_ecs::TECHNIQUE,
     &pass_role_codebuild::TECHNIQUE,
+    &pass_role_sagemaker_notebook::TECHNIQUE,
 ];
 
 /// The technique with this id.
