@@ -28,6 +28,7 @@ mod pass_role_glue;
 mod pass_role_lambda_event_source;
 mod pass_role_lambda_invoke;
 mod pass_role_sagemaker_notebook;
+mod pass_role_sagemaker_training;
 
 use crate::{Ctx, Edge, EdgeKind, Step, ADMIN};
 use sightline_iam::Context;
@@ -98,6 +99,7 @@ pub static TECHNIQUES: &[&Technique] = &[
     &pass_role_ecs::TECHNIQUE,
     &pass_role_codebuild::TECHNIQUE,
     &pass_role_sagemaker_notebook::TECHNIQUE,
+    &pass_role_sagemaker_training::TECHNIQUE,
 ];
 
 /// The technique with this id.
