@@ -28,6 +28,7 @@ mod pass_role_glue;
 mod pass_role_lambda_event_source;
 mod pass_role_lambda_invoke;
 mod pass_role_sagemaker_notebook;
+mod pass_role_sagemaker_processing;
 mod pass_role_sagemaker_training;
 
 use crate::{Ctx, Edge, EdgeKind, Step, ADMIN};
@@ -100,6 +101,7 @@ pub static TECHNIQUES: &[&Technique] = &[
     &pass_role_codebuild::TECHNIQUE,
     &pass_role_sagemaker_notebook::TECHNIQUE,
     &pass_role_sagemaker_training::TECHNIQUE,
+    &pass_role_sagemaker_processing::TECHNIQUE,
 ];
 
 /// The technique with this id.
