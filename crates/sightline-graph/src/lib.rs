@@ -148,6 +148,7 @@ pub const SERVICES: &[&str] = &[
     "ecs-tasks.amazonaws.com",
     "codebuild.amazonaws.com",
     "sagemaker.amazonaws.com",
+    "tasks.apprunner.amazonaws.com",
 ];
 
 impl<'a, 's> Ctx<'a, 's> {

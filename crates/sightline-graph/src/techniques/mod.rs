@@ -19,6 +19,7 @@ mod iam_update_assume_role_policy;
 mod iam_update_login_profile;
 mod lambda_update_function_code;
 mod pass_role;
+mod pass_role_apprunner;
 mod pass_role_cloudformation;
 mod pass_role_codebuild;
 mod pass_role_datapipeline;
@@ -102,6 +103,7 @@ pub static TECHNIQUES: &[&Technique] = &[
     &pass_role_sagemaker_notebook::TECHNIQUE,
     &pass_role_sagemaker_training::TECHNIQUE,
     &pass_role_sagemaker_processing::TECHNIQUE,
+    &pass_role_apprunner::TECHNIQUE,
 ];
 
 /// The technique with this id.
