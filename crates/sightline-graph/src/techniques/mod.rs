@@ -5,6 +5,7 @@
 //! The catalogue follows the public ones (Rhino Security Labs' AWS escalation methods, pathfinding.cloud,
 //! BishopFox's iam-vulnerable); the ids are Sightline's own.
 
+mod existing;
 mod iam_add_user_to_group;
 mod iam_attach_group_policy;
 mod iam_attach_role_policy;
@@ -17,9 +18,11 @@ mod iam_put_role_policy;
 mod iam_put_user_policy;
 mod iam_update_assume_role_policy;
 mod iam_update_login_profile;
+mod instance_role;
 mod lambda_update_function_code;
 mod pass_role;
 mod pass_role_apprunner;
+mod pass_role_autoscaling;
 mod pass_role_cloudformation;
 mod pass_role_codebuild;
 mod pass_role_datapipeline;
@@ -104,6 +107,7 @@ pub static TECHNIQUES: &[&Technique] = &[
     &pass_role_sagemaker_training::TECHNIQUE,
     &pass_role_sagemaker_processing::TECHNIQUE,
     &pass_role_apprunner::TECHNIQUE,
+    &pass_role_autoscaling::TECHNIQUE,
 ];
 
 /// The technique with this id.

@@ -5,7 +5,8 @@
 //!  "attacker_kind": "role",                      // default: a user
 //!  "boundary": [["Allow", "iam:*", "*"]],         // the attacker's permissions boundary
 //!  "users": {"victim": [statements]},
-//!  "roles": {"admin": {"trust": "lambda.amazonaws.com", "policy": [["Allow", "*", "*"]]}},
+//!  "roles": {"admin": {"trust": "lambda.amazonaws.com", "policy": [["Allow", "*", "*"]],
+//!                      "properties": {"InstanceProfileArns": ["..."]}}},   // optional
 //!  "groups": {"devs": {"members": ["attacker"], "policy": [statements]}},
 //!  "managed": {"shared": {"statements": [statements], "attached_to": ["attacker"]}},
 //!  "resources": [resource records as in a snapshot]}
@@ -109,6 +110,9 @@ pub(super) fn snapshot(fixture: &str) -> Snapshot {
     for (name, r) in f["roles"].as_object().into_iter().flatten() {
         let mut role = principal("role", name, r.get("policy").cloned());
         role["trust_policy"] = trust(&r["trust"]);
+        if let Some(properties) = r.get("properties") {
+            role["properties"] = properties.clone();
+        }
         principals.push(role);
     }
     if kind == "role" {
