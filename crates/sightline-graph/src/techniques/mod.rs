@@ -24,6 +24,7 @@ mod pass_role;
 mod pass_role_apprunner;
 mod pass_role_autoscaling;
 mod pass_role_cloudformation;
+mod pass_role_cloudformation_changeset;
 mod pass_role_codebuild;
 mod pass_role_datapipeline;
 mod pass_role_ec2;
@@ -108,6 +109,7 @@ pub static TECHNIQUES: &[&Technique] = &[
     &pass_role_sagemaker_processing::TECHNIQUE,
     &pass_role_apprunner::TECHNIQUE,
     &pass_role_autoscaling::TECHNIQUE,
+    &pass_role_cloudformation_changeset::TECHNIQUE,
 ];
 
 /// The technique with this id.
