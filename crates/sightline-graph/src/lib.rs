@@ -149,6 +149,7 @@ pub const SERVICES: &[&str] = &[
     "codebuild.amazonaws.com",
     "sagemaker.amazonaws.com",
     "tasks.apprunner.amazonaws.com",
+    "bedrock-agentcore.amazonaws.com",
 ];
 
 impl<'a, 's> Ctx<'a, 's> {

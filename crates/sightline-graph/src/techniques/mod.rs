@@ -23,6 +23,7 @@ mod lambda_update_function_code;
 mod pass_role;
 mod pass_role_apprunner;
 mod pass_role_autoscaling;
+mod pass_role_bedrock_agentcore;
 mod pass_role_cloudformation;
 mod pass_role_cloudformation_changeset;
 mod pass_role_codebuild;
@@ -110,6 +111,7 @@ pub static TECHNIQUES: &[&Technique] = &[
     &pass_role_apprunner::TECHNIQUE,
     &pass_role_autoscaling::TECHNIQUE,
     &pass_role_cloudformation_changeset::TECHNIQUE,
+    &pass_role_bedrock_agentcore::TECHNIQUE,
 ];
 
 /// The technique with this id.
