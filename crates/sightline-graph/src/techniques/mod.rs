@@ -20,6 +20,7 @@ mod iam_update_assume_role_policy;
 mod iam_update_login_profile;
 mod instance_role;
 mod lambda_update_function_code;
+mod lambda_update_function_configuration;
 mod pass_role;
 mod pass_role_apprunner;
 mod pass_role_autoscaling;
@@ -112,6 +113,7 @@ pub static TECHNIQUES: &[&Technique] = &[
     &pass_role_autoscaling::TECHNIQUE,
     &pass_role_cloudformation_changeset::TECHNIQUE,
     &pass_role_bedrock_agentcore::TECHNIQUE,
+    &lambda_update_function_configuration::TECHNIQUE,
 ];
 
 /// The technique with this id.
