@@ -37,6 +37,7 @@ mod pass_role_lambda_invoke;
 mod pass_role_sagemaker_notebook;
 mod pass_role_sagemaker_processing;
 mod pass_role_sagemaker_training;
+mod ssm_send_command;
 
 use crate::{Ctx, Edge, EdgeKind, Step, ADMIN};
 use sightline_iam::Context;
@@ -114,6 +115,7 @@ pub static TECHNIQUES: &[&Technique] = &[
     &pass_role_cloudformation_changeset::TECHNIQUE,
     &pass_role_bedrock_agentcore::TECHNIQUE,
     &lambda_update_function_configuration::TECHNIQUE,
+    &ssm_send_command::TECHNIQUE,
 ];
 
 /// The technique with this id.
