@@ -38,6 +38,7 @@ mod pass_role_sagemaker_notebook;
 mod pass_role_sagemaker_processing;
 mod pass_role_sagemaker_training;
 mod ssm_send_command;
+mod ssm_start_session;
 
 use crate::{Ctx, Edge, EdgeKind, Step, ADMIN};
 use sightline_iam::Context;
@@ -116,6 +117,7 @@ pub static TECHNIQUES: &[&Technique] = &[
     &pass_role_bedrock_agentcore::TECHNIQUE,
     &lambda_update_function_configuration::TECHNIQUE,
     &ssm_send_command::TECHNIQUE,
+    &ssm_start_session::TECHNIQUE,
 ];
 
 /// The technique with this id.
