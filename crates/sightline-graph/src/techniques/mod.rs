@@ -5,6 +5,7 @@
 //! The catalogue follows the public ones (Rhino Security Labs' AWS escalation methods, pathfinding.cloud,
 //! BishopFox's iam-vulnerable); the ids are Sightline's own.
 
+mod ec2_instance_connect_send_ssh_public_key;
 mod existing;
 mod iam_add_user_to_group;
 mod iam_attach_group_policy;
@@ -118,6 +119,7 @@ pub static TECHNIQUES: &[&Technique] = &[
     &lambda_update_function_configuration::TECHNIQUE,
     &ssm_send_command::TECHNIQUE,
     &ssm_start_session::TECHNIQUE,
+    &ec2_instance_connect_send_ssh_public_key::TECHNIQUE,
 ];
 
 /// The technique with this id.
