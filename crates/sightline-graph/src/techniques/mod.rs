@@ -6,6 +6,7 @@
 //! BishopFox's iam-vulnerable); the ids are Sightline's own.
 
 mod ec2_instance_connect_send_ssh_public_key;
+mod ec2_modify_instance_attribute_user_data;
 mod existing;
 mod iam_add_user_to_group;
 mod iam_attach_group_policy;
@@ -120,6 +121,7 @@ pub static TECHNIQUES: &[&Technique] = &[
     &ssm_send_command::TECHNIQUE,
     &ssm_start_session::TECHNIQUE,
     &ec2_instance_connect_send_ssh_public_key::TECHNIQUE,
+    &ec2_modify_instance_attribute_user_data::TECHNIQUE,
 ];
 
 /// The technique with this id.
