@@ -5,6 +5,7 @@
 //! The catalogue follows the public ones (Rhino Security Labs' AWS escalation methods, pathfinding.cloud,
 //! BishopFox's iam-vulnerable); the ids are Sightline's own.
 
+mod codebuild_start_build;
 mod ec2_instance_connect_send_ssh_public_key;
 mod ec2_modify_instance_attribute_user_data;
 mod existing;
@@ -122,6 +123,7 @@ pub static TECHNIQUES: &[&Technique] = &[
     &ssm_start_session::TECHNIQUE,
     &ec2_instance_connect_send_ssh_public_key::TECHNIQUE,
     &ec2_modify_instance_attribute_user_data::TECHNIQUE,
+    &codebuild_start_build::TECHNIQUE,
 ];
 
 /// The technique with this id.
