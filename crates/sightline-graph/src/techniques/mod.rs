@@ -9,6 +9,7 @@ mod codebuild_start_build;
 mod ec2_instance_connect_send_ssh_public_key;
 mod ec2_modify_instance_attribute_user_data;
 mod existing;
+mod glue_update_dev_endpoint;
 mod iam_add_user_to_group;
 mod iam_attach_group_policy;
 mod iam_attach_role_policy;
@@ -124,6 +125,7 @@ pub static TECHNIQUES: &[&Technique] = &[
     &ec2_instance_connect_send_ssh_public_key::TECHNIQUE,
     &ec2_modify_instance_attribute_user_data::TECHNIQUE,
     &codebuild_start_build::TECHNIQUE,
+    &glue_update_dev_endpoint::TECHNIQUE,
 ];
 
 /// The technique with this id.
