@@ -17,6 +17,7 @@ mod iam_attach_user_policy;
 mod iam_create_access_key;
 mod iam_create_login_profile;
 mod iam_create_policy_version;
+mod iam_delete_or_put_permissions_boundary;
 mod iam_put_group_policy;
 mod iam_put_role_policy;
 mod iam_put_user_policy;
@@ -126,6 +127,7 @@ pub static TECHNIQUES: &[&Technique] = &[
     &ec2_modify_instance_attribute_user_data::TECHNIQUE,
     &codebuild_start_build::TECHNIQUE,
     &glue_update_dev_endpoint::TECHNIQUE,
+    &iam_delete_or_put_permissions_boundary::TECHNIQUE,
 ];
 
 /// The technique with this id.
