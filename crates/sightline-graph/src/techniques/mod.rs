@@ -5,6 +5,7 @@
 //! The catalogue follows the public ones (Rhino Security Labs' AWS escalation methods, pathfinding.cloud,
 //! BishopFox's iam-vulnerable); the ids are Sightline's own.
 
+mod cloudformation_update_existing_stack;
 mod codebuild_start_build;
 mod ec2_instance_connect_send_ssh_public_key;
 mod ec2_modify_instance_attribute_user_data;
@@ -128,6 +129,7 @@ pub static TECHNIQUES: &[&Technique] = &[
     &codebuild_start_build::TECHNIQUE,
     &glue_update_dev_endpoint::TECHNIQUE,
     &iam_delete_or_put_permissions_boundary::TECHNIQUE,
+    &cloudformation_update_existing_stack::TECHNIQUE,
 ];
 
 /// The technique with this id.
