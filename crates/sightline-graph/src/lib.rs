@@ -148,6 +148,8 @@ pub const SERVICES: &[&str] = &[
     "ecs-tasks.amazonaws.com",
     "codebuild.amazonaws.com",
     "sagemaker.amazonaws.com",
+    "tasks.apprunner.amazonaws.com",
+    "bedrock-agentcore.amazonaws.com",
 ];
 
 impl<'a, 's> Ctx<'a, 's> {

@@ -5,6 +5,12 @@
 //! The catalogue follows the public ones (Rhino Security Labs' AWS escalation methods, pathfinding.cloud,
 //! BishopFox's iam-vulnerable); the ids are Sightline's own.
 
+mod cloudformation_update_existing_stack;
+mod codebuild_start_build;
+mod ec2_instance_connect_send_ssh_public_key;
+mod ec2_modify_instance_attribute_user_data;
+mod existing;
+mod glue_update_dev_endpoint;
 mod iam_add_user_to_group;
 mod iam_attach_group_policy;
 mod iam_attach_role_policy;
@@ -12,19 +18,33 @@ mod iam_attach_user_policy;
 mod iam_create_access_key;
 mod iam_create_login_profile;
 mod iam_create_policy_version;
+mod iam_delete_or_put_permissions_boundary;
 mod iam_put_group_policy;
 mod iam_put_role_policy;
 mod iam_put_user_policy;
 mod iam_update_assume_role_policy;
 mod iam_update_login_profile;
+mod instance_role;
 mod lambda_update_function_code;
+mod lambda_update_function_configuration;
 mod pass_role;
+mod pass_role_apprunner;
+mod pass_role_autoscaling;
+mod pass_role_bedrock_agentcore;
 mod pass_role_cloudformation;
+mod pass_role_cloudformation_changeset;
+mod pass_role_codebuild;
 mod pass_role_datapipeline;
 mod pass_role_ec2;
+mod pass_role_ecs;
 mod pass_role_glue;
 mod pass_role_lambda_event_source;
 mod pass_role_lambda_invoke;
+mod pass_role_sagemaker_notebook;
+mod pass_role_sagemaker_processing;
+mod pass_role_sagemaker_training;
+mod ssm_send_command;
+mod ssm_start_session;
 
 use crate::{Ctx, Edge, EdgeKind, Step, ADMIN};
 use sightline_iam::Context;
@@ -92,6 +112,24 @@ pub static TECHNIQUES: &[&Technique] = &[
     &pass_role_glue::TECHNIQUE,
     &pass_role_datapipeline::TECHNIQUE,
     &lambda_update_function_code::TECHNIQUE,
+    &pass_role_ecs::TECHNIQUE,
+    &pass_role_codebuild::TECHNIQUE,
+    &pass_role_sagemaker_notebook::TECHNIQUE,
+    &pass_role_sagemaker_training::TECHNIQUE,
+    &pass_role_sagemaker_processing::TECHNIQUE,
+    &pass_role_apprunner::TECHNIQUE,
+    &pass_role_autoscaling::TECHNIQUE,
+    &pass_role_cloudformation_changeset::TECHNIQUE,
+    &pass_role_bedrock_agentcore::TECHNIQUE,
+    &lambda_update_function_configuration::TECHNIQUE,
+    &ssm_send_command::TECHNIQUE,
+    &ssm_start_session::TECHNIQUE,
+    &ec2_instance_connect_send_ssh_public_key::TECHNIQUE,
+    &ec2_modify_instance_attribute_user_data::TECHNIQUE,
+    &codebuild_start_build::TECHNIQUE,
+    &glue_update_dev_endpoint::TECHNIQUE,
+    &iam_delete_or_put_permissions_boundary::TECHNIQUE,
+    &cloudformation_update_existing_stack::TECHNIQUE,
 ];
 
 /// The technique with this id.

@@ -5,7 +5,8 @@
 //!  "attacker_kind": "role",                      // default: a user
 //!  "boundary": [["Allow", "iam:*", "*"]],         // the attacker's permissions boundary
 //!  "users": {"victim": [statements]},
-//!  "roles": {"admin": {"trust": "lambda.amazonaws.com", "policy": [["Allow", "*", "*"]]}},
+//!  "roles": {"admin": {"trust": "lambda.amazonaws.com", "policy": [["Allow", "*", "*"]],
+//!                      "properties": {"InstanceProfileArns": ["..."]}}},   // optional
 //!  "groups": {"devs": {"members": ["attacker"], "policy": [statements]}},
 //!  "managed": {"shared": {"statements": [statements], "attached_to": ["attacker"]}},
 //!  "resources": [resource records as in a snapshot]}
@@ -109,6 +110,9 @@ pub(super) fn snapshot(fixture: &str) -> Snapshot {
     for (name, r) in f["roles"].as_object().into_iter().flatten() {
         let mut role = principal("role", name, r.get("policy").cloned());
         role["trust_policy"] = trust(&r["trust"]);
+        if let Some(properties) = r.get("properties") {
+            role["properties"] = properties.clone();
+        }
         principals.push(role);
     }
     if kind == "role" {
@@ -314,4 +318,40 @@ fn escalation_across_accounts() {
     // The whole-graph search agrees.
     let graph = Graph::build(&snapshot, &authz);
     assert_eq!(graph.privesc(), found.escalations);
+}
+
+/// Techniques on existing resources, in a whole snapshot: the attacker opens a session on an instance, whose role
+/// may start builds of a project that runs as an administrator role (two hops). The backward search finds the same
+/// escalations as the whole graph.
+#[test]
+fn existing_resources_lazy_equals_full() {
+    let fixture = r#"{
+        "attacker": [["Allow", "ssm:StartSession", "*"]],
+        "roles": {
+            "web": {"trust": "ec2.amazonaws.com", "policy": [["Allow", "ssm:UpdateInstanceInformation", "*"], ["Allow", "codebuild:StartBuild", "*"]],
+                    "properties": {"InstanceProfileArns": ["arn:aws:iam::111111111111:instance-profile/web"]}},
+            "deployer": {"trust": "codebuild.amazonaws.com", "policy": [["Allow", "*", "*"]]}
+        },
+        "resources": [
+            {"provider": "aws", "id": "arn:aws:ec2:us-east-1:111111111111:instance/i-0web", "resource_type": "AWS::EC2::Instance", "account_id": "111111111111",
+             "region": "us-east-1", "name": "i-0web", "properties": {"State": "running", "IamInstanceProfile": {"Arn": "arn:aws:iam::111111111111:instance-profile/web"}}},
+            {"provider": "aws", "id": "arn:aws:codebuild:us-east-1:111111111111:project/deploy", "resource_type": "AWS::CodeBuild::Project", "account_id": "111111111111",
+             "region": "us-east-1", "name": "deploy", "properties": {"ServiceRole": "deployer"}}
+        ]
+    }"#;
+    let snapshot = snapshot(fixture);
+    let authz = Authorizer::new(&snapshot).unwrap();
+    let graph = Graph::build(&snapshot, &authz);
+    assert!(graph.problems.is_empty(), "{:?}", graph.problems);
+    let lazy = crate::privesc(&snapshot, &authz);
+    assert_eq!(lazy.escalations, graph.privesc());
+    let path = graph.shortest_path(&arn("user", "attacker"), ADMIN).unwrap();
+    let hops: Vec<(&str, &str)> = path.iter().map(|h| (h.technique, h.to.as_str())).collect();
+    assert_eq!(
+        hops,
+        vec![
+            ("ssm-start-session", arn("role", "web").as_str()),
+            ("codebuild-start-build-existing-project", arn("role", "deployer").as_str())
+        ]
+    );
 }

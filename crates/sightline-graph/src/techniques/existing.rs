@@ -1,0 +1,74 @@
+//! What the techniques on an existing resource share: the resource runs as a role the snapshot holds, and the
+//! attacker makes it run its own code.
+
+use super::{edge, Technique};
+use crate::{Ctx, Edge, Step};
+use sightline_model::{Principal, PrincipalKind, Props, Resource};
+
+/// The role a resource names in `value`: a role ARN, or a role name in the resource's account.
+pub(super) fn named_role<'s>(ctx: &Ctx<'_, 's>, account: &str, value: &str) -> Option<&'s Principal> {
+    ctx.principals(PrincipalKind::Role).find(|r| {
+        if value.starts_with("arn:") {
+            r.id == value
+        } else {
+            r.account_id == account && r.name == value
+        }
+    })
+}
+
+/// The first of `keys` that `resource`'s properties hold as a string.
+pub(super) fn property<'r>(resource: &'r Resource, keys: &[&str]) -> Option<&'r str> {
+    keys.iter().find_map(|k| resource.properties.get(k).and_then(Props::as_str))
+}
+
+/// The resource's ARN: its id when that is an ARN, otherwise built from its region, account and `path` (the
+/// resource part of the ARN before its name, such as `project/`).
+pub(super) fn arn(resource: &Resource, service: &str, path: &str) -> String {
+    if resource.id.starts_with("arn:") {
+        return resource.id.clone();
+    }
+    let region = resource.region.as_deref().unwrap_or("us-east-1");
+    let name = if resource.name.is_empty() { resource.id.as_str() } else { resource.name.as_str() };
+    format!("arn:aws:{service}:{region}:{}:{path}{name}", resource.account_id)
+}
+
+/// The region of a resource: its own, or its ARN's, or us-east-1.
+pub(super) fn region(resource: &Resource) -> &str {
+    resource
+        .region
+        .as_deref()
+        .or_else(|| resource.id.split(':').nth(3).filter(|r| !r.is_empty()))
+        .unwrap_or("us-east-1")
+}
+
+/// Edges of `technique` to the role of every resource of `resource_type` (named by the first of `role_keys` it
+/// holds) when the engine allows the attacker each request `requests` makes for it. `doing` says what the attacker
+/// does, before the resource's name. An attacker whose own policies never allow the technique's `needs` is not
+/// looked at further (nor the resources scanned for it).
+pub(super) fn find(
+    ctx: &Ctx<'_, '_>,
+    attacker: &Principal,
+    technique: &Technique,
+    resource_type: &str,
+    role_keys: &[&str],
+    doing: &str,
+    requests: impl Fn(&Resource) -> Option<Vec<Step>>,
+) -> Vec<Edge> {
+    if technique.needs.is_some_and(|a| !ctx.authz.identity_may_allow(&attacker.id, a)) {
+        return Vec::new();
+    }
+    ctx.snapshot
+        .resources
+        .iter()
+        .filter(|r| r.resource_type == resource_type)
+        .filter_map(|r| {
+            let role = named_role(ctx, &r.account_id, property(r, role_keys)?)?;
+            if role.id == attacker.id || !ctx.wants(&role.id) {
+                return None;
+            }
+            let proof = requests(r)?;
+            let name = if r.name.is_empty() { r.id.as_str() } else { r.name.as_str() };
+            Some(edge(technique.id, attacker, &role.id, format!("{doing} {name}, which runs as {}", role.name), proof))
+        })
+        .collect()
+}
