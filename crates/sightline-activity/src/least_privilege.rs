@@ -4,12 +4,15 @@
 
 use crate::{activity_of, Error, Window, DEFAULT_WINDOW_DAYS};
 use serde::Serialize;
-use serde_json::json;
 use sightline_iam::actions::ActionDb;
 use sightline_iam::authz::{Authorizer, Query};
 use sightline_iam::{Context, Decision};
 use sightline_model::{compact_document, InlinePolicy, PrincipalKind, Snapshot};
 use std::collections::{BTreeMap, BTreeSet};
+
+/// An action called on more resources than this under one path (`bucket/exports/...`) is allowed on the path
+/// (`bucket/exports/*`) rather than on each resource.
+pub const EXACT_RESOURCES: usize = 5;
 
 /// IAM's limit on a managed policy's size (characters, whitespace excluded).
 pub const MANAGED_POLICY_LIMIT: usize = 6144;
@@ -20,7 +23,7 @@ pub struct LeastPrivilege {
     pub principal: String,
     /// The period whose calls the policy allows.
     pub period: String,
-    pub policy: serde_json::Value,
+    pub policy: Policy,
     /// Its size as IAM counts it, and whether it fits a managed policy.
     pub size: usize,
     pub fits_managed_policy: bool,
@@ -34,11 +37,39 @@ pub struct LeastPrivilege {
     /// Actions of the services in the policy that were not observed and that the engine nevertheless allows with
     /// it (a resource policy, for instance); expected empty.
     pub beyond_observed: Vec<String>,
+    /// Where many resources were written as their path (see [`EXACT_RESOURCES`]).
+    pub generalized: Vec<String>,
     /// Observed actions left out of the policy, with why (not an IAM action; refused at the time).
     pub omitted: Vec<Omitted>,
     /// What the identity may do today that the policy takes away: actions allowed on any resource, and services.
     pub removed_actions: usize,
     pub removed_services: Vec<String>,
+}
+
+/// An IAM policy document, its elements in the order people write them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Policy {
+    pub version: &'static str,
+    pub statement: Vec<Statement>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Statement {
+    pub sid: String,
+    pub effect: &'static str,
+    pub action: Vec<String>,
+    /// One resource is written as a string, several as a list.
+    #[serde(serialize_with = "one_or_many")]
+    pub resource: Vec<String>,
+}
+
+fn one_or_many<S: serde::Serializer>(list: &[String], s: S) -> Result<S::Ok, S::Error> {
+    match list {
+        [one] => s.serialize_str(one),
+        many => many.serialize(s),
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -89,27 +120,26 @@ pub fn least_privilege(snapshot: &Snapshot, principal: &str, days: Option<i64>) 
     }
     // Statements: actions that share the same resources.
     let mut by_resources: BTreeMap<Vec<String>, Vec<String>> = BTreeMap::new();
+    let mut generalized = Vec::new();
     for (action, resources) in &wanted {
         let list: Vec<String> = if resources.contains(&None) {
             vec!["*".to_string()]
         } else {
-            resources.iter().flatten().cloned().collect()
+            generalize(action, resources.iter().flatten(), &mut generalized)
         };
         by_resources.entry(list).or_default().push(action.clone());
     }
-    let statements: Vec<serde_json::Value> = by_resources
-        .iter()
+    let statement: Vec<Statement> = by_resources
+        .into_iter()
         .enumerate()
-        .map(|(i, (resources, actions))| {
-            json!({
-                "Sid": format!("Observed{}", i + 1),
-                "Effect": "Allow",
-                "Action": actions,
-                "Resource": if resources.len() == 1 { json!(resources[0]) } else { json!(resources) },
-            })
+        .map(|(i, (resource, action))| Statement {
+            sid: format!("Observed{}", i + 1),
+            effect: "Allow",
+            action,
+            resource,
         })
         .collect();
-    let policy = json!({ "Version": "2012-10-17", "Statement": statements });
+    let policy = Policy { version: "2012-10-17", statement };
     let text = serde_json::to_string(&policy).map_err(|e| Error::Engine(e.to_string()))?;
     let size = text.chars().filter(|c| !c.is_whitespace()).count();
 
@@ -193,10 +223,32 @@ pub fn least_privilege(snapshot: &Snapshot, principal: &str, days: Option<i64>) 
         allowed_calls,
         not_allowed,
         beyond_observed,
+        generalized,
         omitted: omitted.into_iter().map(|(action, reason)| Omitted { action, reason }).collect(),
         removed_actions,
         removed_services: removed_services.into_iter().collect(),
     })
+}
+
+/// The resources of one action: each one, but where more than [`EXACT_RESOURCES`] share a path, the path with
+/// `/*` (noted in `notes`).
+fn generalize<'a>(action: &str, resources: impl Iterator<Item = &'a String>, notes: &mut Vec<String>) -> Vec<String> {
+    let mut by_path: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for r in resources {
+        let path = r.rfind('/').map_or(r.as_str(), |i| &r[..i]);
+        by_path.entry(path).or_default().push(r);
+    }
+    let mut out = Vec::new();
+    for (path, list) in by_path {
+        if list.len() > EXACT_RESOURCES && list.iter().all(|r| r.len() > path.len()) {
+            notes.push(format!("{action}: {} resources under {path}/ allowed as {path}/*", list.len()));
+            out.push(format!("{path}/*"));
+        } else {
+            out.extend(list.into_iter().map(str::to_string));
+        }
+    }
+    out.sort();
+    out
 }
 
 fn describe_load(errors: &[sightline_iam::authz::LoadError]) -> String {
@@ -250,7 +302,8 @@ mod tests {
     #[test]
     fn the_policy_allows_exactly_the_observed_calls() {
         let lp = least_privilege(&snapshot(None), USER, Some(90)).unwrap();
-        let statements = lp.policy["Statement"].as_array().unwrap();
+        let policy = serde_json::to_value(&lp.policy).unwrap();
+        let statements = policy["Statement"].as_array().unwrap();
         let find =
             |action: &str| statements.iter().find(|s| s["Action"].as_array().unwrap().iter().any(|a| a == action));
         // Objects as the log named them; an action that takes no resource on `*`.
@@ -270,6 +323,23 @@ mod tests {
         assert!(lp.removed_services.contains(&"iam".to_string()));
         assert!(lp.removed_actions > 100);
         assert!(lp.fits_managed_policy);
+        assert!(lp.generalized.is_empty());
+        // Written as people write policies: Version first.
+        assert!(serde_json::to_string(&lp.policy)
+            .unwrap()
+            .starts_with(r#"{"Version":"2012-10-17","Statement":[{"Sid":"#));
+    }
+
+    #[test]
+    fn many_resources_under_one_path_are_allowed_as_the_path() {
+        let mut notes = Vec::new();
+        let keys: Vec<String> =
+            (0..8).map(|i| format!("arn:aws:s3:::b/logs/{i}.log")).chain(["arn:aws:s3:::b/x".to_string()]).collect();
+        let got = generalize("s3:PutObject", keys.iter(), &mut notes);
+        assert_eq!(got, ["arn:aws:s3:::b/logs/*", "arn:aws:s3:::b/x"]);
+        assert_eq!(notes, ["s3:PutObject: 8 resources under arn:aws:s3:::b/logs/ allowed as arn:aws:s3:::b/logs/*"]);
+        let few: Vec<String> = (0..5).map(|i| format!("arn:aws:s3:::b/logs/{i}.log")).collect();
+        assert_eq!(generalize("s3:PutObject", few.iter(), &mut notes).len(), 5);
     }
 
     #[test]

@@ -106,11 +106,17 @@ pub fn least_privilege(args: LeastPrivilegeArgs) -> Result<ExitCode> {
             let _ = writeln!(out, "# Least privilege for {}, from {}", lp.principal, lp.period);
             let _ = writeln!(
                 out,
-                "# checked with the IAM engine: {} of {} observed calls allowed with this policy in place of the identity's own",
+                "# checked with the IAM engine: {} of {} distinct observed calls (action and resource) allowed with this policy in place of the identity's own",
                 lp.allowed_calls, lp.observed_calls
             );
-            for n in &lp.not_allowed {
+            for n in lp.not_allowed.iter().take(20) {
                 let _ = writeln!(out, "#   NOT allowed: {n}");
+            }
+            if lp.not_allowed.len() > 20 {
+                let _ = writeln!(out, "#   ... and {} more (see --format json)", lp.not_allowed.len() - 20);
+            }
+            for g in &lp.generalized {
+                let _ = writeln!(out, "# generalized: {g}");
             }
             for b in &lp.beyond_observed {
                 let _ = writeln!(out, "#   also allowed though not observed: {b}");

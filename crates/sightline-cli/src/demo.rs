@@ -109,12 +109,22 @@ enum Answer<'a> {
 }
 
 /// The bundled demo organization as a snapshot.
+/// The demo's CloudTrail log: 95 days of the prod account (`scripts/gen-demo-cloudtrail.py` writes it).
+pub const CLOUDTRAIL: (&str, &[u8]) = (
+    "examples/demo/cloudtrail/200000000002_CloudTrail_us-east-1_20261127T0600Z_demo.json.gz",
+    include_bytes!("../../../examples/demo/cloudtrail/200000000002_CloudTrail_us-east-1_20261127T0600Z_demo.json.gz"),
+);
+
 pub fn snapshot() -> Result<sightline_model::Snapshot> {
     let inputs = FILES
         .iter()
         .map(|(name, bytes)| Input { name: PathBuf::from("examples/demo/aws").join(name), bytes: bytes.to_vec() })
         .collect();
-    Ok(sightline_aws::import::load_from(inputs)?)
+    let mut snapshot = sightline_aws::import::load_from(inputs)?;
+    let activity = sightline_activity::cloudtrail::import_bytes(CLOUDTRAIL.0, CLOUDTRAIL.1)?;
+    snapshot.activity = activity.activity;
+    snapshot.activity_periods = activity.periods;
+    Ok(snapshot)
 }
 
 pub fn run(format: Format, save: Option<&Path>) -> Result<ExitCode> {

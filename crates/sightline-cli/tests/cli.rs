@@ -744,3 +744,105 @@ fn access_both_ways() {
         &["user/nobody", "no such user or role"],
     );
 }
+
+fn demo_cloudtrail() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/demo/cloudtrail")
+}
+
+#[test]
+fn activity_import_then_least_privilege() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("s.db");
+    let db = db.to_str().unwrap();
+    let prod = demo_dir().join("200000000002-authorization-details.json");
+    let out = sightline(&["import", "aws-iam", prod.to_str().unwrap(), "--db", db]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let trail = demo_cloudtrail();
+    let out = sightline(&["activity", "import", trail.to_str().unwrap(), "--db", db]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(text.contains("read 1102 events from 1 files") && text.contains("account 200000000002"), "{text}");
+    assert!(text.contains("calls by AWS services (lambda.amazonaws.com)"), "{text}");
+    // The same files again: recognised, nothing counted twice.
+    let again = sightline(&["activity", "import", trail.to_str().unwrap(), "--db", db]);
+    assert!(String::from_utf8_lossy(&again.stderr).contains("imported before"));
+    assert!(String::from_utf8_lossy(&again.stdout).contains("read 0 events from 0 files"));
+
+    // The app servers' role holds AmazonS3FullAccess but only read three assets and wrote the order exports.
+    let arn = format!("{PROD}:role/ec2-app-server");
+    let lp = ok_json(&["least-privilege", &arn, "--db", db, "--format", "json"]);
+    assert_eq!(lp["allowed_calls"], lp["observed_calls"]);
+    assert!(lp["not_allowed"].as_array().unwrap().is_empty() && lp["beyond_observed"].as_array().unwrap().is_empty());
+    let statements = lp["policy"]["Statement"].as_array().unwrap();
+    let mut actions: Vec<&str> =
+        statements.iter().flat_map(|s| s["Action"].as_array().unwrap()).map(|a| a.as_str().unwrap()).collect();
+    actions.sort();
+    assert_eq!(actions, ["s3:GetObject", "s3:ListBucket", "s3:PutObject"]);
+    let put = statements.iter().find(|s| s["Action"][0] == "s3:PutObject").unwrap();
+    assert_eq!(put["Resource"], "arn:aws:s3:::northwind-customer-data/exports/*");
+    assert!(lp["removed_actions"].as_u64().unwrap() > 100);
+    // The text form is the policy, introduced by comments.
+    let text = String::from_utf8(sightline(&["least-privilege", &arn, "--db", db]).stdout).unwrap();
+    assert!(text.starts_with("# Least privilege for") && text.contains("\"Version\": \"2012-10-17\""), "{text}");
+    // Someone who made no call: said so, with the way to fix it.
+    fails_with(
+        &["least-privilege", &format!("{PROD}:user/jordan.park"), "--db", db],
+        &["no activity recorded", "activity import"],
+    );
+
+    // Without a database: the activity as an export file, given with --input beside the other exports.
+    let export = tmp.path().join("activity.jsonl");
+    let out = sightline(&["activity", "import", trail.to_str().unwrap(), "--out", export.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let lp2 = ok_json(&[
+        "least-privilege",
+        &arn,
+        "--input",
+        prod.to_str().unwrap(),
+        export.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(lp2["policy"], lp["policy"]);
+
+    // A broken log fails the import, naming the file; nothing is stored.
+    let bad = tmp.path().join("bad.json");
+    std::fs::write(&bad, "{\"Records\": [").unwrap();
+    fails_with(&["activity", "import", bad.to_str().unwrap(), "--db", db], &["bad.json", "not valid JSON"]);
+}
+
+#[test]
+fn unused_access_in_the_demo_scan() {
+    let v = ok_json(&[
+        "scan",
+        "--demo",
+        "--rule",
+        "aws-iam-unused-actions",
+        "--rule",
+        "aws-iam-unused-services",
+        "--format",
+        "json",
+    ]);
+    let findings = v.as_array().unwrap();
+    let of = |rule: &str, who: &str| {
+        findings
+            .iter()
+            .find(|f| f["rule_id"] == rule && f["resource_id"] == format!("{PROD}:{who}"))
+            .unwrap_or_else(|| panic!("{rule} {who}"))
+    };
+    let app = of("aws-iam-unused-actions", "role/ec2-app-server");
+    assert_eq!(app["status"], "FAIL");
+    assert!(app["evidence"]["unused"]["write"].as_array().unwrap().iter().any(|a| a == "s3:DeleteObject"), "{app}");
+    // The offboarded admin made no call: every service it may use is unused.
+    assert_eq!(of("aws-iam-unused-services", "user/jordan.park")["status"], "FAIL");
+    // Accounts without logs are not judged.
+    assert!(findings.iter().any(|f| f["status"] == "NOT_EVALUATED"
+        && f["resource_id"].as_str().unwrap().starts_with("arn:aws:iam::300000000003:")
+        && f["message"].as_str().unwrap().contains("no CloudTrail logs")));
+    // A window longer than the logs: nothing is called unused.
+    let v =
+        ok_json(&["scan", "--demo", "--rule", "aws-iam-unused-services", "--unused-days", "400", "--format", "json"]);
+    let jordan = v.as_array().unwrap().iter().find(|f| f["resource_id"] == format!("{PROD}:user/jordan.park")).unwrap();
+    assert_eq!(jordan["status"], "NOT_EVALUATED");
+    assert!(jordan["message"].as_str().unwrap().contains("less than the 400-day window"), "{jordan}");
+}

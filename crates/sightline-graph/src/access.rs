@@ -159,47 +159,136 @@ pub fn allowed_actions(
     principal: &str,
 ) -> Result<Vec<Permission>, AccessError> {
     let db = ActionDb::try_embedded().map_err(|e| AccessError::ActionDb(e.to_string()))?;
-    // The snapshot's resources, and its IAM users, groups, roles and managed policies (IAM's resources), by
-    // service, built when an action is allowed only on some resources.
-    let mut by_service: Option<BTreeMap<&str, Vec<&str>>> = None;
-    let mut permissions = Vec::new();
-    for action in db.actions() {
-        let name = action.full_name();
-        if !authz.identity_may_allow(principal, &name) {
-            continue;
+    let mut probe = Probe::new(snapshot, authz, principal);
+    Ok(db.services().flat_map(|service| probe.service(service)).collect())
+}
+
+/// Asks the engine, action by action, where one principal may perform it (see [`allowed_actions`]).
+pub struct Probe<'a, 's> {
+    snapshot: &'s Snapshot,
+    authz: &'a Authorizer<'s>,
+    principal: &'a str,
+    /// The snapshot's resources, and its IAM users, groups, roles and managed policies (IAM's resources), by
+    /// service, built the first time an action is allowed only on some resources.
+    by_service: Option<BTreeMap<&'s str, Vec<&'s str>>>,
+}
+
+impl<'a, 's> Probe<'a, 's> {
+    pub fn new(snapshot: &'s Snapshot, authz: &'a Authorizer<'s>, principal: &'a str) -> Probe<'a, 's> {
+        Probe { snapshot, authz, principal, by_service: None }
+    }
+
+    /// The actions of one service the principal may perform, and where (as [`permission`](Self::permission)
+    /// gives them, in the service's order). The principal is resolved and its policies gathered once for all the
+    /// actions asked on `*`, and once per snapshot resource of the service for the others.
+    pub fn service(&mut self, service: &sightline_iam::actions::Service) -> Vec<Permission> {
+        let names: Vec<String> = service.actions.iter().map(|a| a.full_name()).collect();
+        let asked: Vec<usize> =
+            (0..names.len()).filter(|&i| self.authz.identity_may_allow(self.principal, &names[i])).collect();
+        if asked.is_empty() {
+            return Vec::new();
         }
-        let resources = if allowed(authz, principal, &name, "*") {
-            vec!["*".to_string()]
-        } else {
-            let index = by_service.get_or_insert_with(|| {
-                let mut index: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
-                let arns = snapshot
-                    .resources
-                    .iter()
-                    .map(|r| r.id.as_str())
-                    .chain(snapshot.principals.iter().map(|p| p.id.as_str()))
-                    .chain(snapshot.policies.iter().map(|p| p.id.as_str()));
+        let list: Vec<&str> = asked.iter().map(|&i| names[i].as_str()).collect();
+        let anywhere: Vec<bool> = match self.authz.check_actions(self.principal, &list, "*", &Context::default()) {
+            Ok(answers) => answers.iter().map(|e| e.decision == Decision::Allow).collect(),
+            Err(_) => vec![false; list.len()],
+        };
+        let mut found: BTreeMap<usize, Vec<String>> = BTreeMap::new();
+        let mut rest = Vec::new();
+        for (&i, anywhere) in asked.iter().zip(anywhere) {
+            if anywhere {
+                found.insert(i, vec!["*".to_string()]);
+            } else {
+                rest.push(i);
+            }
+        }
+        // The others, resource by resource: each asked once for the actions that apply to it.
+        if !rest.is_empty() {
+            if let Ok(db) = ActionDb::try_embedded() {
+                let arns: Vec<&str> = self.index().get(service.prefix.as_str()).cloned().unwrap_or_default();
                 for arn in arns {
-                    if let Some(service) = arn.split(':').nth(2) {
-                        index.entry(service).or_default().push(arn);
+                    let apply: Vec<usize> = rest
+                        .iter()
+                        .copied()
+                        .filter(|&i| !db.resource_types_for(&service.actions[i], arn).is_empty())
+                        .collect();
+                    if apply.is_empty() {
+                        continue;
+                    }
+                    let list: Vec<&str> = apply.iter().map(|&i| names[i].as_str()).collect();
+                    let Ok(answers) = self.authz.check_actions(self.principal, &list, arn, &Context::default()) else {
+                        continue;
+                    };
+                    for (&i, e) in apply.iter().zip(answers) {
+                        if e.decision == Decision::Allow {
+                            found.entry(i).or_default().push(arn.to_string());
+                        }
                     }
                 }
-                index
-            });
-            index
-                .get(action.service.as_str())
-                .into_iter()
-                .flatten()
-                .filter(|arn| !db.resource_types_for(action, arn).is_empty())
-                .filter(|arn| allowed(authz, principal, &name, arn))
-                .map(|arn| arn.to_string())
-                .collect()
-        };
-        if !resources.is_empty() {
-            permissions.push(Permission { action: name, access_level: action.access_level, resources });
+            }
         }
+        found
+            .into_iter()
+            .map(|(i, resources)| Permission {
+                action: names[i].clone(),
+                access_level: service.actions[i].access_level,
+                resources,
+            })
+            .collect()
     }
-    Ok(permissions)
+
+    /// The snapshot's resources, and its IAM users, groups, roles and managed policies (IAM's resources), by
+    /// service.
+    fn index(&mut self) -> &BTreeMap<&'s str, Vec<&'s str>> {
+        let snapshot = self.snapshot;
+        self.by_service.get_or_insert_with(|| {
+            let mut index: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+            let arns = snapshot
+                .resources
+                .iter()
+                .map(|r| r.id.as_str())
+                .chain(snapshot.principals.iter().map(|p| p.id.as_str()))
+                .chain(snapshot.policies.iter().map(|p| p.id.as_str()));
+            for arn in arns {
+                if let Some(service) = arn.split(':').nth(2) {
+                    index.entry(service).or_default().push(arn);
+                }
+            }
+            index
+        })
+    }
+
+    /// Where the principal may perform `action`: `*`, the snapshot's resources it may perform it on, or `None`.
+    pub fn permission(&mut self, action: &sightline_iam::actions::Action) -> Option<Permission> {
+        let name = action.full_name();
+        if !self.authz.identity_may_allow(self.principal, &name) {
+            return None;
+        }
+        if allowed(self.authz, self.principal, &name, "*") {
+            return Some(Permission { action: name, access_level: action.access_level, resources: vec!["*".into()] });
+        }
+        self.scoped(action, &name)
+    }
+
+    /// The snapshot's resources the principal may perform `action` (not allowed on `*`) on.
+    fn scoped(&mut self, action: &sightline_iam::actions::Action, name: &str) -> Option<Permission> {
+        let db = ActionDb::try_embedded().ok()?;
+        let (authz, principal) = (self.authz, self.principal);
+        let resources: Vec<String> = self
+            .index()
+            .get(action.service.as_str())
+            .into_iter()
+            .flatten()
+            .filter(|arn| !db.resource_types_for(action, arn).is_empty())
+            .filter(|arn| allowed(authz, principal, name, arn))
+            .map(|arn| arn.to_string())
+            .collect();
+        (!resources.is_empty()).then(|| Permission {
+            action: name.to_string(),
+            access_level: action.access_level,
+            resources,
+        })
+    }
 }
 
 /// One principal's access to one resource.

@@ -49,24 +49,50 @@ pub(crate) fn import_limited(
     max_file_bytes: u64,
 ) -> Result<Import, Error> {
     let mut files = Vec::new();
-    let mut out = Import::default();
+    let mut skipped = Vec::new();
     for path in paths {
-        walk(path, &mut files, &mut out.skipped)?;
+        walk(path, &mut files, &mut skipped)?;
     }
     files.sort();
     files.dedup();
     let mut todo = Vec::new();
     for f in files {
-        let name = file_name(&f);
-        if already(&name) {
-            out.skipped.push((f, "imported before".to_string()));
+        if already(&file_name(&f)) {
+            skipped.push((f, "imported before".to_string()));
         } else {
-            todo.push(f);
+            todo.push(Input::File(f));
         }
     }
+    let source = paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ");
+    let mut out = read_all(&todo, &source, max_file_bytes)?;
+    out.skipped = skipped;
+    Ok(out)
+}
+
+/// Reads one log held in memory (`name` stands for its path in messages), as [`import`] reads a file.
+pub fn import_bytes(name: &str, bytes: &[u8]) -> Result<Import, Error> {
+    read_all(&[Input::Bytes(PathBuf::from(name), bytes)], name, MAX_FILE_BYTES)
+}
+
+/// A log to read: a file, or bytes already in memory.
+enum Input<'a> {
+    File(PathBuf),
+    Bytes(PathBuf, &'a [u8]),
+}
+
+impl Input<'_> {
+    fn path(&self) -> &Path {
+        match self {
+            Input::File(p) | Input::Bytes(p, _) => p,
+        }
+    }
+}
+
+fn read_all(todo: &[Input<'_>], source: &str, max_file_bytes: u64) -> Result<Import, Error> {
+    let mut out = Import::default();
     let db = ActionDb::try_embedded().map_err(|e| Error::ActionDb(e.to_string()))?;
     let parts =
-        sightline_model::parallel_map(&todo, |f| read_file(f, max_file_bytes).map(|events| aggregate(&events, db)));
+        sightline_model::parallel_map(todo, |f| read_file(f, max_file_bytes).map(|events| aggregate(&events, db)));
     let mut failures = Vec::new();
     let mut merged: foldhash::HashMap<ActivityKey, Activity> = Default::default();
     let mut periods: BTreeMap<String, ActivityPeriod> = BTreeMap::new();
@@ -110,15 +136,14 @@ pub(crate) fn import_limited(
                 p.to = to;
             }
         }
-        out.files.push(file_name(file));
+        out.files.push(file_name(file.path()));
     }
     match failures.len() {
         0 => {}
         1 => return Err(failures.remove(0)),
         _ => return Err(Error::Several(failures)),
     }
-    let source = paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ");
-    out.periods = periods.into_values().map(|p| ActivityPeriod { source: source.clone(), ..p }).collect();
+    out.periods = periods.into_values().map(|p| ActivityPeriod { source: source.to_string(), ..p }).collect();
     let mut activity: Vec<Activity> = merged.into_values().collect();
     activity.sort_by(|a, b| a.key().cmp(&b.key()));
     out.activity = activity;
@@ -160,25 +185,16 @@ fn walk(path: &Path, files: &mut Vec<PathBuf>, skipped: &mut Vec<(PathBuf, Strin
     Ok(())
 }
 
-/// A log file's bytes, gunzipped when they are gzip (whatever the file's name), at most `limit`.
-fn read_bytes(path: &Path, limit: u64) -> Result<Vec<u8>, Error> {
-    let file = std::fs::File::open(path).map_err(|e| Error::Io { path: path.to_path_buf(), source: e })?;
-    let mut head = [0u8; 2];
-    let mut reader = std::io::BufReader::new(file);
-    let n = {
-        use std::io::BufRead;
-        let buf = reader.fill_buf().map_err(|e| Error::Io { path: path.to_path_buf(), source: e })?;
-        let n = buf.len().min(2);
-        head[..n].copy_from_slice(&buf[..n]);
-        n
-    };
+/// A log's bytes, gunzipped when they are gzip (whatever the name), at most `limit`.
+fn read_bytes(path: &Path, mut reader: impl std::io::BufRead, limit: u64) -> Result<Vec<u8>, Error> {
+    let io = |e| Error::Io { path: path.to_path_buf(), source: e };
+    let gzip = reader.fill_buf().map_err(io)?.starts_with(&[0x1f, 0x8b]);
     let mut bytes = Vec::new();
-    let read = if n == 2 && head == [0x1f, 0x8b] {
-        flate2::bufread::MultiGzDecoder::new(reader).take(limit + 1).read_to_end(&mut bytes)
+    if gzip {
+        flate2::bufread::MultiGzDecoder::new(reader).take(limit + 1).read_to_end(&mut bytes).map_err(io)?;
     } else {
-        reader.take(limit + 1).read_to_end(&mut bytes)
-    };
-    read.map_err(|e| Error::Io { path: path.to_path_buf(), source: e })?;
+        reader.take(limit + 1).read_to_end(&mut bytes).map_err(io)?;
+    }
     if bytes.len() as u64 > limit {
         return Err(Error::TooLarge { path: path.to_path_buf(), limit });
     }
@@ -187,8 +203,15 @@ fn read_bytes(path: &Path, limit: u64) -> Result<Vec<u8>, Error> {
 
 /// A file's events: `{"Records": [...]}` (a trail's files), `{"Events": [{"CloudTrailEvent": "..."}]}`
 /// (`aws cloudtrail lookup-events`), or a bare array of events.
-fn read_file(path: &Path, limit: u64) -> Result<Vec<Event>, Error> {
-    let bytes = read_bytes(path, limit)?;
+fn read_file(input: &Input<'_>, limit: u64) -> Result<Vec<Event>, Error> {
+    let bytes = match input {
+        Input::File(path) => {
+            let file = std::fs::File::open(path).map_err(|e| Error::Io { path: path.clone(), source: e })?;
+            read_bytes(path, std::io::BufReader::new(file), limit)?
+        }
+        Input::Bytes(path, bytes) => read_bytes(path, *bytes, limit)?,
+    };
+    let path = input.path();
     let bad = |e: serde_json::Error| Error::Json { path: path.to_path_buf(), message: e.to_string() };
     #[derive(Deserialize)]
     #[serde(untagged)]

@@ -77,7 +77,7 @@ fn check(scan: &Scan<'_>, out: &mut Out<'_>) {
             out.not_evaluated(p, why);
             continue;
         }
-        let a = match assess(scan, authz, &usage, p) {
+        let a = match assess(scan, authz, &usage, p, true) {
             Ok(a) => a,
             Err(why) => {
                 out.not_evaluated(p, why);
@@ -109,8 +109,8 @@ fn check(scan: &Scan<'_>, out: &mut Out<'_>) {
             continue;
         }
         let counts: Vec<String> = unused.iter().map(|(l, v)| format!("{} {}", v.len(), l.as_str())).collect();
-        let named: BTreeMap<&str, Vec<&str>> =
-            unused.iter().map(|(l, v)| (l.as_str(), v.iter().take(NAMED).copied().collect())).collect();
+        let named: BTreeMap<AccessLevel, Vec<&str>> =
+            unused.iter().map(|(l, v)| (*l, v.iter().take(NAMED).copied().collect())).collect();
         out.fail(
             p,
             format!(

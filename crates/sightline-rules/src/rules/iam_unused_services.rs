@@ -8,6 +8,9 @@ use serde_json::json;
 use sightline_activity::Usage;
 use sightline_model::{PrincipalKind, Severity};
 
+/// How many unused services a finding's message names (the evidence has them all).
+const NAMED: usize = 20;
+
 pub(crate) static RULE: Rule = Rule {
     meta: Meta {
         id: "aws-iam-unused-services",
@@ -74,7 +77,7 @@ fn check(scan: &Scan<'_>, out: &mut Out<'_>) {
             out.not_evaluated(p, why);
             continue;
         }
-        let a = match assess(scan, authz, &usage, p) {
+        let a = match assess(scan, authz, &usage, p, false) {
             Ok(a) => a,
             Err(why) => {
                 out.not_evaluated(p, why);
@@ -102,10 +105,11 @@ fn check(scan: &Scan<'_>, out: &mut Out<'_>) {
             out.fail(
                 p,
                 format!(
-                    "may use {} service(s) it has not used in {} days: {}",
+                    "may use {} service(s) it has not used in {} days: {}{}",
                     unused.len(),
                     scan.unused_days,
-                    unused.join(", ")
+                    unused.iter().take(NAMED).copied().collect::<Vec<_>>().join(", "),
+                    if unused.len() > NAMED { format!(" and {} more", unused.len() - NAMED) } else { String::new() }
                 ),
                 evidence,
             );

@@ -136,13 +136,14 @@ fn iam_last_accessed(p: &Principal) -> Option<&Vec<serde_json::Value>> {
     p.properties.get("ServicesLastAccessed").and_then(|v| v.as_array())
 }
 
-/// Judges every service and action the identity may use (by the engine), from IAM's last-accessed record and
-/// the account's CloudTrail window; why not, when neither is there.
+/// Judges every service the identity may use (by the engine), and with `actions` every action of the services it
+/// used, from IAM's last-accessed record and the account's CloudTrail window; why not, when neither is there.
 pub(crate) fn assess(
     scan: &Scan<'_>,
     authz: &sightline_iam::authz::Authorizer<'_>,
     usage: &Usage<'_>,
     p: &Principal,
+    actions: bool,
 ) -> Result<Assessment, String> {
     let iam = iam_last_accessed(p);
     let trail = window(scan, &p.account_id);
@@ -151,9 +152,10 @@ pub(crate) fn assess(
             return Err(format!("the snapshot has no service-last-accessed record for it, and {why}"));
         }
     }
-    let allowed = sightline_graph::access::allowed_actions(scan.snapshot, authz, &p.id).map_err(|e| e.to_string())?;
+    let db = ActionDb::try_embedded().map_err(|e| e.to_string())?;
     let logged = Logged::of(scan, &p.account_id);
     let mine = usage.principal(&p.id);
+    let mut probe = sightline_graph::access::Probe::new(scan.snapshot, authz, &p.id);
     let mut out = Assessment::default();
     if iam.is_some() {
         out.sources.push("IAM service last accessed".to_string());
@@ -162,14 +164,10 @@ pub(crate) fn assess(
         out.sources.push(w.describe());
     }
     let in_window = |t: &str| trail.as_ref().is_ok_and(|w| parse_time(t).is_some_and(|t| t >= w.from));
-    let mut by_service: std::collections::BTreeMap<&str, Vec<&sightline_graph::access::Permission>> =
-        Default::default();
-    for perm in &allowed {
-        by_service.entry(perm.action.split(':').next().unwrap_or_default()).or_default().push(perm);
-    }
-    for (service, perms) in by_service {
-        let record = iam
-            .and_then(|list| list.iter().find(|s| s.get("ServiceNamespace").and_then(|n| n.as_str()) == Some(service)));
+    for service in db.services() {
+        let name = service.prefix.as_str();
+        let record =
+            iam.and_then(|list| list.iter().find(|s| s.get("ServiceNamespace").and_then(|n| n.as_str()) == Some(name)));
         let iam_seen = match record {
             None => Seen::Unknown,
             Some(r) => match r.get("LastAuthenticated").and_then(|t| t.as_str()) {
@@ -177,15 +175,22 @@ pub(crate) fn assess(
                 _ => Seen::Unused,
             },
         };
-        let trail_seen = match (&trail, mine.and_then(|m| m.services.get(service))) {
+        let trail_used = mine.and_then(|m| m.services.get(name)).filter(|t| in_window(t));
+        // Which of its actions the identity may perform.
+        let allowed = probe.service(service);
+        let shows = allowed.iter().any(|perm| logged.would_show(&perm.action, perm.access_level));
+        if allowed.is_empty() {
+            continue;
+        }
+        let trail_seen = match (&trail, trail_used) {
             (Err(_), _) => Seen::Unknown,
-            (Ok(_), Some(t)) if in_window(t) => Seen::Used(t.to_string()),
-            (Ok(_), _) if perms.iter().any(|perm| logged.would_show(&perm.action, perm.access_level)) => Seen::Unused,
-            (Ok(_), _) => Seen::Unknown,
+            (Ok(_), Some(t)) => Seen::Used(t.to_string()),
+            (Ok(_), None) if shows => Seen::Unused,
+            (Ok(_), None) => Seen::Unknown,
         };
         let seen = combine(iam_seen, trail_seen);
-        if let Seen::Used(_) = seen {
-            for perm in perms {
+        if actions && matches!(seen, Seen::Used(_)) {
+            for perm in &allowed {
                 let tracked = record
                     .and_then(|r| r.get("TrackedActionsLastAccessed"))
                     .and_then(|t| t.as_array())
@@ -209,7 +214,7 @@ pub(crate) fn assess(
                 out.actions.push((perm.action.clone(), perm.access_level, combine(iam_action, trail_action)));
             }
         }
-        out.services.push((service.to_string(), seen));
+        out.services.push((name.to_string(), seen));
     }
     Ok(out)
 }
