@@ -51,7 +51,7 @@ def role(name, session):
     }
 
 
-def event(when, identity, source, name, params=None, resources=None, error=None, category="Management"):
+def event(when, identity, source, name, params=None, resources=None, error=None, category="Management", ip="10.20.1.15"):
     e = {
         "eventVersion": "1.09",
         "userIdentity": identity,
@@ -59,7 +59,7 @@ def event(when, identity, source, name, params=None, resources=None, error=None,
         "eventSource": source,
         "eventName": name,
         "awsRegion": "us-east-1",
-        "sourceIPAddress": "10.20.1.15",
+        "sourceIPAddress": ip,
         "userAgent": "aws-sdk-go-v2/1.30.3",
         "requestParameters": params,
         "responseElements": None,
@@ -98,7 +98,7 @@ for day in range(DAYS):
           {"bucketName": "northwind-customer-data", "key": f"exports/orders-{d:%Y%m%d}.csv"}, category="Data")
     # The reporting tool reads the customer export every morning.
     event(at(4), metabase, "s3.amazonaws.com", "GetObject",
-          {"bucketName": "northwind-customer-data", "key": "customers.csv"}, category="Data")
+          {"bucketName": "northwind-customer-data", "key": "customers.csv"}, category="Data", ip="203.0.113.25")
     # The order pipeline.
     for _ in range(3):
         event(at(5), orders, "dynamodb.amazonaws.com", "PutItem", {"tableName": "orders"},
