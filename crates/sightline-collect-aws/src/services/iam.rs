@@ -354,7 +354,12 @@ async fn service_last_accessed(client: &aws_sdk_iam::Client, rec: &Recorder, sna
         .map(|(i, p)| (i, p.id.clone()))
         .collect();
     for (index, arn) in arns {
-        let call = client.generate_service_last_accessed_details().arn(&arn).send();
+        // Action level: IAM then also says when each tracked action (of the services it tracks) was last used.
+        let call = client
+            .generate_service_last_accessed_details()
+            .arn(&arn)
+            .granularity(aws_sdk_iam::types::AccessAdvisorUsageGranularityType::ActionLevel)
+            .send();
         let Some(job) = rec.fetch(SERVICE, None, "GenerateServiceLastAccessedDetails", &[], call).await.value() else {
             return;
         };
@@ -375,7 +380,18 @@ async fn service_last_accessed(client: &aws_sdk_iam::Client, rec: &Recorder, sna
         let services: Vec<Value> = details
             .services_last_accessed()
             .iter()
-            .map(|s| compact(json!({"ServiceNamespace": s.service_namespace(), "LastAuthenticated": t(s.last_authenticated()), "TotalAuthenticatedEntities": i(s.total_authenticated_entities())})))
+            .map(|s| {
+                let tracked: Vec<Value> = s
+                    .tracked_actions_last_accessed()
+                    .iter()
+                    .map(|a| json!({"ActionName": a.action_name(), "LastAccessedTime": t(a.last_accessed_time())}))
+                    .collect();
+                let mut v = json!({"ServiceNamespace": s.service_namespace(), "LastAuthenticated": t(s.last_authenticated()), "TotalAuthenticatedEntities": i(s.total_authenticated_entities())});
+                if !tracked.is_empty() {
+                    v["TrackedActionsLastAccessed"] = Value::Array(tracked);
+                }
+                compact(v)
+            })
             .collect();
         let principal = &mut snapshot.principals[index];
         if !principal.properties.is_object() {
