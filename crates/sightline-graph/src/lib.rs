@@ -130,6 +130,8 @@ pub struct Ctx<'a, 's> {
     trusted_by: Arc<HashMap<&'static str, Vec<&'s Principal>>>,
     /// Resources of the snapshot with a resource-based policy, which may allow a request on their own.
     with_policy: Arc<std::collections::HashSet<&'s str>>,
+    /// The snapshot's resources by type.
+    by_type: Arc<HashMap<&'s str, Vec<&'s sightline_model::Resource>>>,
     problems: Arc<std::sync::Mutex<Vec<String>>>,
     /// When set, techniques look only for edges to this node (a principal ARN or [`ADMIN`]).
     focus: Option<Arc<str>>,
@@ -155,11 +157,16 @@ pub const SERVICES: &[&str] = &[
 impl<'a, 's> Ctx<'a, 's> {
     pub fn new(snapshot: &'s Snapshot, authz: &'a Authorizer<'s>) -> Ctx<'a, 's> {
         let with_policy = snapshot.resources.iter().filter(|r| r.policy.is_some()).map(|r| r.id.as_str()).collect();
+        let mut by_type: HashMap<&str, Vec<&sightline_model::Resource>> = HashMap::new();
+        for r in &snapshot.resources {
+            by_type.entry(r.resource_type.as_str()).or_default().push(r);
+        }
         let mut ctx = Ctx {
             snapshot,
             authz,
             trusted_by: Default::default(),
             with_policy: Arc::new(with_policy),
+            by_type: Arc::new(by_type),
             problems: Default::default(),
             focus: None,
             as_member: Default::default(),
@@ -185,6 +192,11 @@ impl<'a, 's> Ctx<'a, 's> {
     /// Whether techniques should look for an edge to `node`.
     pub fn wants(&self, node: &str) -> bool {
         self.focus.as_deref().is_none_or(|f| f == node)
+    }
+
+    /// The snapshot's resources of one type (`AWS::EC2::Instance`), in snapshot order.
+    pub fn resources_of(&self, resource_type: &str) -> &[&'s sightline_model::Resource] {
+        self.by_type.get(resource_type).map_or(&[], Vec::as_slice)
     }
 
     /// The AWS principals of one kind.
@@ -315,21 +327,17 @@ impl<'a, 's> Ctx<'a, 's> {
 
     /// How many access keys the snapshot shows for `user` (0 when it has none on record).
     pub fn access_keys(&self, user: &Principal) -> usize {
-        self.snapshot
-            .resources
+        self.resources_of("AWS::IAM::AccessKey")
             .iter()
-            .filter(|r| r.resource_type == "AWS::IAM::AccessKey" && r.account_id == user.account_id)
+            .filter(|r| r.account_id == user.account_id)
             .filter(|r| r.properties.get("UserName").and_then(|n| n.as_str()) == Some(user.name.as_str()))
             .count()
     }
 
     /// Whether `user` has a console password, from the account's credential report; `None` when unknown.
     pub fn has_password(&self, user: &Principal) -> Option<bool> {
-        let report = self
-            .snapshot
-            .resources
-            .iter()
-            .find(|r| r.resource_type == "AWS::IAM::CredentialReport" && r.account_id == user.account_id)?;
+        let report =
+            self.resources_of("AWS::IAM::CredentialReport").iter().find(|r| r.account_id == user.account_id)?;
         let row = report
             .properties
             .get("Rows")?
@@ -450,8 +458,11 @@ impl Graph {
                 }
             }
             if !admin {
+                // An attacker whose own policies never allow the action a technique cannot do without is not asked.
                 for technique in techniques::TECHNIQUES {
-                    edges.extend((technique.find)(&ctx, p));
+                    if technique.needs.is_none_or(|a| authz.identity_may_allow(&p.id, a)) {
+                        edges.extend((technique.find)(&ctx, p));
+                    }
                 }
             }
             (admin, edges)
@@ -592,7 +603,17 @@ fn search_back(
         .iter()
         .map(|t| actors.iter().map(|p| t.needs.is_none_or(|a| authz.identity_may_allow(&p.id, a))).collect())
         .collect();
+    // Principals by ARN, and which actors were reached (by index), without hashing ARNs in the inner loop.
+    let roles: HashMap<&str, &Principal> = ctx.principals(PrincipalKind::Role).map(|r| (r.id.as_str(), r)).collect();
+    let users: std::collections::HashSet<&str> = ctx.principals(PrincipalKind::User).map(|u| u.id.as_str()).collect();
+    let index: HashMap<&str, usize> = actors.iter().enumerate().map(|(i, p)| (p.id.as_str(), i)).collect();
+    let mut reached = vec![false; actors.len()];
     let mut seen: std::collections::HashSet<String> = sources.iter().cloned().collect();
+    for s in &sources {
+        if let Some(&i) = index.get(s.as_str()) {
+            reached[i] = true;
+        }
+    }
     let mut queue: VecDeque<String> = sources.into_iter().collect();
     let mut next: HashMap<String, Edge> = HashMap::new();
     while let Some(node) = queue.pop_front() {
@@ -600,12 +621,12 @@ fn search_back(
             break;
         }
         let focused = ctx.focused(&node);
-        let role = ctx.principals(PrincipalKind::Role).find(|r| r.id == node);
+        let role = roles.get(node.as_str()).copied();
         let kind = if node == ADMIN {
             Some(techniques::Reaches::Admin)
         } else if role.is_some() {
             Some(techniques::Reaches::Role)
-        } else if ctx.principals(PrincipalKind::User).any(|u| u.id == node) {
+        } else if users.contains(node.as_str()) {
             Some(techniques::Reaches::User)
         } else {
             None
@@ -617,7 +638,7 @@ fn search_back(
             .iter()
             .enumerate()
             .filter(|(i, p)| {
-                !seen.contains(&p.id)
+                !reached[*i]
                     && (relevant.iter().any(|t| able[*t][*i])
                         || role.is_some_and(|r| may_assume[*i] || authz.trust_names_directly(&r.id, &p.id)))
             })
@@ -642,8 +663,9 @@ fn search_back(
                 .filter(|t| able[**t][*i])
                 .find_map(|t| (techniques::TECHNIQUES[*t].find)(&focused, p).into_iter().next())
         });
-        for ((_, p), edge) in candidates.iter().zip(found) {
+        for ((i, p), edge) in candidates.iter().zip(found) {
             if let Some(edge) = edge {
+                reached[*i] = true;
                 seen.insert(p.id.clone());
                 queue.push_back(p.id.clone());
                 next.insert(p.id.clone(), edge);

@@ -43,8 +43,8 @@ pub(super) fn region(resource: &Resource) -> &str {
 
 /// Edges of `technique` to the role of every resource of `resource_type` (named by the first of `role_keys` it
 /// holds) when the engine allows the attacker each request `requests` makes for it. `doing` says what the attacker
-/// does, before the resource's name. An attacker whose own policies never allow the technique's `needs` is not
-/// looked at further (nor the resources scanned for it).
+/// does, before the resource's name. (Callers ask only attackers whose own policies may allow the technique's
+/// `needs`.)
 pub(super) fn find(
     ctx: &Ctx<'_, '_>,
     attacker: &Principal,
@@ -54,13 +54,8 @@ pub(super) fn find(
     doing: &str,
     requests: impl Fn(&Resource) -> Option<Vec<Step>>,
 ) -> Vec<Edge> {
-    if technique.needs.is_some_and(|a| !ctx.authz.identity_may_allow(&attacker.id, a)) {
-        return Vec::new();
-    }
-    ctx.snapshot
-        .resources
+    ctx.resources_of(resource_type)
         .iter()
-        .filter(|r| r.resource_type == resource_type)
         .filter_map(|r| {
             let role = named_role(ctx, &r.account_id, property(r, role_keys)?)?;
             if role.id == attacker.id || !ctx.wants(&role.id) {

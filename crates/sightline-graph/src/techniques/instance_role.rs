@@ -52,8 +52,8 @@ fn in_profile(role: &Principal, profile: &str) -> bool {
     listed.into_iter().flatten().any(|a| a.as_str() == Some(profile))
 }
 
-fn profiles<'s>(ctx: &Ctx<'_, 's>) -> impl Iterator<Item = &'s Resource> {
-    ctx.snapshot.resources.iter().filter(|r| r.resource_type == "AWS::IAM::InstanceProfile")
+fn profiles<'c, 's>(ctx: &'c Ctx<'_, 's>) -> impl Iterator<Item = &'s Resource> + 'c {
+    ctx.resources_of("AWS::IAM::InstanceProfile").iter().copied()
 }
 
 fn profile_arn(profile: &Resource) -> Option<&str> {
@@ -75,8 +75,8 @@ pub(super) fn instance_arn(instance: &Resource) -> String {
 
 /// Edges of `technique` to the roles of every instance in one of `states` when the engine allows the attacker
 /// each request `requests` makes for it (given the instance, its ARN and the role; `None` when one is refused or a
-/// prerequisite fails). `doing` says what the attacker does, before the instance's name. An attacker whose own
-/// policies never allow the technique's `needs` is not looked at further (nor the instances scanned for it).
+/// prerequisite fails). `doing` says what the attacker does, before the instance's name. (Callers ask only attackers
+/// whose own policies may allow the technique's `needs`.)
 pub(super) fn find(
     ctx: &Ctx<'_, '_>,
     attacker: &Principal,
@@ -85,11 +85,8 @@ pub(super) fn find(
     doing: &str,
     requests: impl Fn(&Resource, &str, &Principal) -> Option<Vec<Step>>,
 ) -> Vec<Edge> {
-    if technique.needs.is_some_and(|a| !ctx.authz.identity_may_allow(&attacker.id, a)) {
-        return Vec::new();
-    }
     let mut edges = Vec::new();
-    for instance in ctx.snapshot.resources.iter().filter(|r| r.resource_type == "AWS::EC2::Instance") {
+    for instance in ctx.resources_of("AWS::EC2::Instance") {
         if !state(instance).is_some_and(|s| states.contains(&s)) {
             continue;
         }

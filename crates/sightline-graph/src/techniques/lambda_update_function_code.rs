@@ -28,10 +28,8 @@ pub(crate) static TECHNIQUE: Technique = Technique {
 };
 
 fn find(ctx: &Ctx<'_, '_>, attacker: &Principal) -> Vec<Edge> {
-    ctx.snapshot
-        .resources
+    ctx.resources_of("AWS::Lambda::Function")
         .iter()
-        .filter(|f| f.resource_type == "AWS::Lambda::Function")
         .filter_map(|f| {
             let role = f.properties.get("Role").and_then(|r| r.as_str())?;
             if role == attacker.id || !ctx.wants(role) {
