@@ -91,8 +91,7 @@ impl Input<'_> {
 fn read_all(todo: &[Input<'_>], source: &str, max_file_bytes: u64) -> Result<Import, Error> {
     let mut out = Import::default();
     let db = ActionDb::try_embedded().map_err(|e| Error::ActionDb(e.to_string()))?;
-    let parts =
-        sightline_model::parallel_map(todo, |f| read_file(f, max_file_bytes).map(|events| aggregate(&events, db)));
+    let parts = sightline_model::parallel_map(todo, |f| read_file(f, max_file_bytes, db));
     let mut failures = Vec::new();
     let mut merged: foldhash::HashMap<ActivityKey, Activity> = Default::default();
     let mut periods: BTreeMap<String, ActivityPeriod> = BTreeMap::new();
@@ -186,10 +185,12 @@ fn walk(path: &Path, files: &mut Vec<PathBuf>, skipped: &mut Vec<(PathBuf, Strin
 }
 
 /// A log's bytes, gunzipped when they are gzip (whatever the name), at most `limit`.
-fn read_bytes(path: &Path, mut reader: impl std::io::BufRead, limit: u64) -> Result<Vec<u8>, Error> {
+fn read_bytes(path: &Path, mut reader: impl std::io::BufRead, limit: u64, hint: u64) -> Result<Vec<u8>, Error> {
     let io = |e| Error::Io { path: path.to_path_buf(), source: e };
     let gzip = reader.fill_buf().map_err(io)?.starts_with(&[0x1f, 0x8b]);
-    let mut bytes = Vec::new();
+    // The expanded size when known (a gzip member ends with it, modulo 4 GiB), to read into one allocation; a
+    // forged trailer reserves no more than 256 MiB up front.
+    let mut bytes = Vec::with_capacity(usize::try_from(hint.min(limit).min(256 << 20)).unwrap_or(0));
     if gzip {
         flate2::bufread::MultiGzDecoder::new(reader).take(limit + 1).read_to_end(&mut bytes).map_err(io)?;
     } else {
@@ -201,88 +202,188 @@ fn read_bytes(path: &Path, mut reader: impl std::io::BufRead, limit: u64) -> Res
     Ok(bytes)
 }
 
-/// A file's events: `{"Records": [...]}` (a trail's files), `{"Events": [{"CloudTrailEvent": "..."}]}`
-/// (`aws cloudtrail lookup-events`), or a bare array of events.
-fn read_file(input: &Input<'_>, limit: u64) -> Result<Vec<Event>, Error> {
+/// The size of a gzip member from its last four bytes.
+fn gzip_size(tail: &[u8]) -> u64 {
+    match tail.len().checked_sub(4).and_then(|at| tail.get(at..)) {
+        Some(&[a, b, c, d]) => u64::from(u32::from_le_bytes([a, b, c, d])),
+        _ => 0,
+    }
+}
+
+/// How big a file is once read: its length, or for gzip the size its trailer gives. The file is left at its start.
+fn size_hint(file: &mut std::fs::File) -> std::io::Result<u64> {
+    use std::io::{Seek, SeekFrom};
+    let len = file.metadata()?.len();
+    let mut head = [0u8; 2];
+    let n = file.read(&mut head)?;
+    let hint = if n == 2 && head == [0x1f, 0x8b] && len >= 18 {
+        let mut tail = [0u8; 4];
+        file.seek(SeekFrom::End(-4))?;
+        file.read_exact(&mut tail)?;
+        gzip_size(&tail)
+    } else {
+        len
+    };
+    file.seek(SeekFrom::Start(0))?;
+    Ok(hint)
+}
+
+/// A file's events, aggregated: `{"Records": [...]}` (a trail's files), `{"Events": [{"CloudTrailEvent": "..."}]}`
+/// (`aws cloudtrail lookup-events`), or a bare array of events. Events are decoded straight from the file's bytes,
+/// their strings borrowed where they have no escapes, and only the fields below are looked at.
+fn read_file(input: &Input<'_>, limit: u64, db: &ActionDb) -> Result<Part, Error> {
     let bytes = match input {
         Input::File(path) => {
-            let file = std::fs::File::open(path).map_err(|e| Error::Io { path: path.clone(), source: e })?;
-            read_bytes(path, std::io::BufReader::new(file), limit)?
+            let io = |e| Error::Io { path: path.clone(), source: e };
+            let mut file = std::fs::File::open(path).map_err(io)?;
+            let hint = size_hint(&mut file).map_err(io)?;
+            read_bytes(path, std::io::BufReader::new(file), limit, hint)?
         }
-        Input::Bytes(path, bytes) => read_bytes(path, *bytes, limit)?,
+        Input::Bytes(path, bytes) => {
+            let hint = if bytes.starts_with(&[0x1f, 0x8b]) { gzip_size(bytes) } else { bytes.len() as u64 };
+            read_bytes(path, *bytes, limit, hint)?
+        }
     };
     let path = input.path();
     let bad = |e: serde_json::Error| Error::Json { path: path.to_path_buf(), message: e.to_string() };
     #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum Shape {
-        Trail {
-            #[serde(rename = "Records")]
-            records: Vec<serde_json::Value>,
-        },
-        Lookup {
-            #[serde(rename = "Events")]
-            events: Vec<LookupEvent>,
-        },
-        Bare(Vec<serde_json::Value>),
+    struct Top<'a> {
+        #[serde(borrow, rename = "Records", default)]
+        records: Option<Vec<Event<'a>>>,
+        #[serde(rename = "Events", default)]
+        events: Option<Vec<LookupEvent>>,
     }
     #[derive(Deserialize)]
     struct LookupEvent {
         #[serde(rename = "CloudTrailEvent")]
         event: String,
     }
-    let shape: Shape = match serde_json::from_slice(&bytes) {
-        Ok(shape) => shape,
-        // Say what was expected rather than serde's "did not match any variant".
-        Err(_) => {
-            return Err(match serde_json::from_slice::<serde::de::IgnoredAny>(&bytes) {
-                Err(e) => bad(e),
-                Ok(_) => Error::Shape { path: path.to_path_buf() },
-            })
+    let first = bytes.iter().find(|b| !b.is_ascii_whitespace()).copied();
+    let checked = |events: Vec<Event<'_>>| -> Result<Part, Error> {
+        for (i, ev) in events.iter().enumerate() {
+            ev.check()
+                .map_err(|m| Error::Json { path: path.to_path_buf(), message: format!("event {}: {m}", i + 1) })?;
         }
+        Ok(aggregate(&events, db))
     };
-    let values: Vec<serde_json::Value> = match shape {
-        Shape::Trail { records } | Shape::Bare(records) => records,
-        Shape::Lookup { events } => {
-            events.into_iter().map(|e| serde_json::from_str(&e.event).map_err(bad)).collect::<Result<_, _>>()?
+    match first {
+        Some(b'[') => checked(serde_json::from_slice::<Vec<Event<'_>>>(&bytes).map_err(bad)?),
+        Some(b'{') => {
+            let top: Top<'_> = serde_json::from_slice(&bytes).map_err(bad)?;
+            match (top.records, top.events) {
+                (Some(records), _) => checked(records),
+                (None, Some(lookup)) => {
+                    let texts: Vec<String> = lookup.into_iter().map(|e| e.event).collect();
+                    let events = texts
+                        .iter()
+                        .map(|t| serde_json::from_str::<Event<'_>>(t).map_err(bad))
+                        .collect::<Result<Vec<_>, _>>()?;
+                    checked(events)
+                }
+                (None, None) => Err(Error::Shape { path: path.to_path_buf() }),
+            }
         }
-    };
-    values
-        .into_iter()
-        .enumerate()
-        .map(|(i, v)| {
-            serde_json::from_value::<Event>(v)
-                .map_err(|e| Error::Json { path: path.to_path_buf(), message: format!("event {}: {e}", i + 1) })
-                .and_then(|ev| {
-                    ev.check()
-                        .map_err(|m| Error::Json { path: path.to_path_buf(), message: format!("event {}: {m}", i + 1) })
-                })
-        })
-        .collect()
+        _ => Err(match serde_json::from_slice::<serde::de::IgnoredAny>(&bytes) {
+            Err(e) => bad(e),
+            Ok(_) => Error::Shape { path: path.to_path_buf() },
+        }),
+    }
+}
+
+/// A string field, read leniently: a JSON string (borrowed from the file when it holds no escapes); any other
+/// value (a number, an object, `null`) counts as absent.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+struct Text<'a>(Option<Cow<'a, str>>);
+
+impl Text<'_> {
+    fn as_deref(&self) -> Option<&str> {
+        self.0.as_deref()
+    }
+
+    fn owned(&self) -> Option<String> {
+        self.0.as_deref().map(str::to_string)
+    }
+
+    fn is_some(&self) -> bool {
+        self.0.is_some()
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for Text<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::{IgnoredAny, MapAccess, SeqAccess, Visitor};
+        struct V<'a>(std::marker::PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> Visitor<'de> for V<'a> {
+            type Value = Text<'a>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("any JSON value")
+            }
+            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Text<'a>, E> {
+                Ok(Text(Some(Cow::Borrowed(v))))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Text<'a>, E> {
+                Ok(Text(Some(Cow::Owned(v.to_string()))))
+            }
+            fn visit_string<E>(self, v: String) -> Result<Text<'a>, E> {
+                Ok(Text(Some(Cow::Owned(v))))
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<Text<'a>, E> {
+                Ok(Text(None))
+            }
+            fn visit_i64<E>(self, _: i64) -> Result<Text<'a>, E> {
+                Ok(Text(None))
+            }
+            fn visit_u64<E>(self, _: u64) -> Result<Text<'a>, E> {
+                Ok(Text(None))
+            }
+            fn visit_f64<E>(self, _: f64) -> Result<Text<'a>, E> {
+                Ok(Text(None))
+            }
+            fn visit_unit<E>(self) -> Result<Text<'a>, E> {
+                Ok(Text(None))
+            }
+            fn visit_none<E>(self) -> Result<Text<'a>, E> {
+                Ok(Text(None))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut a: A) -> Result<Text<'a>, A::Error> {
+                while a.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(Text(None))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<Text<'a>, A::Error> {
+                while a.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                Ok(Text(None))
+            }
+        }
+        d.deserialize_any(V(std::marker::PhantomData))
+    }
 }
 
 /// The fields of a CloudTrail event that say who did what, when, on what, and whether it was allowed. Other
-/// fields are ignored.
+/// fields are skipped.
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct Event {
-    event_time: Option<String>,
-    event_source: Option<String>,
-    event_name: Option<String>,
-    #[serde(default)]
-    error_code: Option<String>,
-    user_identity: Option<UserIdentity>,
-    #[serde(default)]
-    resources: Option<Vec<EventResource>>,
-    #[serde(default)]
-    request_parameters: Option<serde_json::Value>,
-    #[serde(default)]
-    recipient_account_id: Option<String>,
+struct Event<'a> {
+    #[serde(borrow, default)]
+    event_time: Text<'a>,
+    #[serde(borrow, default)]
+    event_source: Text<'a>,
+    #[serde(borrow, default)]
+    event_name: Text<'a>,
+    #[serde(borrow, default)]
+    error_code: Text<'a>,
+    #[serde(borrow, default)]
+    user_identity: Option<UserIdentity<'a>>,
+    #[serde(borrow, default)]
+    resources: Option<Vec<EventResource<'a>>>,
+    #[serde(borrow, default)]
+    request_parameters: Option<Params<'a>>,
+    #[serde(borrow, default)]
+    recipient_account_id: Text<'a>,
 }
 
-impl Event {
+impl Event<'_> {
     /// Events without the fields every CloudTrail event has are refused, naming the field.
-    fn check(self) -> Result<Event, String> {
+    fn check(&self) -> Result<(), String> {
         for (name, present) in [
             ("eventTime", self.event_time.is_some()),
             ("eventSource", self.event_source.is_some()),
@@ -293,49 +394,71 @@ impl Event {
                 return Err(format!("missing {name} (is this a CloudTrail log?)"));
             }
         }
-        Ok(self)
+        Ok(())
     }
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct UserIdentity {
-    #[serde(rename = "type", default)]
-    kind: Option<String>,
-    #[serde(default)]
-    arn: Option<String>,
-    #[serde(default)]
-    account_id: Option<String>,
-    #[serde(default)]
-    access_key_id: Option<String>,
-    #[serde(default)]
-    session_context: Option<SessionContext>,
-    #[serde(default)]
-    invoked_by: Option<String>,
+struct UserIdentity<'a> {
+    #[serde(borrow, rename = "type", default)]
+    kind: Text<'a>,
+    #[serde(borrow, default)]
+    arn: Text<'a>,
+    #[serde(borrow, default)]
+    account_id: Text<'a>,
+    #[serde(borrow, default)]
+    access_key_id: Text<'a>,
+    #[serde(borrow, default)]
+    session_context: Option<SessionContext<'a>>,
+    #[serde(borrow, default)]
+    invoked_by: Text<'a>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct SessionContext {
-    #[serde(default)]
-    session_issuer: Option<SessionIssuer>,
+struct SessionContext<'a> {
+    #[serde(borrow, default)]
+    session_issuer: Option<SessionIssuer<'a>>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct SessionIssuer {
-    #[serde(default)]
-    arn: Option<String>,
-    #[serde(default)]
-    account_id: Option<String>,
+struct SessionIssuer<'a> {
+    #[serde(borrow, default)]
+    arn: Text<'a>,
+    #[serde(borrow, default)]
+    account_id: Text<'a>,
 }
 
 #[derive(Debug, Deserialize)]
-struct EventResource {
-    #[serde(rename = "ARN", default)]
-    arn: Option<String>,
-    #[serde(rename = "type", default)]
-    kind: Option<String>,
+struct EventResource<'a> {
+    #[serde(borrow, rename = "ARN", default)]
+    arn: Text<'a>,
+    #[serde(borrow, rename = "type", default)]
+    kind: Text<'a>,
+}
+
+/// The request parameters that name a resource, for the services whose ARNs they give.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Params<'a> {
+    #[serde(borrow, default)]
+    bucket_name: Text<'a>,
+    #[serde(borrow, default)]
+    key: Text<'a>,
+    #[serde(borrow, default)]
+    policy_arn: Text<'a>,
+    #[serde(borrow, default)]
+    role_name: Text<'a>,
+    #[serde(borrow, default)]
+    group_name: Text<'a>,
+    #[serde(borrow, default)]
+    user_name: Text<'a>,
+    #[serde(borrow, default)]
+    role_arn: Text<'a>,
+    #[serde(borrow, default)]
+    function_name: Text<'a>,
 }
 
 /// One file's events, aggregated.
@@ -349,13 +472,13 @@ struct Part {
     spans: BTreeMap<String, (String, String, u64)>,
 }
 
-fn aggregate(events: &[Event], db: &ActionDb) -> Part {
+fn aggregate(events: &[Event<'_>], db: &ActionDb) -> Part {
     let mut part = Part::default();
     let mut index: foldhash::HashMap<ActivityKey, usize> = Default::default();
     for ev in events {
         let time = normalize_time(ev.event_time.as_deref().unwrap_or_default());
         let Some(identity) = &ev.user_identity else { continue };
-        let account = identity.account_id.clone().or_else(|| ev.recipient_account_id.clone()).unwrap_or_default();
+        let account = identity.account_id.owned().or_else(|| ev.recipient_account_id.owned()).unwrap_or_default();
         // The account's log covers this moment, whoever called.
         if !account.is_empty() {
             let span = part.spans.entry(account.clone()).or_insert_with(|| (time.clone(), time.clone(), 0));
@@ -420,9 +543,9 @@ fn normalize_time(t: &str) -> String {
 /// the root user. Calls by AWS services and other accounts' identities are not the account's own.
 fn principal_of(id: &UserIdentity) -> Result<(String, String), String> {
     let kind = id.kind.as_deref().unwrap_or("Unknown");
-    let pick = |arn: &Option<String>, account: &Option<String>| -> Result<(String, String), String> {
-        match (arn, account.as_ref().or(id.account_id.as_ref())) {
-            (Some(arn), Some(account)) => Ok((arn.clone(), account.clone())),
+    let pick = |arn: &Text<'_>, account: &Text<'_>| -> Result<(String, String), String> {
+        match (arn.as_deref(), account.as_deref().or(id.account_id.as_deref())) {
+            (Some(arn), Some(account)) => Ok((arn.to_string(), account.to_string())),
             _ => Err(format!("{kind} identity without an ARN")),
         }
     };
@@ -515,10 +638,24 @@ pub fn action_of(source: &str, name: &str, db: &ActionDb) -> String {
 /// The resource a call was made on, as the policy would name it: the event's own resource list when it has one
 /// of the right kind, else what the request parameters name for the services whose ARNs they give (S3 buckets
 /// and objects, IAM users, roles, groups and policies, Lambda functions); `None` when the log does not say.
-fn resource_of(ev: &Event, action: &str, account: &str) -> Option<String> {
+fn resource_of(ev: &Event<'_>, action: &str, account: &str) -> Option<String> {
     let (service, op) = action.split_once(':')?;
-    let params = ev.request_parameters.as_ref();
-    let param = |k: &str| params.and_then(|p| p.get(k)).and_then(|v| v.as_str()).filter(|s| !s.is_empty());
+    let none = Params::default();
+    let params = ev.request_parameters.as_ref().unwrap_or(&none);
+    let param = |k: &str| {
+        let field = match k {
+            "bucketName" => &params.bucket_name,
+            "key" => &params.key,
+            "policyArn" => &params.policy_arn,
+            "roleName" => &params.role_name,
+            "groupName" => &params.group_name,
+            "userName" => &params.user_name,
+            "roleArn" => &params.role_arn,
+            "functionName" => &params.function_name,
+            _ => return None,
+        };
+        field.as_deref().filter(|s| !s.is_empty())
+    };
     let account = ev.recipient_account_id.as_deref().unwrap_or(account);
     match service {
         "s3" => {
@@ -557,10 +694,10 @@ fn resource_of(ev: &Event, action: &str, account: &str) -> Option<String> {
 }
 
 /// The event's single resource ARN (of `kind` if given); `None` when it lists none or several.
-fn event_arn(ev: &Event, kind: Option<&str>) -> Option<String> {
+fn event_arn(ev: &Event<'_>, kind: Option<&str>) -> Option<String> {
     let list = ev.resources.as_ref()?;
     let mut arns =
-        list.iter().filter(|r| kind.is_none_or(|k| r.kind.as_deref() == Some(k))).filter_map(|r| r.arn.clone());
+        list.iter().filter(|r| kind.is_none_or(|k| r.kind.as_deref() == Some(k))).filter_map(|r| r.arn.owned());
     let first = arns.next()?;
     arns.next().is_none().then_some(first)
 }

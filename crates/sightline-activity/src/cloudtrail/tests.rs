@@ -186,3 +186,25 @@ fn event_sources_map_to_policy_actions() {
         assert_eq!(action_of(source, name, db), action, "{source} {name}");
     }
 }
+
+#[test]
+fn fields_of_unexpected_types_are_read_as_absent() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("odd.json");
+    // A key that is a number, an error code that is an object, request parameters with nested values, escaped
+    // strings: the call is still attributed, and nothing else is made up.
+    let mut odd = user_event(
+        "GetObject",
+        "s3.amazonaws.com",
+        "2026-11-20T10:00:00Z",
+        json!({"bucketName": "b\u{e9}", "key": 42, "nested": {"a": [1, 2]}}),
+    );
+    odd["errorCode"] = json!({"code": "x"});
+    odd["userIdentity"]["arn"] = json!("arn:aws:iam::111111111111:user/al\\ice");
+    std::fs::write(&path, json!({"Records": [odd]}).to_string()).unwrap();
+    let got = import(&[path], &|_| false).unwrap();
+    assert_eq!(got.activity.len(), 1);
+    let a = &got.activity[0];
+    assert_eq!((a.action.as_str(), a.resource.as_deref(), a.denied), ("s3:GetObject", None, false));
+    assert_eq!(a.principal, "arn:aws:iam::111111111111:user/al\\ice");
+}
