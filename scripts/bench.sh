@@ -55,6 +55,9 @@ generate mid "$MID_PRINCIPALS" "$MID_POLICIES"
 generate big "$BIG_PRINCIPALS" "$BIG_POLICIES"
 # The 122-principal account, and the 10k/50k export with an administrator role that trusts the whole account
 # added (so that thousands of principals can escalate and the search has work to do).
+if [ ! -d "$DIR/cloudtrail" ]; then
+    "$BIN" generate cloudtrail --events 300000 --files 60 --seed 1 -o "$DIR/cloudtrail"
+fi
 if [ ! -s "$DIR/p122.json" ]; then
     "$BIN" generate aws-iam --principals 122 --policies 300 --seed 1 -o "$DIR/p122.json"
 fi
@@ -130,6 +133,8 @@ measure who_can_mid_input "$BIN" who-can s3:GetObject arn:aws:s3:::bucket-1/key 
 measure privesc_122 "$BIN" privesc --input "$DIR/p122.json" --format json
 measure privesc_mid "$BIN" privesc --input "$DIR/mid.json" --format json
 measure privesc_mid_admin "$BIN" privesc --input "$DIR/mid-admin.json" --format json
+# CloudTrail logs read into activity records: 300,000 events in 60 gzipped files (no goal; see BENCHMARKS.md).
+measure activity_import_300k "$BIN" activity import "$DIR/cloudtrail" --out "$DIR/activity.jsonl"
 # Every rule over the 1M-resource snapshot: the terminal table (the default), and every finding as JSON.
 measure scan_1m "$BIN" scan --input "$DIR/res1m.jsonl" --format table -o /dev/null
 measure scan_1m_json "$BIN" scan --input "$DIR/res1m.jsonl" --format json -o /dev/null

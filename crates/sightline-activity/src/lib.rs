@@ -4,6 +4,7 @@
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
 pub mod cloudtrail;
+pub mod generate;
 pub mod least_privilege;
 
 use chrono::{DateTime, Utc};

@@ -346,6 +346,18 @@ enum GenerateCommand {
         #[arg(short, long)]
         output: PathBuf,
     },
+    /// Synthetic CloudTrail logs (gzipped trail files), for benchmarks of `activity import`.
+    Cloudtrail {
+        #[arg(long, default_value_t = 300_000)]
+        events: usize,
+        #[arg(long, default_value_t = 60)]
+        files: usize,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// The directory to write the files into.
+        #[arg(short, long)]
+        output: PathBuf,
+    },
     /// A synthetic `get-account-authorization-details` export.
     AwsIam {
         #[arg(long, default_value_t = 10_000)]
@@ -510,6 +522,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let file =
                 std::fs::File::create(&output).with_context(|| format!("{}: cannot create", output.display()))?;
             sightline_model::write_jsonl(&snapshot, std::io::BufWriter::new(file))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Generate(GenerateCommand::Cloudtrail { events, files, seed, output }) => {
+            sightline_activity::generate::cloudtrail(&output, events, files, seed)
+                .with_context(|| format!("{}: cannot write", output.display()))?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Generate(GenerateCommand::AwsIam { principals, policies, seed, account, output }) => {
