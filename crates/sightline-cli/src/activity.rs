@@ -16,6 +16,19 @@ pub enum ActivityCommand {
     /// Read CloudTrail logs (a trail's S3 files, gzip or not, or `aws cloudtrail lookup-events` output; files or
     /// directories) into the database, or into a snapshot export with --out.
     Import(ImportArgs),
+    /// What the imported activity holds: per identity, its calls, services and last call; or, for one identity,
+    /// each action it called (with resources, counts and first and last calls).
+    Show(ShowArgs),
+}
+
+#[derive(Args)]
+pub struct ShowArgs {
+    /// Only this user or role (ARN): its actions one by one.
+    principal: Option<String>,
+    #[command(flatten)]
+    source: GraphSource,
+    #[arg(long, value_enum, default_value_t)]
+    format: Format,
 }
 
 #[derive(Args)]
@@ -46,7 +59,10 @@ pub struct LeastPrivilegeArgs {
 
 /// `sightline activity ...`.
 pub fn activity(command: ActivityCommand) -> Result<ExitCode> {
-    let ActivityCommand::Import(args) = command;
+    let args = match command {
+        ActivityCommand::Import(args) => args,
+        ActivityCommand::Show(args) => return show(args),
+    };
     let store = match &args.out {
         Some(_) => None,
         None => Some(Store::open(&args.db)?),
@@ -148,5 +164,111 @@ pub fn least_privilege(args: LeastPrivilegeArgs) -> Result<ExitCode> {
     if !lp.not_allowed.is_empty() || !lp.beyond_observed.is_empty() {
         return Ok(ExitCode::from(1));
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// One identity's activity, summed up.
+#[derive(serde::Serialize)]
+struct Summary<'a> {
+    principal: &'a str,
+    account_id: &'a str,
+    calls: u64,
+    refused: u64,
+    actions: usize,
+    services: Vec<&'a str>,
+    last_call: &'a str,
+}
+
+/// `sightline activity show [ARN]`.
+fn show(args: ShowArgs) -> Result<ExitCode> {
+    let snapshot = if args.source.demo { crate::demo::snapshot()? } else { args.source.source.load()? };
+    if snapshot.activity.is_empty() {
+        bail!("no activity recorded (import CloudTrail logs with `sightline activity import` first)");
+    }
+    let mut out = String::new();
+    if let Some(principal) = &args.principal {
+        let mut rows: Vec<&sightline_model::Activity> =
+            snapshot.activity.iter().filter(|a| &a.principal == principal).collect();
+        if rows.is_empty() {
+            bail!("{principal}: no activity recorded for this identity");
+        }
+        rows.sort_by(|a, b| (&a.action, &a.resource).cmp(&(&b.action, &b.resource)));
+        match args.format {
+            Format::Json => out = serde_json::to_string_pretty(&rows)? + "\n",
+            Format::Text => {
+                let _ = writeln!(out, "{principal}: {} kinds of call", rows.len());
+                for a in rows {
+                    let _ = writeln!(
+                        out,
+                        "  {}{} on {}: {} call(s), {} to {}{}",
+                        if a.denied { "REFUSED " } else { "" },
+                        a.action,
+                        a.resource.as_deref().unwrap_or("(no resource named)"),
+                        a.count,
+                        a.first_seen,
+                        a.last_seen,
+                        a.access_key_id.as_deref().map(|k| format!(", with key {k}")).unwrap_or_default(),
+                    );
+                }
+            }
+        }
+    } else {
+        let mut by: std::collections::BTreeMap<&str, Summary<'_>> = std::collections::BTreeMap::new();
+        let mut actions: std::collections::BTreeMap<&str, std::collections::BTreeSet<&str>> = Default::default();
+        for a in &snapshot.activity {
+            let s = by.entry(&a.principal).or_insert_with(|| Summary {
+                principal: &a.principal,
+                account_id: &a.account_id,
+                calls: 0,
+                refused: 0,
+                actions: 0,
+                services: Vec::new(),
+                last_call: "",
+            });
+            if a.denied {
+                s.refused += a.count;
+                continue;
+            }
+            s.calls += a.count;
+            if a.last_seen.as_str() > s.last_call {
+                s.last_call = &a.last_seen;
+            }
+            let service = a.action.split(':').next().unwrap_or_default();
+            if !s.services.contains(&service) {
+                s.services.push(service);
+            }
+            actions.entry(&a.principal).or_default().insert(&a.action);
+        }
+        for s in by.values_mut() {
+            s.services.sort_unstable();
+            s.actions = actions.get(s.principal).map_or(0, |a| a.len());
+        }
+        let list: Vec<&Summary<'_>> = by.values().collect();
+        match args.format {
+            Format::Json => out = serde_json::to_string_pretty(&list)? + "\n",
+            Format::Text => {
+                for p in &snapshot.activity_periods {
+                    let _ = writeln!(
+                        out,
+                        "account {}: {} to {} ({} events, from {})",
+                        p.account_id, p.from, p.to, p.events, p.source
+                    );
+                }
+                for s in list {
+                    let _ = writeln!(
+                        out,
+                        "{}: {} call(s) of {} action(s) in {} service(s), last {}{}",
+                        s.principal,
+                        s.calls,
+                        s.actions,
+                        s.services.len(),
+                        if s.last_call.is_empty() { "never allowed" } else { s.last_call },
+                        if s.refused > 0 { format!("; {} refused", s.refused) } else { String::new() }
+                    );
+                }
+            }
+        }
+    }
+    crate::scan::print_out(&out)?;
     Ok(ExitCode::SUCCESS)
 }

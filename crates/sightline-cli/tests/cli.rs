@@ -768,6 +768,16 @@ fn activity_import_then_least_privilege() {
     assert!(String::from_utf8_lossy(&again.stderr).contains("imported before"));
     assert!(String::from_utf8_lossy(&again.stdout).contains("read 0 events from 0 files"));
 
+    // What was imported, per identity and for one.
+    let shown = ok_json(&["activity", "show", "--db", db, "--format", "json"]);
+    let dana = shown.as_array().unwrap().iter().find(|s| s["principal"] == format!("{PROD}:user/dana")).unwrap();
+    assert_eq!(
+        (dana["calls"].as_u64(), dana["refused"].as_u64(), dana["actions"].as_u64()),
+        (Some(28), Some(1), Some(2))
+    );
+    let calls = ok_json(&["activity", "show", &format!("{PROD}:user/dana"), "--db", db, "--format", "json"]);
+    assert!(calls.as_array().unwrap().iter().any(|c| c["action"] == "ec2:TerminateInstances" && c["denied"] == true));
+
     // The app servers' role holds AmazonS3FullAccess but only read three assets and wrote the order exports.
     let arn = format!("{PROD}:role/ec2-app-server");
     let lp = ok_json(&["least-privilege", &arn, "--db", db, "--format", "json"]);
