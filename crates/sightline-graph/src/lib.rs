@@ -725,7 +725,7 @@ impl Graph {
             .iter()
             .filter(|n| {
                 matches!(n.kind, NodeKind::User | NodeKind::Role)
-                    && !self.admins.iter().any(|a| *a == n.id)
+                    && !self.admins.contains(&n.id)
                     && !n.id.contains(":role/aws-service-role/")
             })
             .filter_map(|n| {
@@ -867,3 +867,6 @@ pub fn shortest_path(snapshot: &Snapshot, authz: &Authorizer<'_>, from: &str, to
     let path = follow(|n| next.get(n), from);
     (!path.is_empty()).then_some(path)
 }
+
+#[cfg(test)]
+mod tests;
