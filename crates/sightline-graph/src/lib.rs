@@ -642,11 +642,14 @@ impl Graph {
             graph.edges.extend(resources::classified_edges(r));
         }
         if options.access {
+            // IAM's own users and roles, when a collector lists them as resources too, are principals here.
+            let principals: std::collections::HashSet<&str> =
+                snapshot.principals.iter().map(|p| p.id.as_str()).collect();
             let reachable: Vec<&sightline_model::Resource> = aws
                 .iter()
                 .copied()
                 .filter(|r| !resources::PROVIDER_TYPES.contains(&r.resource_type.as_str()))
-                .filter(|r| !snapshot.principals.iter().any(|p| p.id == r.id))
+                .filter(|r| !principals.contains(r.id.as_str()))
                 .collect();
             for (found, edges) in parallel_map(&reachable, |r| resources::access_edges(&ctx, &actors, r)) {
                 found.into_iter().for_each(|n| nodes.add(n));
