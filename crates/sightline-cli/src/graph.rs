@@ -27,8 +27,9 @@ pub struct PrivescArgs {
 
 #[derive(clap::Subcommand)]
 pub enum GraphCommand {
-    /// Write the whole security graph (users, groups, roles, an administrator node; member-of, can-assume and
-    /// escalation edges) for Neo4j, Gephi or Graphviz.
+    /// Write the whole security graph for Neo4j, Gephi or Graphviz: users, groups, roles, the services, identity
+    /// providers and outside accounts that policies let in, resources, data classifications and an administrator
+    /// node; member-of, can-assume, escalation, can-pass-role, has-access and classified-as edges.
     Export(ExportArgs),
 }
 
@@ -48,6 +49,10 @@ pub struct ExportArgs {
     /// Write to this file instead of standard output.
     #[arg(short, long)]
     output: Option<std::path::PathBuf>,
+    /// Leave out has-access edges (who may act on each resource, which asks the engine about every action of
+    /// each resource for every principal).
+    #[arg(long)]
+    no_access: bool,
 }
 
 /// `sightline graph export`.
@@ -55,7 +60,8 @@ pub fn graph(command: GraphCommand) -> Result<ExitCode> {
     let GraphCommand::Export(args) = command;
     let snapshot = if args.source.demo { crate::demo::snapshot()? } else { args.source.source.load()? };
     let authz = crate::authorizer(&snapshot)?;
-    let graph = sightline_graph::Graph::build(&snapshot, &authz);
+    let options = sightline_graph::Options { access: !args.no_access };
+    let graph = sightline_graph::Graph::build_with(&snapshot, &authz, options);
     for problem in &graph.problems {
         eprintln!("warning: not evaluated: {problem}");
     }

@@ -691,7 +691,62 @@ fn graph_export_formats() {
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
         let text = std::fs::read_to_string(&path).unwrap();
         assert!(text.contains(&edge), "{format}: {edge}\n{text}");
+        // The node and edge kinds beyond the identities: a service and an outside account that trust policies let
+        // in, resources and who reaches them, and passing a role.
+        let kinds: Vec<String> = match format {
+            "graphml" => vec![
+                "<data key=\"kind\">service</data>".into(),
+                "<data key=\"kind\">external_account</data>".into(),
+                "<data key=\"kind\">resource</data>".into(),
+                "<data key=\"resource_type\">AWS::S3::Bucket</data>".into(),
+                "<data key=\"edge\">CAN_PASS_ROLE</data>".into(),
+                "<data key=\"edge\">HAS_ACCESS</data>".into(),
+                "<data key=\"access_levels\">".into(),
+                format!("source=\"lambda.amazonaws.com\" target=\"{PROD}:role/OrdersWorker\""),
+            ],
+            "dot" => vec![
+                "shape=hexagon".into(),
+                "shape=box3d".into(),
+                "shape=cylinder".into(),
+                format!("\"lambda.amazonaws.com\" -> \"{PROD}:role/OrdersWorker\" [label=\"sts-assume-role\"]"),
+                "\"arn:aws:iam::777788889999:role/shipfast-label-printer\" -> \"arn:aws:s3:::northwind-customer-data\" [label=\"has-access: List, Read\"]".into(),
+                "[label=\"can-pass-role\"]".into(),
+                "[label=\"has-access: ".into(),
+            ],
+            _ => vec![
+                ":AWSService {arn: 'lambda.amazonaws.com'}".into(),
+                ":AWSAccount {arn: 'arn:aws:iam::777788889999:role/shipfast-label-printer'}".into(),
+                ":Resource {arn: 'arn:aws:s3:::northwind-customer-data'}".into(),
+                "[r:CAN_PASS_ROLE {technique: 'can-pass-role'}]".into(),
+                "[r:HAS_ACCESS {technique: 'has-access'}]".into(),
+                "r.access_levels = [".into(),
+            ],
+        };
+        for kind in &kinds {
+            assert!(text.contains(kind.as_str()), "{format}: {kind}\n{text}");
+        }
+        // ShipFastIntegration trusts the vendor's account, but the prod OU's RCP denies callers from outside the
+        // organization: no can-assume edge.
+        assert!(
+            !text.lines().any(|l| l.contains("777788889999:root") && l.contains("ShipFastIntegration")),
+            "{format}"
+        );
     }
+    // The vendor's role reads the customer data through the bucket policy (an outside principal, M8).
+    let path = dir.path().join("graph.cypher");
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(
+        text.lines().any(|l| l.contains("{arn: 'arn:aws:iam::777788889999:role/shipfast-label-printer'}")
+            && l.contains("{arn: 'arn:aws:s3:::northwind-customer-data'}")
+            && l.contains("HAS_ACCESS")
+            && l.contains("'Read'")),
+        "{text}"
+    );
+    // Without has-access edges.
+    let out = sightline(&["graph", "export", "--demo", "--format", "cypher", "--no-access"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(!text.contains("HAS_ACCESS") && text.contains("CAN_ASSUME"), "{text}");
 }
 
 #[test]

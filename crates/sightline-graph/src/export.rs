@@ -1,8 +1,7 @@
 //! The graph written for other tools: GraphML (Gephi, yEd, NetworkX), Graphviz DOT, and Cypher statements for
 //! Neo4j (as Cartography users load their graphs).
 
-use crate::{EdgeKind, Graph, ADMIN};
-use sightline_model::PrincipalKind;
+use crate::{Edge, EdgeKind, Graph, Node, NodeKind, ADMIN};
 use std::fmt::Write as _;
 
 /// Formats [`Graph`] can be written in.
@@ -13,35 +12,80 @@ pub enum ExportFormat {
     Cypher,
 }
 
-struct Node<'a> {
-    id: &'a str,
-    kind: &'static str,
-    name: &'a str,
+struct Written<'a> {
+    node: &'a Node,
     admin: bool,
 }
 
-fn kind_name(kind: PrincipalKind) -> &'static str {
+/// The node kind as written in GraphML's `kind`.
+fn kind_name(kind: &NodeKind) -> &'static str {
     match kind {
-        PrincipalKind::User => "user",
-        PrincipalKind::Group => "group",
-        PrincipalKind::Role => "role",
-        _ => "principal",
+        NodeKind::User => "user",
+        NodeKind::Group => "group",
+        NodeKind::Role => "role",
+        NodeKind::ServicePrincipal => "service",
+        NodeKind::IdentityProvider => "identity_provider",
+        NodeKind::ExternalAccount => "external_account",
+        NodeKind::Public => "public",
+        NodeKind::Resource(_) => "resource",
+        NodeKind::Classification => "classification",
+        NodeKind::Admin => "admin",
     }
 }
 
-fn nodes(graph: &Graph) -> Vec<Node<'_>> {
-    let mut out: Vec<Node<'_>> = graph
+/// The node's Cypher label (after `SightlineNode`).
+fn cypher_label(kind: &NodeKind) -> &'static str {
+    match kind {
+        NodeKind::User => "AWSUser",
+        NodeKind::Group => "AWSGroup",
+        NodeKind::Role => "AWSRole",
+        NodeKind::ServicePrincipal => "AWSService",
+        NodeKind::IdentityProvider => "IdentityProvider",
+        NodeKind::ExternalAccount => "AWSAccount",
+        NodeKind::Public => "Public",
+        NodeKind::Resource(_) => "Resource",
+        NodeKind::Classification => "DataClassification",
+        NodeKind::Admin => "Administrator",
+    }
+}
+
+fn dot_shape(kind: &NodeKind) -> &'static str {
+    match kind {
+        NodeKind::Role => "ellipse",
+        NodeKind::Group => "folder",
+        NodeKind::ServicePrincipal => "hexagon",
+        NodeKind::IdentityProvider => "house",
+        NodeKind::ExternalAccount => "box3d",
+        NodeKind::Public => "star",
+        NodeKind::Resource(_) => "cylinder",
+        NodeKind::Classification => "note",
+        NodeKind::Admin => "doubleoctagon",
+        NodeKind::User => "box",
+    }
+}
+
+fn resource_type(kind: &NodeKind) -> &str {
+    match kind {
+        NodeKind::Resource(t) => t,
+        _ => "",
+    }
+}
+
+/// The graph's nodes, and the [`ADMIN`] node when an edge leads to it and the graph does not hold it.
+fn nodes(graph: &Graph) -> Vec<Written<'_>> {
+    static ADMIN_NODE: std::sync::OnceLock<Node> = std::sync::OnceLock::new();
+    let mut out: Vec<Written<'_>> = graph
         .nodes
         .iter()
-        .map(|(id, kind)| Node {
-            id,
-            kind: kind_name(*kind),
-            name: id.rsplit(['/', ':']).next().unwrap_or(id),
-            admin: graph.admins.contains(id),
-        })
+        .map(|node| Written { node, admin: node.kind == NodeKind::Admin || graph.admins.contains(&node.id) })
         .collect();
-    if graph.edges.iter().any(|e| e.to == ADMIN) {
-        out.push(Node { id: ADMIN, kind: "admin", name: "administrator", admin: true });
+    if !out.iter().any(|w| w.node.id == ADMIN) && graph.edges.iter().any(|e| e.to == ADMIN) {
+        let node = ADMIN_NODE.get_or_init(|| Node {
+            id: ADMIN.to_string(),
+            kind: NodeKind::Admin,
+            name: "administrator".to_string(),
+        });
+        out.push(Written { node, admin: true });
     }
     out
 }
@@ -51,6 +95,17 @@ fn edge_kind(kind: &EdgeKind) -> &'static str {
         EdgeKind::MemberOf => "MEMBER_OF",
         EdgeKind::CanAssume => "CAN_ASSUME",
         EdgeKind::Technique(_) => "CAN_ESCALATE",
+        EdgeKind::CanPassRole => "CAN_PASS_ROLE",
+        EdgeKind::HasAccess(_) => "HAS_ACCESS",
+        EdgeKind::ClassifiedAs => "CLASSIFIED_AS",
+    }
+}
+
+/// The access levels of a `has-access` edge, as AWS spells them; empty for other edges.
+fn access_levels(e: &Edge) -> Vec<&'static str> {
+    match &e.kind {
+        EdgeKind::HasAccess(levels) => levels.iter().map(|l| l.as_str()).collect(),
+        _ => Vec::new(),
     }
 }
 
@@ -92,30 +147,45 @@ pub fn export(graph: &Graph, format: ExportFormat) -> String {
                 ("kind", "node", "kind"),
                 ("name", "node", "name"),
                 ("admin", "node", "admin"),
+                ("resource_type", "node", "resource_type"),
                 ("edge", "edge", "kind"),
                 ("technique", "edge", "technique"),
                 ("detail", "edge", "detail"),
                 ("proof", "edge", "proof"),
+                ("access_levels", "edge", "access_levels"),
             ] {
                 let kind = if id == "admin" { "boolean" } else { "string" };
                 let _ = writeln!(out, "  <key id=\"{id}\" for=\"{on}\" attr.name=\"{name}\" attr.type=\"{kind}\"/>");
             }
             out.push_str("  <graph id=\"sightline\" edgedefault=\"directed\">\n");
-            for n in &nodes {
+            for w in &nodes {
+                let n = w.node;
+                let rtype = resource_type(&n.kind);
+                let rtype = if rtype.is_empty() {
+                    String::new()
+                } else {
+                    format!("<data key=\"resource_type\">{}</data>", xml(rtype))
+                };
                 let _ = writeln!(
                     out,
-                    "    <node id=\"{}\"><data key=\"kind\">{}</data><data key=\"name\">{}</data><data key=\"admin\">{}</data></node>",
-                    xml(n.id),
-                    n.kind,
-                    xml(n.name),
-                    n.admin
+                    "    <node id=\"{}\"><data key=\"kind\">{}</data><data key=\"name\">{}</data><data key=\"admin\">{}</data>{rtype}</node>",
+                    xml(&n.id),
+                    kind_name(&n.kind),
+                    xml(&n.name),
+                    w.admin
                 );
             }
             for (i, e) in graph.edges.iter().enumerate() {
                 let proof: Vec<String> = e.proof.iter().map(|s| format!("{} on {}", s.action, s.resource)).collect();
+                let levels = access_levels(e);
+                let levels = if levels.is_empty() {
+                    String::new()
+                } else {
+                    format!("<data key=\"access_levels\">{}</data>", xml(&levels.join(", ")))
+                };
                 let _ = writeln!(
                     out,
-                    "    <edge id=\"e{i}\" source=\"{}\" target=\"{}\"><data key=\"edge\">{}</data><data key=\"technique\">{}</data><data key=\"detail\">{}</data><data key=\"proof\">{}</data></edge>",
+                    "    <edge id=\"e{i}\" source=\"{}\" target=\"{}\"><data key=\"edge\">{}</data><data key=\"technique\">{}</data><data key=\"detail\">{}</data><data key=\"proof\">{}</data>{levels}</edge>",
                     xml(&e.from),
                     xml(&e.to),
                     edge_kind(&e.kind),
@@ -128,42 +198,48 @@ pub fn export(graph: &Graph, format: ExportFormat) -> String {
         }
         ExportFormat::Dot => {
             out.push_str("digraph sightline {\n  rankdir=LR;\n");
-            for n in &nodes {
-                let shape = match n.kind {
-                    "role" => "ellipse",
-                    "group" => "folder",
-                    "admin" => "doubleoctagon",
-                    _ => "box",
-                };
-                let color = if n.admin { ", color=red" } else { "" };
-                let _ = writeln!(out, "  {} [label={}, shape={shape}{color}];", dot(n.id), dot(n.name));
+            for w in &nodes {
+                let shape = dot_shape(&w.node.kind);
+                let color = if w.admin { ", color=red" } else { "" };
+                let _ = writeln!(out, "  {} [label={}, shape={shape}{color}];", dot(&w.node.id), dot(&w.node.name));
             }
             for e in &graph.edges {
-                let _ = writeln!(out, "  {} -> {} [label={}];", dot(&e.from), dot(&e.to), dot(e.kind.id()));
+                let levels = access_levels(e);
+                let label = if levels.is_empty() {
+                    e.kind.id().to_string()
+                } else {
+                    format!("{}: {}", e.kind.id(), levels.join(", "))
+                };
+                let _ = writeln!(out, "  {} -> {} [label={}];", dot(&e.from), dot(&e.to), dot(&label));
             }
             out.push_str("}\n");
         }
         ExportFormat::Cypher => {
-            for n in &nodes {
-                let label = match n.kind {
-                    "user" => "AWSUser",
-                    "group" => "AWSGroup",
-                    "role" => "AWSRole",
-                    "admin" => "Administrator",
-                    _ => "AWSPrincipal",
-                };
+            for w in &nodes {
+                let n = w.node;
+                let rtype = resource_type(&n.kind);
+                let rtype =
+                    if rtype.is_empty() { String::new() } else { format!(", n.resource_type = {}", cypher(rtype)) };
                 let _ = writeln!(
                     out,
-                    "MERGE (n:SightlineNode:{label} {{arn: {}}}) SET n.name = {}, n.admin = {};",
-                    cypher(n.id),
-                    cypher(n.name),
-                    n.admin
+                    "MERGE (n:SightlineNode:{} {{arn: {}}}) SET n.name = {}, n.admin = {}{rtype};",
+                    cypher_label(&n.kind),
+                    cypher(&n.id),
+                    cypher(&n.name),
+                    w.admin
                 );
             }
             for e in &graph.edges {
+                let levels = access_levels(e);
+                let levels = if levels.is_empty() {
+                    String::new()
+                } else {
+                    let list: Vec<String> = levels.iter().map(|l| cypher(l)).collect();
+                    format!(", r.access_levels = [{}]", list.join(", "))
+                };
                 let _ = writeln!(
                     out,
-                    "MATCH (a:SightlineNode {{arn: {}}}), (b:SightlineNode {{arn: {}}}) MERGE (a)-[r:{} {{technique: {}}}]->(b) SET r.detail = {};",
+                    "MATCH (a:SightlineNode {{arn: {}}}), (b:SightlineNode {{arn: {}}}) MERGE (a)-[r:{} {{technique: {}}}]->(b) SET r.detail = {}{levels};",
                     cypher(&e.from),
                     cypher(&e.to),
                     edge_kind(&e.kind),
@@ -180,13 +256,18 @@ pub fn export(graph: &Graph, format: ExportFormat) -> String {
 mod tests {
     use super::*;
     use crate::{Edge, Step};
+    use sightline_iam::actions::AccessLevel;
+
+    fn node(id: &str, kind: NodeKind) -> Node {
+        Node { id: id.into(), kind, name: id.rsplit(['/', ':']).next().unwrap().into() }
+    }
 
     fn graph() -> Graph {
         Graph {
             nodes: vec![
-                ("arn:aws:iam::1:user/a\"b<c>".into(), PrincipalKind::User),
-                ("arn:aws:iam::1:role/r'x".into(), PrincipalKind::Role),
-                ("arn:aws:iam::1:group/g".into(), PrincipalKind::Group),
+                node("arn:aws:iam::1:user/a\"b<c>", NodeKind::User),
+                node("arn:aws:iam::1:role/r'x", NodeKind::Role),
+                node("arn:aws:iam::1:group/g", NodeKind::Group),
             ],
             edges: vec![
                 Edge {
@@ -240,5 +321,89 @@ mod tests {
         assert!(c.contains(r"arn: 'arn:aws:iam::1:role/r\'x'"), "{c}");
         assert!(c.contains("[r:CAN_ESCALATE {technique: 'iam-put-role-policy'}]"), "{c}");
         assert!(c.contains(":Administrator {arn: 'admin'}"));
+    }
+
+    /// Every node kind and every new edge kind, with their labels and properties.
+    #[test]
+    fn new_kinds_are_labelled() {
+        let bucket = "arn:aws:s3:::b'<1>";
+        let mut g = graph();
+        g.nodes.extend([
+            node("lambda.amazonaws.com", NodeKind::ServicePrincipal),
+            node("arn:aws:iam::1:oidc-provider/token.actions.githubusercontent.com", NodeKind::IdentityProvider),
+            node("arn:aws:iam::999999999999:root", NodeKind::ExternalAccount),
+            node("*", NodeKind::Public),
+            Node { id: bucket.into(), kind: NodeKind::Resource("AWS::S3::Bucket".into()), name: "b'<1>".into() },
+            node("classification:pii", NodeKind::Classification),
+        ]);
+        g.edges.extend([
+            Edge {
+                from: "arn:aws:iam::1:user/a\"b<c>".into(),
+                to: "arn:aws:iam::1:role/r'x".into(),
+                kind: EdgeKind::CanPassRole,
+                detail: "may pass r'x to lambda.amazonaws.com".into(),
+                proof: vec![],
+            },
+            Edge {
+                from: "arn:aws:iam::999999999999:root".into(),
+                to: bucket.into(),
+                kind: EdgeKind::HasAccess(vec![AccessLevel::Read, AccessLevel::PermissionsManagement]),
+                detail: "reads".into(),
+                proof: vec![],
+            },
+            Edge {
+                from: bucket.into(),
+                to: "classification:pii".into(),
+                kind: EdgeKind::ClassifiedAs,
+                detail: "holds pii".into(),
+                proof: vec![],
+            },
+        ]);
+        let c = export(&g, ExportFormat::Cypher);
+        for label in [
+            ":AWSUser {",
+            ":AWSRole {",
+            ":AWSGroup {",
+            ":AWSService {arn: 'lambda.amazonaws.com'}",
+            ":IdentityProvider {",
+            ":AWSAccount {arn: 'arn:aws:iam::999999999999:root'}",
+            ":Public {arn: '*'}",
+            r":Resource {arn: 'arn:aws:s3:::b\'<1>'}) SET n.name = 'b\'<1>', n.admin = false, n.resource_type = 'AWS::S3::Bucket';",
+            ":DataClassification {arn: 'classification:pii'}",
+            "[r:CAN_PASS_ROLE {technique: 'can-pass-role'}]",
+            "[r:HAS_ACCESS {technique: 'has-access'}]->(b) SET r.detail = 'reads', r.access_levels = ['Read', 'Permissions management'];",
+            "[r:CLASSIFIED_AS {technique: 'classified-as'}]",
+        ] {
+            assert!(c.contains(label), "{label}\n{c}");
+        }
+        let ml = export(&g, ExportFormat::GraphMl);
+        assert_eq!(ml.matches("<node ").count(), 10);
+        assert_eq!(ml.matches("<edge ").count(), 6);
+        for part in [
+            "<data key=\"kind\">service</data>",
+            "<data key=\"kind\">identity_provider</data>",
+            "<data key=\"kind\">external_account</data>",
+            "<data key=\"kind\">public</data>",
+            "<node id=\"arn:aws:s3:::b&apos;&lt;1&gt;\"><data key=\"kind\">resource</data><data key=\"name\">b&apos;&lt;1&gt;</data><data key=\"admin\">false</data><data key=\"resource_type\">AWS::S3::Bucket</data></node>",
+            "<data key=\"kind\">classification</data>",
+            "<data key=\"edge\">HAS_ACCESS</data>",
+            "<data key=\"access_levels\">Read, Permissions management</data>",
+            "<data key=\"edge\">CAN_PASS_ROLE</data>",
+            "<data key=\"edge\">CLASSIFIED_AS</data>",
+        ] {
+            assert!(ml.contains(part), "{part}\n{ml}");
+        }
+        let d = export(&g, ExportFormat::Dot);
+        for part in [
+            r#""lambda.amazonaws.com" [label="lambda.amazonaws.com", shape=hexagon];"#,
+            r#""arn:aws:s3:::b'<1>" [label="b'<1>", shape=cylinder];"#,
+            r#""arn:aws:iam::999999999999:root" -> "arn:aws:s3:::b'<1>" [label="has-access: Read, Permissions management"];"#,
+            r#"-> "classification:pii" [label="classified-as"];"#,
+            "shape=house",
+            "shape=box3d",
+            "shape=note",
+        ] {
+            assert!(d.contains(part), "{part}\n{d}");
+        }
     }
 }

@@ -4,19 +4,27 @@
 //! an edge holds only when the engine allows each request the move needs (boundaries, SCPs, RCPs, resource
 //! policies and explicit denies applied), and it keeps the statements that allowed them as its proof.
 //!
-//! - Nodes are the snapshot's IAM users, groups and roles, and one node, [`ADMIN`], for "administrator of the
+//! - Nodes ([`NodeKind`]) are the snapshot's IAM users, groups and roles; the AWS services, SAML and OIDC providers
+//!   and outside accounts that trust and resource policies let in ([`outside`]); the snapshot's resources and the
+//!   data classifications they carry ([`resources`]); and one node, [`ADMIN`], for "administrator of the
 //!   account": a principal the engine allows every action of a broad sample on any resource.
-//! - Edges are membership in a group, assuming a role, and the privilege-escalation techniques of
-//!   [`techniques::TECHNIQUES`] (one file each), each checked against the snapshot with its prerequisites.
+//! - Edges ([`EdgeKind`]) are membership in a group, assuming a role (from inside or outside the snapshot), the
+//!   privilege-escalation techniques of [`techniques::TECHNIQUES`] (one file each), each checked against the
+//!   snapshot with its prerequisites, passing a role to a service, access to a resource (with its access levels,
+//!   when [`Options::access`] asks for it), and a resource's classifications.
 //!
-//! [`Graph::privesc`] finds, for every principal that is not an administrator, its shortest path to one.
+//! [`Graph::privesc`] finds, for every principal that is not an administrator, its shortest path to one. Paths
+//! follow only the edges that let their source act as their target ([`EdgeKind::is_move`]).
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
 pub mod access;
 pub mod export;
+pub mod outside;
+pub mod resources;
 pub mod techniques;
 
 use serde::Serialize;
+use sightline_iam::actions::AccessLevel;
 use sightline_iam::authz::{Authorizer, Query};
 use sightline_iam::eval::StatementMatch;
 use sightline_iam::{Context, Decision, PolicyType};
@@ -46,27 +54,105 @@ pub const ADMIN_PROBES: &[&str] = &[
     "cloudtrail:StopLogging",
 ];
 
+/// What a node stands for.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NodeKind {
+    /// An IAM user of the snapshot.
+    User,
+    /// An IAM group of the snapshot.
+    Group,
+    /// An IAM role of the snapshot.
+    Role,
+    /// An AWS service principal (`lambda.amazonaws.com`) that a trust or resource policy names.
+    ServicePrincipal,
+    /// A SAML or OIDC provider, by ARN: in the snapshot, or named as `Federated` in a trust policy.
+    IdentityProvider,
+    /// An AWS account outside the snapshot (`arn:aws:iam::ACCOUNT:root`), or a user or role of one (its ARN),
+    /// that a trust or resource policy names.
+    ExternalAccount,
+    /// Anyone (`*`): a trust or resource policy that names every principal and lets some in.
+    Public,
+    /// A resource of the snapshot, with its type (`AWS::S3::Bucket`).
+    Resource(String),
+    /// A kind of data (`pii`) a resource holds, from its [`resources::CLASSIFICATIONS`] property.
+    Classification,
+    /// [`ADMIN`]: any effective administrator.
+    Admin,
+}
+
+/// A node of the graph.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Node {
+    /// The ARN; a service principal's name (`lambda.amazonaws.com`); `*` for [`NodeKind::Public`];
+    /// `classification:LABEL`; or [`ADMIN`].
+    pub id: String,
+    pub kind: NodeKind,
+    /// A short name for people: the principal's or resource's name, the account id, the label.
+    pub name: String,
+}
+
+impl Node {
+    fn principal(p: &Principal) -> Option<Node> {
+        let kind = match p.kind {
+            PrincipalKind::User => NodeKind::User,
+            PrincipalKind::Group => NodeKind::Group,
+            PrincipalKind::Role => NodeKind::Role,
+            PrincipalKind::IdentityProvider => return Some(outside::provider(&p.id)),
+            _ => return None,
+        };
+        Some(Node { id: p.id.clone(), kind, name: p.name.clone() })
+    }
+}
+
 /// What an edge means.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum EdgeKind {
     /// A user belongs to a group (and holds its policies).
     MemberOf,
-    /// A principal can assume a role (`sts:AssumeRole`, allowed by the trust policy and the caller's policies).
+    /// A principal can assume a role: `sts:AssumeRole` (allowed by the trust policy and the caller's policies), or
+    /// for an identity provider `sts:AssumeRoleWithSAML` or `sts:AssumeRoleWithWebIdentity`.
     CanAssume,
     /// A privilege-escalation technique (its id in [`techniques::TECHNIQUES`]).
     Technique(&'static str),
+    /// A principal may pass a role to a service its trust policy names (`iam:PassRole`). Passing alone does not
+    /// make the principal the role: the techniques that use it are [`EdgeKind::Technique`] edges.
+    CanPassRole,
+    /// A principal may perform some of a resource's actions, at these access levels.
+    HasAccess(Vec<AccessLevel>),
+    /// A resource holds data of a classification.
+    ClassifiedAs,
 }
 
 impl EdgeKind {
-    /// The id shown in paths: `member-of`, `sts-assume-role` or the technique's id.
+    /// The id shown in paths: `member-of`, `sts-assume-role`, the technique's id, `can-pass-role`, `has-access`
+    /// or `classified-as`.
     pub fn id(&self) -> &'static str {
         match self {
             EdgeKind::MemberOf => "member-of",
             EdgeKind::CanAssume => "sts-assume-role",
             EdgeKind::Technique(id) => id,
+            EdgeKind::CanPassRole => "can-pass-role",
+            EdgeKind::HasAccess(_) => "has-access",
+            EdgeKind::ClassifiedAs => "classified-as",
         }
     }
+
+    /// Whether the edge lets its source act as its target (membership, assuming a role, a technique): the edges
+    /// that paths to an administrator follow.
+    pub fn is_move(&self) -> bool {
+        matches!(self, EdgeKind::MemberOf | EdgeKind::CanAssume | EdgeKind::Technique(_))
+    }
+}
+
+/// What [`Graph::build_with`] computes beyond the identities and their moves.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options {
+    /// `has-access` edges: every action of each resource's service that applies to it, asked for every user and
+    /// role (and the outside principals its policy names). Costs about one evaluation per principal, resource and
+    /// action its policies may allow.
+    pub access: bool,
 }
 
 /// One allowed request of a move, and the statements that allowed it.
@@ -112,8 +198,9 @@ pub struct Escalation {
 /// The graph of one snapshot.
 #[derive(Debug, Default)]
 pub struct Graph {
-    /// Users, groups and roles of the snapshot, by ARN, with their kind.
-    pub nodes: Vec<(String, PrincipalKind)>,
+    /// Every node: users, groups, roles, the outside principals policies let in, resources, classifications, and
+    /// [`ADMIN`] when an edge leads to it.
+    pub nodes: Vec<Node>,
     pub edges: Vec<Edge>,
     /// Principals the engine allows every action of [`ADMIN_PROBES`] on any resource.
     pub admins: Vec<String>,
@@ -237,6 +324,13 @@ impl<'a, 's> Ctx<'a, 's> {
                 }
                 None
             }
+        }
+    }
+
+    /// Records what could not be decided, for the report.
+    pub(crate) fn problem(&self, problem: String) {
+        if let Ok(mut problems) = self.problems.lock() {
+            problems.push(problem);
         }
     }
 
@@ -414,15 +508,69 @@ fn statement_ref(s: &StatementMatch) -> String {
     }
 }
 
+/// Nodes in the order added, each once.
+#[derive(Default)]
+struct Nodes {
+    list: Vec<Node>,
+    seen: std::collections::HashSet<String>,
+}
+
+impl Nodes {
+    fn add(&mut self, node: Node) {
+        if self.seen.insert(node.id.clone()) {
+            self.list.push(node);
+        }
+    }
+}
+
+/// The `can-pass-role` edges of `p`: to each role of `roles` (with the services its trust policy names) that the
+/// engine allows it to pass to one of those services.
+fn pass_role_edges(ctx: &Ctx<'_, '_>, p: &Principal, roles: &[(&Principal, Vec<String>)]) -> Vec<Edge> {
+    if !ctx.authz.identity_may_allow(&p.id, "iam:PassRole") {
+        return Vec::new();
+    }
+    let mut edges = Vec::new();
+    for (role, services) in roles.iter().filter(|(r, _)| r.id != p.id) {
+        let mut to: Vec<&str> = Vec::new();
+        let mut proof: Vec<Step> = Vec::new();
+        for service in services {
+            let mut context = Context::default();
+            context.insert("iam:PassedToService", vec![service.clone()]);
+            if let Some(step) = ctx.allowed(&p.id, "iam:PassRole", &role.id, &context) {
+                to.push(service);
+                if !proof.contains(&step) {
+                    proof.push(step);
+                }
+            }
+        }
+        if !to.is_empty() {
+            edges.push(Edge {
+                from: p.id.clone(),
+                to: role.id.clone(),
+                kind: EdgeKind::CanPassRole,
+                detail: format!("may pass {} to {}", role.name, to.join(", ")),
+                proof,
+            });
+        }
+    }
+    edges
+}
+
 impl Graph {
-    /// Builds the graph of a snapshot with its engine.
+    /// Builds the graph of a snapshot with its engine, without `has-access` edges (see [`Graph::build_with`]).
     pub fn build(snapshot: &Snapshot, authz: &Authorizer<'_>) -> Graph {
+        Graph::build_with(snapshot, authz, Options::default())
+    }
+
+    /// Builds the graph of a snapshot with its engine, with what `options` asks for.
+    pub fn build_with(snapshot: &Snapshot, authz: &Authorizer<'_>, options: Options) -> Graph {
         let ctx = Ctx::new(snapshot, authz);
         let mut graph = Graph::default();
+        let mut nodes = Nodes::default();
         let actors = actors(snapshot);
         for p in snapshot.principals.iter().filter(|p| p.provider == Provider::Aws) {
-            if matches!(p.kind, PrincipalKind::User | PrincipalKind::Role | PrincipalKind::Group) {
-                graph.nodes.push((p.id.clone(), p.kind));
+            if let Some(node) = Node::principal(p) {
+                nodes.add(node);
             }
         }
         for user in ctx.principals(PrincipalKind::User) {
@@ -436,6 +584,14 @@ impl Graph {
                 });
             }
         }
+        // Roles a service may be handed, with the services their trust policies name.
+        let passable: Vec<(&Principal, Vec<String>)> = ctx
+            .principals(PrincipalKind::Role)
+            .filter_map(|r| {
+                let services = outside::named(r.trust_policy.as_ref()?.get()).services;
+                (!services.is_empty()).then_some((r, services))
+            })
+            .collect();
         // Each principal's moves, on every core, in snapshot order.
         let found = parallel_map(&actors, |p| {
             let admin = ctx.is_admin(&p.id);
@@ -457,6 +613,7 @@ impl Graph {
                     });
                 }
             }
+            edges.extend(pass_role_edges(&ctx, p, &passable));
             if !admin {
                 // An attacker whose own policies never allow the action a technique cannot do without is not asked.
                 for technique in techniques::TECHNIQUES {
@@ -473,6 +630,47 @@ impl Graph {
             }
             graph.edges.extend(edges);
         }
+        // Services, providers and accounts outside the snapshot that roles' trust policies let in.
+        let roles: Vec<&Principal> = ctx.principals(PrincipalKind::Role).collect();
+        for (found, edges) in parallel_map(&roles, |r| outside::assume_edges(&ctx, r)) {
+            found.into_iter().for_each(|n| nodes.add(n));
+            graph.edges.extend(edges);
+        }
+        // Resources, what they hold, and who reaches them.
+        let aws: Vec<&sightline_model::Resource> =
+            snapshot.resources.iter().filter(|r| r.provider == Provider::Aws).collect();
+        for r in &aws {
+            if resources::PROVIDER_TYPES.contains(&r.resource_type.as_str()) {
+                nodes.add(outside::provider(&r.id));
+            } else {
+                nodes.add(resources::node(r));
+            }
+        }
+        for r in &aws {
+            for label in resources::classifications(r) {
+                nodes.add(resources::classification(&label));
+            }
+            graph.edges.extend(resources::classified_edges(r));
+        }
+        if options.access {
+            // IAM's own users and roles, when a collector lists them as resources too, are principals here.
+            let principals: std::collections::HashSet<&str> =
+                snapshot.principals.iter().map(|p| p.id.as_str()).collect();
+            let reachable: Vec<&sightline_model::Resource> = aws
+                .iter()
+                .copied()
+                .filter(|r| !resources::PROVIDER_TYPES.contains(&r.resource_type.as_str()))
+                .filter(|r| !principals.contains(r.id.as_str()))
+                .collect();
+            for (found, edges) in parallel_map(&reachable, |r| resources::access_edges(&ctx, &actors, r)) {
+                found.into_iter().for_each(|n| nodes.add(n));
+                graph.edges.extend(edges);
+            }
+        }
+        if graph.edges.iter().any(|e| e.to == ADMIN) {
+            nodes.add(Node { id: ADMIN.to_string(), kind: NodeKind::Admin, name: "administrator".to_string() });
+        }
+        graph.nodes = nodes.list;
         graph.problems = ctx.problems.lock().map(|p| p.clone()).unwrap_or_default();
         graph
     }
@@ -487,7 +685,7 @@ impl Graph {
             }
         };
         let mut out: HashMap<&str, Vec<&Edge>> = HashMap::new();
-        for e in &self.edges {
+        for e in self.edges.iter().filter(|e| e.kind.is_move()) {
             out.entry(e.from.as_str()).or_default().push(e);
         }
         // Breadth first: the first time a node is reached is by a shortest path. Loops of roles end here too.
@@ -522,7 +720,7 @@ impl Graph {
     /// its distance to the nearest one and the first edge of a shortest path there, for all principals at once.
     pub fn privesc(&self) -> Vec<Escalation> {
         let mut into: HashMap<&str, Vec<&Edge>> = HashMap::new();
-        for e in &self.edges {
+        for e in self.edges.iter().filter(|e| e.kind.is_move()) {
             into.entry(e.to.as_str()).or_default().push(e);
         }
         let mut next: HashMap<&str, &Edge> = HashMap::new();
@@ -539,14 +737,14 @@ impl Graph {
         }
         self.nodes
             .iter()
-            .filter(|(id, kind)| {
-                matches!(kind, PrincipalKind::User | PrincipalKind::Role)
-                    && !self.admins.iter().any(|a| a == id)
-                    && !id.contains(":role/aws-service-role/")
+            .filter(|n| {
+                matches!(n.kind, NodeKind::User | NodeKind::Role)
+                    && !self.admins.contains(&n.id)
+                    && !n.id.contains(":role/aws-service-role/")
             })
-            .filter_map(|(id, _)| {
-                let path = follow(|n| next.get(n), id.as_str());
-                (!path.is_empty()).then(|| Escalation { principal: id.clone(), path })
+            .filter_map(|n| {
+                let path = follow(|id| next.get(id), n.id.as_str());
+                (!path.is_empty()).then(|| Escalation { principal: n.id.clone(), path })
             })
             .collect()
     }
@@ -694,3 +892,6 @@ pub fn shortest_path(snapshot: &Snapshot, authz: &Authorizer<'_>, from: &str, to
     let path = follow(|n| next.get(n), from);
     (!path.is_empty()).then_some(path)
 }
+
+#[cfg(test)]
+mod tests;
