@@ -61,23 +61,58 @@ pub fn graph(command: GraphCommand) -> Result<ExitCode> {
     let snapshot = if args.source.demo { crate::demo::snapshot()? } else { args.source.source.load()? };
     let authz = crate::authorizer(&snapshot)?;
     let options = sightline_graph::Options { access: !args.no_access };
-    let graph = sightline_graph::Graph::build_with(&snapshot, &authz, options);
-    for problem in &graph.problems {
-        eprintln!("warning: not evaluated: {problem}");
-    }
     let format = match args.format {
         ExportFormatArg::Graphml => sightline_graph::export::ExportFormat::GraphMl,
         ExportFormatArg::Dot => sightline_graph::export::ExportFormat::Dot,
         ExportFormatArg::Cypher => sightline_graph::export::ExportFormat::Cypher,
     };
-    let text = sightline_graph::export::export(&graph, format);
-    match &args.output {
-        Some(path) => {
-            std::fs::write(path, text).map_err(|e| anyhow::anyhow!("{}: cannot write: {e}", path.display()))?
-        }
-        None => crate::scan::print_out(&text)?,
+    // Written as it is computed: the edges of a large account never all sit in memory.
+    let (mut out, name): (Box<dyn std::io::Write>, String) = match &args.output {
+        Some(path) => (
+            Box::new(std::io::BufWriter::new(
+                std::fs::File::create(path).map_err(|e| anyhow::anyhow!("{}: cannot create: {e}", path.display()))?,
+            )),
+            path.display().to_string(),
+        ),
+        None => (Box::new(std::io::BufWriter::new(std::io::stdout().lock())), "standard output".to_string()),
+    };
+    let writer: std::cell::RefCell<Option<sightline_graph::export::Writer<'_>>> = std::cell::RefCell::new(None);
+    let out_ref: &mut dyn std::io::Write = &mut *out;
+    let mut slot = Some(out_ref);
+    let problems = sightline_graph::Graph::stream(
+        &snapshot,
+        &authz,
+        options,
+        |nodes, admins, edges| {
+            let mut w = sightline_graph::export::Writer::begin(format, slot.take().unwrap_or_else(|| unreachable!()))?;
+            for n in &nodes {
+                w.node(n, n.kind == sightline_graph::NodeKind::Admin || admins.contains(&n.id))?;
+            }
+            for e in &edges {
+                w.edge(e)?;
+            }
+            *writer.borrow_mut() = Some(w);
+            Ok::<(), std::io::Error>(())
+        },
+        |edges| {
+            if let Some(w) = writer.borrow_mut().as_mut() {
+                for e in &edges {
+                    w.edge(e)?;
+                }
+            }
+            Ok(())
+        },
+    );
+    let finished = problems.and_then(|problems| writer.into_inner().map_or(Ok(()), |w| w.finish()).map(|()| problems));
+    let problems = match finished {
+        Ok(p) => p,
+        // A closed pipe (`| head`) ends the output quietly.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Vec::new(),
+        Err(e) => return Err(anyhow::anyhow!("{name}: cannot write: {e}")),
+    };
+    for problem in &problems {
+        eprintln!("warning: not evaluated: {problem}");
     }
-    crate::release_at_exit(graph);
     crate::release_at_exit(authz);
     crate::release_at_exit(snapshot);
     Ok(ExitCode::SUCCESS)

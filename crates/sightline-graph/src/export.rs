@@ -2,7 +2,6 @@
 //! Neo4j (as Cartography users load their graphs).
 
 use crate::{Edge, EdgeKind, Graph, Node, NodeKind, ADMIN};
-use std::fmt::Write as _;
 
 /// Formats [`Graph`] can be written in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -137,53 +136,115 @@ fn cypher(text: &str) -> String {
 
 /// The graph as text in `format`.
 pub fn export(graph: &Graph, format: ExportFormat) -> String {
-    let nodes = nodes(graph);
-    let mut out = String::new();
-    match format {
-        ExportFormat::GraphMl => {
-            out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-            out.push_str("<graphml xmlns=\"http://graphml.graphdrawing.org/xmlns\">\n");
-            for (id, on, name) in [
-                ("kind", "node", "kind"),
-                ("name", "node", "name"),
-                ("admin", "node", "admin"),
-                ("resource_type", "node", "resource_type"),
-                ("edge", "edge", "kind"),
-                ("technique", "edge", "technique"),
-                ("detail", "edge", "detail"),
-                ("proof", "edge", "proof"),
-                ("access_levels", "edge", "access_levels"),
-            ] {
-                let kind = if id == "admin" { "boolean" } else { "string" };
-                let _ = writeln!(out, "  <key id=\"{id}\" for=\"{on}\" attr.name=\"{name}\" attr.type=\"{kind}\"/>");
+    let mut out = Vec::new();
+    let written = (|| -> std::io::Result<()> {
+        let mut w = Writer::begin(format, &mut out)?;
+        for n in nodes(graph) {
+            w.node(n.node, n.admin)?;
+        }
+        for e in &graph.edges {
+            w.edge(e)?;
+        }
+        w.finish()
+    })();
+    // Writing to a vector cannot fail, and every piece written is UTF-8.
+    debug_assert!(written.is_ok());
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// Writes a graph in one of the formats piece by piece (the header, every node, every edge, the end), so that a
+/// graph too large to hold can be written as it is computed (see [`crate::Graph::stream`]).
+pub struct Writer<'w> {
+    format: ExportFormat,
+    out: &'w mut dyn std::io::Write,
+    edges: usize,
+}
+
+impl<'w> Writer<'w> {
+    /// Writes the header of `format`.
+    pub fn begin(format: ExportFormat, out: &'w mut dyn std::io::Write) -> std::io::Result<Writer<'w>> {
+        match format {
+            ExportFormat::GraphMl => {
+                out.write_all(b"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n")?;
+                out.write_all(b"<graphml xmlns=\"http://graphml.graphdrawing.org/xmlns\">\n")?;
+                for (id, on, name) in [
+                    ("kind", "node", "kind"),
+                    ("name", "node", "name"),
+                    ("admin", "node", "admin"),
+                    ("resource_type", "node", "resource_type"),
+                    ("edge", "edge", "kind"),
+                    ("technique", "edge", "technique"),
+                    ("detail", "edge", "detail"),
+                    ("proof", "edge", "proof"),
+                    ("access_levels", "edge", "access_levels"),
+                ] {
+                    let kind = if id == "admin" { "boolean" } else { "string" };
+                    writeln!(out, "  <key id=\"{id}\" for=\"{on}\" attr.name=\"{name}\" attr.type=\"{kind}\"/>")?;
+                }
+                out.write_all(b"  <graph id=\"sightline\" edgedefault=\"directed\">\n")?;
             }
-            out.push_str("  <graph id=\"sightline\" edgedefault=\"directed\">\n");
-            for w in &nodes {
-                let n = w.node;
+            ExportFormat::Dot => out.write_all(b"digraph sightline {\n  rankdir=LR;\n")?,
+            ExportFormat::Cypher => {}
+        }
+        Ok(Writer { format, out, edges: 0 })
+    }
+
+    /// Writes one node; `admin` marks an effective administrator.
+    pub fn node(&mut self, n: &Node, admin: bool) -> std::io::Result<()> {
+        let out = &mut *self.out;
+        match self.format {
+            ExportFormat::GraphMl => {
                 let rtype = resource_type(&n.kind);
                 let rtype = if rtype.is_empty() {
                     String::new()
                 } else {
                     format!("<data key=\"resource_type\">{}</data>", xml(rtype))
                 };
-                let _ = writeln!(
+                writeln!(
                     out,
                     "    <node id=\"{}\"><data key=\"kind\">{}</data><data key=\"name\">{}</data><data key=\"admin\">{}</data>{rtype}</node>",
                     xml(&n.id),
                     kind_name(&n.kind),
                     xml(&n.name),
-                    w.admin
-                );
+                    admin
+                )
             }
-            for (i, e) in graph.edges.iter().enumerate() {
+            ExportFormat::Dot => {
+                let shape = dot_shape(&n.kind);
+                let color = if admin { ", color=red" } else { "" };
+                writeln!(out, "  {} [label={}, shape={shape}{color}];", dot(&n.id), dot(&n.name))
+            }
+            ExportFormat::Cypher => {
+                let rtype = resource_type(&n.kind);
+                let rtype =
+                    if rtype.is_empty() { String::new() } else { format!(", n.resource_type = {}", cypher(rtype)) };
+                writeln!(
+                    out,
+                    "MERGE (n:SightlineNode:{} {{arn: {}}}) SET n.name = {}, n.admin = {}{rtype};",
+                    cypher_label(&n.kind),
+                    cypher(&n.id),
+                    cypher(&n.name),
+                    admin
+                )
+            }
+        }
+    }
+
+    /// Writes one edge (after every node).
+    pub fn edge(&mut self, e: &Edge) -> std::io::Result<()> {
+        let i = self.edges;
+        self.edges += 1;
+        let out = &mut *self.out;
+        let levels = access_levels(e);
+        match self.format {
+            ExportFormat::GraphMl => {
                 let proof: Vec<String> = e.proof.iter().map(|s| format!("{} on {}", s.action, s.resource)).collect();
-                let levels = access_levels(e);
                 let levels = if levels.is_empty() {
                     String::new()
                 } else {
                     format!("<data key=\"access_levels\">{}</data>", xml(&levels.join(", ")))
                 };
-                let _ = writeln!(
+                writeln!(
                     out,
                     "    <edge id=\"e{i}\" source=\"{}\" target=\"{}\"><data key=\"edge\">{}</data><data key=\"technique\">{}</data><data key=\"detail\">{}</data><data key=\"proof\">{}</data>{levels}</edge>",
                     xml(&e.from),
@@ -192,52 +253,24 @@ pub fn export(graph: &Graph, format: ExportFormat) -> String {
                     e.kind.id(),
                     xml(&e.detail),
                     xml(&proof.join("; "))
-                );
+                )
             }
-            out.push_str("  </graph>\n</graphml>\n");
-        }
-        ExportFormat::Dot => {
-            out.push_str("digraph sightline {\n  rankdir=LR;\n");
-            for w in &nodes {
-                let shape = dot_shape(&w.node.kind);
-                let color = if w.admin { ", color=red" } else { "" };
-                let _ = writeln!(out, "  {} [label={}, shape={shape}{color}];", dot(&w.node.id), dot(&w.node.name));
-            }
-            for e in &graph.edges {
-                let levels = access_levels(e);
+            ExportFormat::Dot => {
                 let label = if levels.is_empty() {
                     e.kind.id().to_string()
                 } else {
                     format!("{}: {}", e.kind.id(), levels.join(", "))
                 };
-                let _ = writeln!(out, "  {} -> {} [label={}];", dot(&e.from), dot(&e.to), dot(&label));
+                writeln!(out, "  {} -> {} [label={}];", dot(&e.from), dot(&e.to), dot(&label))
             }
-            out.push_str("}\n");
-        }
-        ExportFormat::Cypher => {
-            for w in &nodes {
-                let n = w.node;
-                let rtype = resource_type(&n.kind);
-                let rtype =
-                    if rtype.is_empty() { String::new() } else { format!(", n.resource_type = {}", cypher(rtype)) };
-                let _ = writeln!(
-                    out,
-                    "MERGE (n:SightlineNode:{} {{arn: {}}}) SET n.name = {}, n.admin = {}{rtype};",
-                    cypher_label(&n.kind),
-                    cypher(&n.id),
-                    cypher(&n.name),
-                    w.admin
-                );
-            }
-            for e in &graph.edges {
-                let levels = access_levels(e);
+            ExportFormat::Cypher => {
                 let levels = if levels.is_empty() {
                     String::new()
                 } else {
                     let list: Vec<String> = levels.iter().map(|l| cypher(l)).collect();
                     format!(", r.access_levels = [{}]", list.join(", "))
                 };
-                let _ = writeln!(
+                writeln!(
                     out,
                     "MATCH (a:SightlineNode {{arn: {}}}), (b:SightlineNode {{arn: {}}}) MERGE (a)-[r:{} {{technique: {}}}]->(b) SET r.detail = {}{levels};",
                     cypher(&e.from),
@@ -245,11 +278,20 @@ pub fn export(graph: &Graph, format: ExportFormat) -> String {
                     edge_kind(&e.kind),
                     cypher(e.kind.id()),
                     cypher(&e.detail)
-                );
+                )
             }
         }
     }
-    out
+
+    /// Writes the end of the document.
+    pub fn finish(self) -> std::io::Result<()> {
+        match self.format {
+            ExportFormat::GraphMl => self.out.write_all(b"  </graph>\n</graphml>\n")?,
+            ExportFormat::Dot => self.out.write_all(b"}\n")?,
+            ExportFormat::Cypher => {}
+        }
+        self.out.flush()
+    }
 }
 
 #[cfg(test)]

@@ -523,6 +523,43 @@ impl Nodes {
     }
 }
 
+/// Principals whose moves [`Graph::stream`] computes at once.
+const STREAM_BATCH: usize = 256;
+
+/// One principal's own moves: the roles it may assume, the roles it may pass, and (when it is not an administrator
+/// already) the escalation techniques open to it.
+fn moves(ctx: &Ctx<'_, '_>, p: &Principal, admin: bool, passable: &[(&Principal, Vec<String>)]) -> Vec<Edge> {
+    let authz = ctx.authz;
+    let mut edges = Vec::new();
+    // Without `sts:AssumeRole` in its own policies, a principal can only assume roles whose trust policy names it
+    // directly.
+    let may_assume = authz.identity_may_allow(&p.id, "sts:AssumeRole");
+    for role in ctx.principals(PrincipalKind::Role).filter(|r| r.id != p.id) {
+        if !may_assume && !authz.trust_names_directly(&role.id, &p.id) {
+            continue;
+        }
+        if let Some(step) = ctx.allowed(&p.id, "sts:AssumeRole", &role.id, &Context::default()) {
+            edges.push(Edge {
+                from: p.id.clone(),
+                to: role.id.clone(),
+                kind: EdgeKind::CanAssume,
+                detail: format!("assumes {}", role.name),
+                proof: vec![step],
+            });
+        }
+    }
+    edges.extend(pass_role_edges(ctx, p, passable));
+    if !admin {
+        // An attacker whose own policies never allow the action a technique cannot do without is not asked.
+        for technique in techniques::TECHNIQUES {
+            if technique.needs.is_none_or(|a| authz.identity_may_allow(&p.id, a)) {
+                edges.extend((technique.find)(ctx, p));
+            }
+        }
+    }
+    edges
+}
+
 /// The `can-pass-role` edges of `p`: to each role of `roles` (with the services its trust policy names) that the
 /// engine allows it to pass to one of those services.
 fn pass_role_edges(ctx: &Ctx<'_, '_>, p: &Principal, roles: &[(&Principal, Vec<String>)]) -> Vec<Edge> {
@@ -564,8 +601,47 @@ impl Graph {
 
     /// Builds the graph of a snapshot with its engine, with what `options` asks for.
     pub fn build_with(snapshot: &Snapshot, authz: &Authorizer<'_>, options: Options) -> Graph {
-        let ctx = Ctx::new(snapshot, authz);
         let mut graph = Graph::default();
+        let mut moves = Vec::new();
+        let problems = Graph::stream(
+            snapshot,
+            authz,
+            options,
+            |nodes, admins, edges| {
+                graph.nodes = nodes;
+                graph.admins = admins;
+                graph.edges = edges;
+                Ok::<(), std::convert::Infallible>(())
+            },
+            |edges| {
+                moves.extend(edges);
+                Ok(())
+            },
+        );
+        graph.edges.extend(moves);
+        graph.problems = problems.unwrap_or_else(|never| match never {});
+        // The administrator node, when an edge leads to it.
+        if !graph.edges.iter().any(|e| e.to == ADMIN) {
+            graph.nodes.retain(|n| n.kind != NodeKind::Admin);
+        }
+        graph
+    }
+
+    /// Builds the graph as [`build_with`](Self::build_with) does, without holding all its edges: `start` gets
+    /// every node, the effective administrators and the edges that do not come from one principal's own moves
+    /// (membership, trust from outside, access to resources, classifications); then `more` gets the moves of the
+    /// principals (assuming roles, passing roles, techniques) a few hundred principals at a time, as they are
+    /// computed on every core. Memory stays bounded by one batch whatever the number of edges. The
+    /// [`ADMIN`] node is always among the nodes. Returns what could not be decided.
+    pub fn stream<E>(
+        snapshot: &Snapshot,
+        authz: &Authorizer<'_>,
+        options: Options,
+        start: impl FnOnce(Vec<Node>, Vec<String>, Vec<Edge>) -> Result<(), E>,
+        mut more: impl FnMut(Vec<Edge>) -> Result<(), E>,
+    ) -> Result<Vec<String>, E> {
+        let ctx = Ctx::new(snapshot, authz);
+        let mut edges = Vec::new();
         let mut nodes = Nodes::default();
         let actors = actors(snapshot);
         for p in snapshot.principals.iter().filter(|p| p.provider == Provider::Aws) {
@@ -575,7 +651,7 @@ impl Graph {
         }
         for user in ctx.principals(PrincipalKind::User) {
             for group in ctx.groups_of(user) {
-                graph.edges.push(Edge {
+                edges.push(Edge {
                     from: user.id.clone(),
                     to: group.id.clone(),
                     kind: EdgeKind::MemberOf,
@@ -584,57 +660,14 @@ impl Graph {
                 });
             }
         }
-        // Roles a service may be handed, with the services their trust policies name.
-        let passable: Vec<(&Principal, Vec<String>)> = ctx
-            .principals(PrincipalKind::Role)
-            .filter_map(|r| {
-                let services = outside::named(r.trust_policy.as_ref()?.get()).services;
-                (!services.is_empty()).then_some((r, services))
-            })
-            .collect();
-        // Each principal's moves, on every core, in snapshot order.
-        let found = parallel_map(&actors, |p| {
-            let admin = ctx.is_admin(&p.id);
-            let mut edges = Vec::new();
-            // Without `sts:AssumeRole` in its own policies, a principal can only assume roles whose trust policy
-            // names it directly.
-            let may_assume = authz.identity_may_allow(&p.id, "sts:AssumeRole");
-            for role in ctx.principals(PrincipalKind::Role).filter(|r| r.id != p.id) {
-                if !may_assume && !authz.trust_names_directly(&role.id, &p.id) {
-                    continue;
-                }
-                if let Some(step) = ctx.allowed(&p.id, "sts:AssumeRole", &role.id, &Context::default()) {
-                    edges.push(Edge {
-                        from: p.id.clone(),
-                        to: role.id.clone(),
-                        kind: EdgeKind::CanAssume,
-                        detail: format!("assumes {}", role.name),
-                        proof: vec![step],
-                    });
-                }
-            }
-            edges.extend(pass_role_edges(&ctx, p, &passable));
-            if !admin {
-                // An attacker whose own policies never allow the action a technique cannot do without is not asked.
-                for technique in techniques::TECHNIQUES {
-                    if technique.needs.is_none_or(|a| authz.identity_may_allow(&p.id, a)) {
-                        edges.extend((technique.find)(&ctx, p));
-                    }
-                }
-            }
-            (admin, edges)
-        });
-        for (p, (admin, edges)) in actors.iter().zip(found) {
-            if admin {
-                graph.admins.push(p.id.clone());
-            }
-            graph.edges.extend(edges);
-        }
+        let admin_of = parallel_map(&actors, |p| ctx.is_admin(&p.id));
+        let admins: Vec<String> =
+            actors.iter().zip(&admin_of).filter(|(_, admin)| **admin).map(|(p, _)| p.id.clone()).collect();
         // Services, providers and accounts outside the snapshot that roles' trust policies let in.
         let roles: Vec<&Principal> = ctx.principals(PrincipalKind::Role).collect();
-        for (found, edges) in parallel_map(&roles, |r| outside::assume_edges(&ctx, r)) {
+        for (found, found_edges) in parallel_map(&roles, |r| outside::assume_edges(&ctx, r)) {
             found.into_iter().for_each(|n| nodes.add(n));
-            graph.edges.extend(edges);
+            edges.extend(found_edges);
         }
         // Resources, what they hold, and who reaches them.
         let aws: Vec<&sightline_model::Resource> =
@@ -650,7 +683,7 @@ impl Graph {
             for label in resources::classifications(r) {
                 nodes.add(resources::classification(&label));
             }
-            graph.edges.extend(resources::classified_edges(r));
+            edges.extend(resources::classified_edges(r));
         }
         if options.access {
             // IAM's own users and roles, when a collector lists them as resources too, are principals here.
@@ -662,17 +695,27 @@ impl Graph {
                 .filter(|r| !resources::PROVIDER_TYPES.contains(&r.resource_type.as_str()))
                 .filter(|r| !principals.contains(r.id.as_str()))
                 .collect();
-            for (found, edges) in parallel_map(&reachable, |r| resources::access_edges(&ctx, &actors, r)) {
+            for (found, found_edges) in parallel_map(&reachable, |r| resources::access_edges(&ctx, &actors, r)) {
                 found.into_iter().for_each(|n| nodes.add(n));
-                graph.edges.extend(edges);
+                edges.extend(found_edges);
             }
         }
-        if graph.edges.iter().any(|e| e.to == ADMIN) {
-            nodes.add(Node { id: ADMIN.to_string(), kind: NodeKind::Admin, name: "administrator".to_string() });
+        nodes.add(Node { id: ADMIN.to_string(), kind: NodeKind::Admin, name: "administrator".to_string() });
+        start(nodes.list, admins, edges)?;
+        // Roles a service may be handed, with the services their trust policies name.
+        let passable: Vec<(&Principal, Vec<String>)> = ctx
+            .principals(PrincipalKind::Role)
+            .filter_map(|r| {
+                let services = outside::named(r.trust_policy.as_ref()?.get()).services;
+                (!services.is_empty()).then_some((r, services))
+            })
+            .collect();
+        let indexed: Vec<(&Principal, bool)> = actors.iter().copied().zip(admin_of).collect();
+        for batch in indexed.chunks(STREAM_BATCH) {
+            let found = parallel_map(batch, |(p, admin)| moves(&ctx, p, *admin, &passable));
+            more(found.into_iter().flatten().collect())?;
         }
-        graph.nodes = nodes.list;
-        graph.problems = ctx.problems.lock().map(|p| p.clone()).unwrap_or_default();
-        graph
+        Ok(ctx.problems.lock().map(|p| p.clone()).unwrap_or_default())
     }
 
     /// The shortest path (fewest hops) from `from` to `to` (a principal ARN, or [`ADMIN`]: any administrator).
