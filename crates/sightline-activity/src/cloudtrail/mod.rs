@@ -11,9 +11,10 @@ use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-/// The most bytes one log file may expand to. CloudTrail files are a few megabytes; a file that expands past this
-/// is refused as a decompression bomb rather than read into memory.
-pub const MAX_FILE_BYTES: u64 = 1 << 30;
+/// The most bytes one log file may expand to. CloudTrail files are a few megabytes (lookup-events output at most
+/// tens); a file that expands past this is refused as a decompression bomb rather than read into memory. With one
+/// file read per core, this bounds what reading takes.
+pub const MAX_FILE_BYTES: u64 = 256 << 20;
 
 /// What one import read.
 #[derive(Debug, Default)]
@@ -21,7 +22,8 @@ pub struct Import {
     pub activity: Vec<Activity>,
     /// Per account: the first and last event read.
     pub periods: Vec<ActivityPeriod>,
-    /// The names of the log files read (CloudTrail names each file uniquely), to recognise them next time.
+    /// The names of the trail log files read (CloudTrail names each file uniquely), to recognise them next time.
+    /// Files named otherwise (lookup-events output) are not remembered: importing one twice counts its calls twice.
     pub files: Vec<String>,
     /// Files that were not read, and why (digest files, files of other kinds, files imported before).
     pub skipped: Vec<(PathBuf, String)>,
@@ -57,7 +59,7 @@ pub(crate) fn import_limited(
     files.dedup();
     let mut todo = Vec::new();
     for f in files {
-        if already(&file_name(&f)) {
+        if is_trail_file(&file_name(&f)) && already(&file_name(&f)) {
             skipped.push((f, "imported before".to_string()));
         } else {
             todo.push(Input::File(f));
@@ -135,7 +137,9 @@ fn read_all(todo: &[Input<'_>], source: &str, max_file_bytes: u64) -> Result<Imp
                 p.to = to;
             }
         }
-        out.files.push(file_name(file.path()));
+        if is_trail_file(&file_name(file.path())) {
+            out.files.push(file_name(file.path()));
+        }
     }
     match failures.len() {
         0 => {}
@@ -153,6 +157,15 @@ type ActivityKey = (String, String, String, Option<String>, Option<String>, bool
 
 fn key_of(a: &Activity) -> ActivityKey {
     (a.account_id.clone(), a.principal.clone(), a.action.clone(), a.resource.clone(), a.access_key_id.clone(), a.denied)
+}
+
+/// Whether a file is named as a trail names its log files (`ACCOUNT_CloudTrail_REGION_TIME_ID.json.gz`): such
+/// names are unique, so a file imported before is recognised by its name.
+pub fn is_trail_file(name: &str) -> bool {
+    let mut parts = name.split('_');
+    parts.next().is_some_and(|a| a.len() == 12 && a.bytes().all(|b| b.is_ascii_digit()))
+        && parts.next() == Some("CloudTrail")
+        && (name.ends_with(".json.gz") || name.ends_with(".json"))
 }
 
 /// The name a file is remembered by: its file name (CloudTrail's are unique per account, region and time).
@@ -174,9 +187,16 @@ fn walk(path: &Path, files: &mut Vec<PathBuf>, skipped: &mut Vec<(PathBuf, Strin
         return Ok(());
     }
     let name = file_name(path);
-    if path.components().any(|c| c.as_os_str() == "CloudTrail-Digest") || name.contains("CloudTrail-Digest") {
+    let component = |c: &str| path.components().any(|x| x.as_os_str() == c);
+    if component("CloudTrail-Digest") || name.contains("CloudTrail-Digest") {
         skipped.push((path.to_path_buf(), "a digest file (it holds hashes, not events)".to_string()));
-    } else if name.ends_with(".json") || name.ends_with(".json.gz") || name.ends_with(".gz") {
+    } else if component("CloudTrail-Insight") || name.contains("CloudTrail-Insight") {
+        skipped.push((path.to_path_buf(), "an Insights file (it holds anomalies, not calls)".to_string()));
+    } else if component("AWSLogs") && !component("CloudTrail") && !is_trail_file(&name) {
+        // Log archive buckets also hold AWS Config snapshots, VPC flow logs and the like under AWSLogs/.
+        skipped
+            .push((path.to_path_buf(), "not under a CloudTrail folder of AWSLogs/ (Config, flow logs...)".to_string()));
+    } else if name.ends_with(".json") || name.ends_with(".json.gz") {
         files.push(path.to_path_buf());
     } else {
         skipped.push((path.to_path_buf(), "not a .json or .json.gz file".to_string()));
@@ -379,11 +399,25 @@ struct Event<'a> {
     request_parameters: Option<Params<'a>>,
     #[serde(borrow, default)]
     recipient_account_id: Text<'a>,
+    #[serde(borrow, default)]
+    response_elements: Option<ResponseElements<'a>>,
+}
+
+/// What a response says, where it tells a refusal without an error code (a failed console sign-in).
+#[derive(Debug, Deserialize)]
+struct ResponseElements<'a> {
+    #[serde(borrow, rename = "ConsoleLogin", default)]
+    console_login: Text<'a>,
 }
 
 impl Event<'_> {
     /// Events without the fields every CloudTrail event has are refused, naming the field.
     fn check(&self) -> Result<(), String> {
+        if let Some(t) = self.event_time.as_deref() {
+            if chrono::DateTime::parse_from_rfc3339(t).is_err() {
+                return Err(format!("eventTime {t:?} is not an RFC 3339 time"));
+            }
+        }
         for (name, present) in [
             ("eventTime", self.event_time.is_some()),
             ("eventSource", self.event_source.is_some()),
@@ -459,6 +493,8 @@ struct Params<'a> {
     role_arn: Text<'a>,
     #[serde(borrow, default)]
     function_name: Text<'a>,
+    #[serde(borrow, default)]
+    version_id: Text<'a>,
 }
 
 /// One file's events, aggregated.
@@ -478,10 +514,10 @@ fn aggregate(events: &[Event<'_>], db: &ActionDb) -> Part {
     for ev in events {
         let time = normalize_time(ev.event_time.as_deref().unwrap_or_default());
         let Some(identity) = &ev.user_identity else { continue };
-        let account = identity.account_id.owned().or_else(|| ev.recipient_account_id.owned()).unwrap_or_default();
-        // The account's log covers this moment, whoever called.
-        if !account.is_empty() {
-            let span = part.spans.entry(account.clone()).or_insert_with(|| (time.clone(), time.clone(), 0));
+        // The log is the receiving account's: it covers this moment for that account, whoever called.
+        let log_account = ev.recipient_account_id.owned().or_else(|| identity.account_id.owned()).unwrap_or_default();
+        if !log_account.is_empty() {
+            let span = part.spans.entry(log_account).or_insert_with(|| (time.clone(), time.clone(), 0));
             span.2 += 1;
             if time < span.0 {
                 span.0.clone_from(&time);
@@ -500,13 +536,31 @@ fn aggregate(events: &[Event<'_>], db: &ActionDb) -> Part {
         let (principal, account) = principal;
         let source = ev.event_source.as_deref().unwrap_or_default();
         let name = ev.event_name.as_deref().unwrap_or_default();
-        let action = action_of(source, name, db);
+        let mut action = action_of(source, name, db);
+        // A call on one version of an object needs the version's permission.
+        let versioned =
+            ev.request_parameters.as_ref().is_some_and(|p| p.version_id.as_deref().is_some_and(|v| !v.is_empty()));
+        if versioned
+            && matches!(
+                action.as_str(),
+                "s3:GetObject"
+                    | "s3:DeleteObject"
+                    | "s3:GetObjectAcl"
+                    | "s3:PutObjectAcl"
+                    | "s3:GetObjectTagging"
+                    | "s3:PutObjectTagging"
+                    | "s3:DeleteObjectTagging"
+            )
+        {
+            action = action.replacen("Object", "ObjectVersion", 1);
+        }
         if db.action(&action).is_none() {
             *part.unknown.entry(action.clone()).or_default() += 1;
         }
         let resource = resource_of(ev, &action, &account);
         let access_key_id = identity.access_key_id.as_deref().filter(|k| k.starts_with("AKIA")).map(str::to_string);
-        let denied = ev.error_code.as_deref().is_some_and(is_denial);
+        let denied = ev.error_code.as_deref().is_some_and(is_denial)
+            || ev.response_elements.as_ref().is_some_and(|r| r.console_login.as_deref() == Some("Failure"));
         part.events += 1;
         let record = Activity {
             provider: Provider::Aws,
@@ -565,14 +619,30 @@ fn principal_of(id: &UserIdentity) -> Result<(String, String), String> {
     }
 }
 
-/// Whether an error code means the call was refused by access control.
+/// Whether an error code means the caller was refused: by access control, or for want of valid credentials.
+/// A service's own refusal further on (such as `KMSAccessDeniedException` when Lambda cannot decrypt) is not the
+/// caller's: the call itself was allowed.
 fn is_denial(code: &str) -> bool {
-    code.contains("AccessDenied")
-        || code.contains("UnauthorizedOperation")
-        || code.contains("UnauthorizedAccess")
-        || code == "Client.UnauthorizedOperation"
-        || code == "AuthorizationError"
-        || code == "AuthFailure"
+    const CODES: &[&str] = &[
+        "AccessDenied",
+        "AccessDeniedException",
+        "Client.UnauthorizedOperation",
+        "UnauthorizedOperation",
+        "UnauthorizedAccess",
+        "UnauthorizedException",
+        "NotAuthorizedException",
+        "ForbiddenException",
+        "AuthorizationError",
+        "AuthorizationErrorException",
+        "AuthFailure",
+        "Client.AuthFailure",
+        "InvalidClientTokenId",
+        "SignatureDoesNotMatch",
+        "ExpiredToken",
+        "ExpiredTokenException",
+        "MissingAuthenticationToken",
+    ];
+    CODES.contains(&code)
 }
 
 /// Services whose CloudTrail event source differs from their prefix in policies.
@@ -587,8 +657,7 @@ const SOURCE_PREFIX: &[(&str, &str)] = &[
     ("runtime.sagemaker", "sagemaker"),
     ("runtime.lex", "lex"),
     ("models.lex", "lex"),
-    ("execute-api", "execute-api"),
-    ("elasticloadbalancingv2", "elasticloadbalancing"),
+    ("pinpoint", "mobiletargeting"),
 ];
 
 /// S3 API operations whose permission has another name.
@@ -597,6 +666,7 @@ const S3_PERMISSION: &[(&str, &str)] = &[
     ("ListObjectsV2", "ListBucket"),
     ("HeadBucket", "ListBucket"),
     ("HeadObject", "GetObject"),
+    ("SelectObjectContent", "GetObject"),
     ("ListBuckets", "ListAllMyBuckets"),
     ("DeleteObjects", "DeleteObject"),
     ("CreateMultipartUpload", "PutObject"),
@@ -605,9 +675,47 @@ const S3_PERMISSION: &[(&str, &str)] = &[
     ("CompleteMultipartUpload", "PutObject"),
     ("CopyObject", "PutObject"),
     ("ListObjectVersions", "ListBucketVersions"),
-    ("GetBucketLocation", "GetBucketLocation"),
     ("ListParts", "ListMultipartUploadParts"),
-    ("GetObjectAttributes", "GetObjectAttributes"),
+    ("ListMultipartUploads", "ListBucketMultipartUploads"),
+    ("GetBucketEncryption", "GetEncryptionConfiguration"),
+    ("PutBucketEncryption", "PutEncryptionConfiguration"),
+    ("DeleteBucketEncryption", "PutEncryptionConfiguration"),
+    ("GetBucketLifecycle", "GetLifecycleConfiguration"),
+    ("GetBucketLifecycleConfiguration", "GetLifecycleConfiguration"),
+    ("PutBucketLifecycle", "PutLifecycleConfiguration"),
+    ("PutBucketLifecycleConfiguration", "PutLifecycleConfiguration"),
+    ("DeleteBucketLifecycle", "PutLifecycleConfiguration"),
+    ("DeleteBucketCors", "PutBucketCORS"),
+    ("GetBucketCors", "GetBucketCORS"),
+    ("PutBucketCors", "PutBucketCORS"),
+    ("GetBucketReplication", "GetReplicationConfiguration"),
+    ("PutBucketReplication", "PutReplicationConfiguration"),
+    ("DeleteBucketReplication", "PutReplicationConfiguration"),
+    ("DeleteBucketTagging", "PutBucketTagging"),
+    ("GetBucketNotificationConfiguration", "GetBucketNotification"),
+    ("PutBucketNotificationConfiguration", "PutBucketNotification"),
+    ("GetObjectLockConfiguration", "GetBucketObjectLockConfiguration"),
+    ("PutObjectLockConfiguration", "PutBucketObjectLockConfiguration"),
+    ("DeleteBucketWebsite", "DeleteBucketWebsite"),
+    ("DeleteBucketOwnershipControls", "PutBucketOwnershipControls"),
+    ("DeleteBucketAnalyticsConfiguration", "PutAnalyticsConfiguration"),
+    ("DeleteBucketMetricsConfiguration", "PutMetricsConfiguration"),
+    ("DeleteBucketInventoryConfiguration", "PutInventoryConfiguration"),
+    ("DeleteBucketIntelligentTieringConfiguration", "PutIntelligentTieringConfiguration"),
+    ("DeletePublicAccessBlock", "PutBucketPublicAccessBlock"),
+    ("GetPublicAccessBlock", "GetBucketPublicAccessBlock"),
+    ("PutPublicAccessBlock", "PutBucketPublicAccessBlock"),
+];
+
+/// Operations of other services whose permission has another name: (prefix, event name, action name).
+const RENAMED: &[(&str, &str, &str)] = &[
+    ("dynamodb", "TransactGetItems", "GetItem"),
+    ("dynamodb", "ExecuteStatement", "PartiQLSelect"),
+    ("sqs", "SendMessageBatch", "SendMessage"),
+    ("sqs", "DeleteMessageBatch", "DeleteMessage"),
+    ("sqs", "ChangeMessageVisibilityBatch", "ChangeMessageVisibility"),
+    ("sns", "PublishBatch", "Publish"),
+    ("lambda", "InvokeWithResponseStream", "InvokeFunction"),
 ];
 
 /// The policy action a call needed: the event source's service prefix and the event name, with the renames IAM
@@ -621,7 +729,10 @@ pub fn action_of(source: &str, name: &str, db: &ActionDb) -> String {
             op = Cow::Borrowed(p);
         }
     }
-    if prefix == "lambda" {
+    if let Some((_, _, a)) = RENAMED.iter().find(|(p, n, _)| *p == prefix && *n == name) {
+        op = Cow::Borrowed(a);
+    }
+    if prefix == "lambda" && !matches!(op, Cow::Borrowed("InvokeFunction")) {
         // `UpdateFunctionCode20150331v2`, `Invoke` (the permission is `InvokeFunction`).
         let trimmed = name.trim_end_matches(|c: char| c.is_ascii_digit() || c == 'v');
         let trimmed = if trimmed.len() + 8 <= name.len() { trimmed } else { name };
@@ -635,9 +746,11 @@ pub fn action_of(source: &str, name: &str, db: &ActionDb) -> String {
     }
 }
 
-/// The resource a call was made on, as the policy would name it: the event's own resource list when it has one
-/// of the right kind, else what the request parameters name for the services whose ARNs they give (S3 buckets
-/// and objects, IAM users, roles, groups and policies, Lambda functions); `None` when the log does not say.
+/// The resource a call was made on, as the policy would name it: for S3 and IAM, what the request parameters name
+/// (bucket and key; user, role, group or policy); for STS and Lambda, the role ARN or function ARN they name, else
+/// the event's single resource; for other services, the event's single resource; `None` when the log does not
+/// say. IAM ARNs are built without a path (the log gives only the name): `least-privilege` puts the path back
+/// from the snapshot.
 fn resource_of(ev: &Event<'_>, action: &str, account: &str) -> Option<String> {
     let (service, op) = action.split_once(':')?;
     let none = Params::default();
@@ -660,7 +773,8 @@ fn resource_of(ev: &Event<'_>, action: &str, account: &str) -> Option<String> {
     match service {
         "s3" => {
             let bucket = param("bucketName")?;
-            let object_level = op.contains("Object") || op == "PutObject" || op == "ListMultipartUploadParts";
+            let object_level =
+                op.contains("Object") || op == "ListMultipartUploadParts" || op == "AbortMultipartUpload";
             match param("key") {
                 Some(key) if object_level => Some(format!("arn:aws:s3:::{bucket}/{key}")),
                 _ if object_level => None,

@@ -208,3 +208,85 @@ fn fields_of_unexpected_types_are_read_as_absent() {
     assert_eq!((a.action.as_str(), a.resource.as_deref(), a.denied), ("s3:GetObject", None, false));
     assert_eq!(a.principal, "arn:aws:iam::111111111111:user/al\\ice");
 }
+
+#[test]
+fn only_cloudtrail_files_of_a_log_archive_are_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("AWSLogs").join(ACCOUNT);
+    let event = user_event("ListUsers", "iam.amazonaws.com", "2026-11-20T10:00:00Z", Value::Null);
+    write_gz(
+        &root.join(format!("CloudTrail/us-east-1/2026/11/20/{ACCOUNT}_CloudTrail_us-east-1_20261120T0000Z_x.json.gz")),
+        &json!({"Records": [event]}),
+    );
+    // Insights events, AWS Config snapshots and flow logs share the bucket: skipped, not failed.
+    write_gz(
+        &root.join(format!("CloudTrail-Insight/us-east-1/2026/11/20/{ACCOUNT}_CloudTrail-Insight_us-east-1_x.json.gz")),
+        &json!({"Records": [{"eventType": "AwsCloudTrailInsight"}]}),
+    );
+    write_gz(
+        &root.join(format!(
+            "Config/us-east-1/2026/11/20/ConfigSnapshot/{ACCOUNT}_Config_us-east-1_ConfigSnapshot_x.json.gz"
+        )),
+        &json!({"configurationItems": []}),
+    );
+    let got = import(&[dir.path().join("AWSLogs")], &|_| false).unwrap();
+    assert_eq!(got.events, 1);
+    assert_eq!(got.skipped.len(), 2, "{:?}", got.skipped);
+    assert!(got.skipped.iter().any(|(_, why)| why.contains("Insights")));
+    assert!(got.skipped.iter().any(|(_, why)| why.contains("Config")));
+}
+
+#[test]
+fn refusals_versions_and_renamed_operations() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("x.json");
+    let mut failed_login = user_event("ConsoleLogin", "signin.amazonaws.com", "2026-11-20T10:00:00Z", Value::Null);
+    failed_login["responseElements"] = json!({"ConsoleLogin": "Failure"});
+    let mut expired = user_event("ListUsers", "iam.amazonaws.com", "2026-11-20T10:00:00Z", Value::Null);
+    expired["errorCode"] = json!("ExpiredToken");
+    // The service's own refusal further on: the caller's call was allowed.
+    let mut kms = role_event("Invoke", "lambda.amazonaws.com", "2026-11-20T10:00:00Z");
+    kms["errorCode"] = json!("KMSAccessDeniedException");
+    let version = user_event(
+        "GetObject",
+        "s3.amazonaws.com",
+        "2026-11-20T10:00:00Z",
+        json!({"bucketName": "b", "key": "k", "versionId": "3"}),
+    );
+    let encryption =
+        user_event("GetBucketEncryption", "s3.amazonaws.com", "2026-11-20T10:00:00Z", json!({"bucketName": "b"}));
+    let batch = role_event("SendMessageBatch", "sqs.amazonaws.com", "2026-11-20T10:00:00Z");
+    std::fs::write(&path, json!({"Records": [failed_login, expired, kms, version, encryption, batch]}).to_string())
+        .unwrap();
+    let got = import(&[path], &|_| false).unwrap();
+    let find = |action: &str| {
+        got.activity.iter().find(|a| a.action == action).unwrap_or_else(|| panic!("{action}: {:?}", got.activity))
+    };
+    assert!(find("signin:ConsoleLogin").denied);
+    assert!(find("iam:ListUsers").denied);
+    assert!(!find("lambda:InvokeFunction").denied);
+    assert_eq!(find("s3:GetObjectVersion").resource.as_deref(), Some("arn:aws:s3:::b/k"));
+    assert_eq!(find("s3:GetEncryptionConfiguration").resource.as_deref(), Some("arn:aws:s3:::b"));
+    find("sqs:SendMessage");
+    assert!(got.unknown_actions.keys().all(|a| a == "signin:ConsoleLogin"), "{:?}", got.unknown_actions);
+}
+
+#[test]
+fn a_log_covers_the_account_that_received_the_calls() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("b.json");
+    // A role of another account calls into this one: the log is this account's.
+    let mut call = role_event("ListQueues", "sqs.amazonaws.com", "2026-11-20T10:00:00Z");
+    call["userIdentity"]["accountId"] = json!("999999999999");
+    call["userIdentity"]["sessionContext"]["sessionIssuer"]["accountId"] = json!("999999999999");
+    std::fs::write(&path, json!({"Records": [call]}).to_string()).unwrap();
+    let got = import(&[path.clone()], &|_| false).unwrap();
+    let accounts: Vec<&str> = got.periods.iter().map(|p| p.account_id.as_str()).collect();
+    assert_eq!(accounts, [ACCOUNT]);
+    assert_eq!(got.activity[0].account_id, "999999999999");
+    // An event time that is not a time is refused, naming the event.
+    let bad = user_event("ListUsers", "iam.amazonaws.com", "yesterday", Value::Null);
+    std::fs::write(&path, json!({"Records": [bad]}).to_string()).unwrap();
+    let err = import(&[path], &|_| false).unwrap_err().to_string();
+    assert!(err.contains("event 1") && err.contains("RFC 3339"), "{err}");
+}
