@@ -280,7 +280,7 @@ fn a_log_covers_the_account_that_received_the_calls() {
     call["userIdentity"]["accountId"] = json!("999999999999");
     call["userIdentity"]["sessionContext"]["sessionIssuer"]["accountId"] = json!("999999999999");
     std::fs::write(&path, json!({"Records": [call]}).to_string()).unwrap();
-    let got = import(&[path.clone()], &|_| false).unwrap();
+    let got = import(std::slice::from_ref(&path), &|_| false).unwrap();
     let accounts: Vec<&str> = got.periods.iter().map(|p| p.account_id.as_str()).collect();
     assert_eq!(accounts, [ACCOUNT]);
     assert_eq!(got.activity[0].account_id, "999999999999");
