@@ -23,6 +23,9 @@ pub struct LeastPrivilege {
     pub principal: String,
     /// The period whose calls the policy allows.
     pub period: String,
+    /// Set when the logs read do not cover the whole period: calls made in the part not covered are missing, and
+    /// the policy may refuse them.
+    pub incomplete: Option<String>,
     pub policy: Policy,
     /// Its size as IAM counts it, and whether it fits a managed policy.
     pub size: usize,
@@ -109,8 +112,13 @@ pub fn least_privilege(snapshot: &Snapshot, principal: &str, days: Option<i64>) 
         match db.action(&c.action) {
             Some(a) => {
                 // A resource the action cannot be scoped to (or that the log names in another shape than the
-                // action's resource types) is no use in a statement: such calls need `*`.
-                let resource = c.resource.clone().filter(|r| !db.resource_types_for(a, r).is_empty());
+                // action's resource types) is no use in a statement: such calls need `*`. IAM names come without
+                // their path: the snapshot's principal of that name gives it back.
+                let resource = c
+                    .resource
+                    .as_deref()
+                    .map(|r| with_iam_path(snapshot, r))
+                    .filter(|r| !db.resource_types_for(a, r).is_empty());
                 wanted.entry(a.full_name()).or_default().insert(resource);
             }
             None => {
@@ -125,7 +133,7 @@ pub fn least_privilege(snapshot: &Snapshot, principal: &str, days: Option<i64>) 
         let list: Vec<String> = if resources.contains(&None) {
             vec!["*".to_string()]
         } else {
-            generalize(action, resources.iter().flatten(), &mut generalized)
+            generalize(action, resources.iter().flatten(), &mut generalized).into_iter().map(|r| escape(&r)).collect()
         };
         by_resources.entry(list).or_default().push(action.clone());
     }
@@ -187,10 +195,22 @@ pub fn least_privilege(snapshot: &Snapshot, principal: &str, days: Option<i64>) 
     let services: BTreeSet<&str> = wanted.keys().filter_map(|a| a.split(':').next()).collect();
     let mut beyond_observed = Vec::new();
     for service in &services {
+        // On any resource, and on each of the snapshot's resources of the service (a resource policy may grant one).
+        let arns: Vec<&str> = snapshot
+            .resources
+            .iter()
+            .map(|r| r.id.as_str())
+            .filter(|id| id.split(':').nth(2) == Some(*service))
+            .collect();
         for a in db.service(service).into_iter().flat_map(|s| s.actions.iter()) {
             let name = a.full_name();
-            if !wanted.contains_key(&name) && allows(&new_engine, &name, "*").unwrap_or(false) {
-                beyond_observed.push(name);
+            if wanted.contains_key(&name) {
+                continue;
+            }
+            let on =
+                std::iter::once("*").chain(arns.iter().copied().filter(|r| !db.resource_types_for(a, r).is_empty()));
+            if let Some(r) = on.into_iter().find(|r| allows(&new_engine, &name, r).unwrap_or(false)) {
+                beyond_observed.push(format!("{name} on {r}"));
             }
         }
     }
@@ -216,6 +236,7 @@ pub fn least_privilege(snapshot: &Snapshot, principal: &str, days: Option<i64>) 
             Some(w) => w.describe(),
             None => "all the CloudTrail activity read".to_string(),
         },
+        incomplete: window.as_ref().and_then(Window::gap),
         policy,
         size,
         fits_managed_policy: size <= MANAGED_POLICY_LIMIT,
@@ -230,18 +251,21 @@ pub fn least_privilege(snapshot: &Snapshot, principal: &str, days: Option<i64>) 
     })
 }
 
-/// The resources of one action: each one, but where more than [`EXACT_RESOURCES`] share a path, the path with
-/// `/*` (noted in `notes`).
+/// The resources of one action: each one, but where more than [`EXACT_RESOURCES`] S3 objects share a bucket path,
+/// the path with `/*` (noted in `notes`). Other resources (roles, keys, functions) are never widened: `role/*`
+/// would hand over every role.
 fn generalize<'a>(action: &str, resources: impl Iterator<Item = &'a String>, notes: &mut Vec<String>) -> Vec<String> {
     let mut by_path: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
-    for r in resources {
-        let path = r.rfind('/').map_or(r.as_str(), |i| &r[..i]);
-        by_path.entry(path).or_default().push(r);
-    }
     let mut out = Vec::new();
+    for r in resources {
+        match r.strip_prefix("arn:aws:s3:::").filter(|rest| rest.contains('/')).and_then(|_| r.rfind('/')) {
+            Some(i) => by_path.entry(&r[..i]).or_default().push(r),
+            None => out.push(r.clone()),
+        }
+    }
     for (path, list) in by_path {
-        if list.len() > EXACT_RESOURCES && list.iter().all(|r| r.len() > path.len()) {
-            notes.push(format!("{action}: {} resources under {path}/ allowed as {path}/*", list.len()));
+        if list.len() > EXACT_RESOURCES {
+            notes.push(format!("{action}: {} objects under {path}/ allowed as {path}/*", list.len()));
             out.push(format!("{path}/*"));
         } else {
             out.extend(list.into_iter().map(str::to_string));
@@ -249,6 +273,45 @@ fn generalize<'a>(action: &str, resources: impl Iterator<Item = &'a String>, not
     }
     out.sort();
     out
+}
+
+/// A resource name as a policy must write it to mean exactly it: `*`, `?` and `$` in it (an S3 key may hold them)
+/// escaped as `${*}`, `${?}` and `${$}`. The `/*` that [`generalize`] adds stays a wildcard.
+fn escape(resource: &str) -> String {
+    let (body, tail) = match resource.strip_suffix("/*") {
+        Some(body) if resource.starts_with("arn:aws:s3:::") => (body, "/*"),
+        _ => (resource, ""),
+    };
+    let mut out = String::with_capacity(resource.len());
+    for c in body.chars() {
+        match c {
+            '*' => out.push_str("${*}"),
+            '?' => out.push_str("${?}"),
+            '$' => out.push_str("${$}"),
+            c => out.push(c),
+        }
+    }
+    out.push_str(tail);
+    out
+}
+
+/// An IAM user, role or group ARN as the log builds it (`arn:aws:iam::ACCOUNT:role/NAME`, no path), with the path
+/// of the snapshot's principal of that account, kind and name; other resources unchanged.
+fn with_iam_path(snapshot: &Snapshot, resource: &str) -> String {
+    let Some(rest) = resource.strip_prefix("arn:aws:iam::") else { return resource.to_string() };
+    let Some((account, entity)) = rest.split_once(':') else { return resource.to_string() };
+    let Some((kind, name)) = entity.split_once('/') else { return resource.to_string() };
+    let kind = match kind {
+        "user" => PrincipalKind::User,
+        "role" => PrincipalKind::Role,
+        "group" => PrincipalKind::Group,
+        _ => return resource.to_string(),
+    };
+    snapshot
+        .principals
+        .iter()
+        .find(|p| p.kind == kind && p.account_id == account && p.name == name)
+        .map_or_else(|| resource.to_string(), |p| p.id.clone())
 }
 
 fn describe_load(errors: &[sightline_iam::authz::LoadError]) -> String {
@@ -337,9 +400,15 @@ mod tests {
             (0..8).map(|i| format!("arn:aws:s3:::b/logs/{i}.log")).chain(["arn:aws:s3:::b/x".to_string()]).collect();
         let got = generalize("s3:PutObject", keys.iter(), &mut notes);
         assert_eq!(got, ["arn:aws:s3:::b/logs/*", "arn:aws:s3:::b/x"]);
-        assert_eq!(notes, ["s3:PutObject: 8 resources under arn:aws:s3:::b/logs/ allowed as arn:aws:s3:::b/logs/*"]);
+        assert_eq!(notes, ["s3:PutObject: 8 objects under arn:aws:s3:::b/logs/ allowed as arn:aws:s3:::b/logs/*"]);
         let few: Vec<String> = (0..5).map(|i| format!("arn:aws:s3:::b/logs/{i}.log")).collect();
         assert_eq!(generalize("s3:PutObject", few.iter(), &mut notes).len(), 5);
+        // Roles are never widened to role/*.
+        let roles: Vec<String> = (0..8).map(|i| format!("arn:aws:iam::111111111111:role/r{i}")).collect();
+        assert_eq!(generalize("sts:AssumeRole", roles.iter(), &mut notes).len(), 8);
+        // Keys with wildcard characters are escaped; the added /* is not.
+        assert_eq!(escape("arn:aws:s3:::b/a*b?$c"), "arn:aws:s3:::b/a${*}b${?}${$}c");
+        assert_eq!(escape("arn:aws:s3:::b/logs/*"), "arn:aws:s3:::b/logs/*");
     }
 
     #[test]

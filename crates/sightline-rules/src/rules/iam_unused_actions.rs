@@ -1,7 +1,7 @@
 //! Identities keep no permissions to actions they do not use.
 
 use super::unused::{assess, judged, Seen};
-use super::util::need;
+use super::util::{age_days, need};
 use crate::meta::*;
 use crate::scan::{Out, Scan, Subject};
 use serde_json::json;
@@ -76,6 +76,12 @@ fn check(scan: &Scan<'_>, out: &mut Out<'_>) {
         if let Some(why) = scan.gap(&p.account_id, None, needs, false) {
             out.not_evaluated(p, why);
             continue;
+        }
+        if let Some(age) = p.created_at.as_deref().and_then(|c| age_days(scan, c)) {
+            if age <= scan.unused_days {
+                out.pass(p, format!("created {age} days ago, within the {}-day window", scan.unused_days));
+                continue;
+            }
         }
         let a = match assess(scan, authz, &usage, p, true) {
             Ok(a) => a,

@@ -1,7 +1,7 @@
 //! Identities keep no permissions to services they do not use.
 
 use super::unused::{assess, judged, Seen};
-use super::util::need;
+use super::util::{age_days, need};
 use crate::meta::*;
 use crate::scan::{Out, Scan, Subject};
 use serde_json::json;
@@ -39,13 +39,20 @@ pub(crate) static RULE: Rule = Rule {
     },
     check,
     fixtures: Fixtures {
-        pass: &[r#"{"principals":[{"id":"arn:aws:iam::123456789012:role/app","kind":"role","name":"app","inline_policies":[{"name":"p","document":{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["sqs:ListQueues","sqs:CreateQueue"],"Resource":"*"}]}}]}],
+        pass: &[
+            r#"{"principals":[{"id":"arn:aws:iam::123456789012:role/app","kind":"role","name":"app","inline_policies":[{"name":"p","document":{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["sqs:ListQueues","sqs:CreateQueue"],"Resource":"*"}]}}]}],
                    "activity":[{"principal":"arn:aws:iam::123456789012:role/app","action":"sqs:ListQueues","count":3,"first_seen":"2026-11-01T00:00:00Z","last_seen":"2026-11-02T00:00:00Z"}],
-                   "activity_periods":[{"from":"2026-08-01T00:00:00Z","to":"2026-11-27T00:00:00Z","events":10}]}"#],
+                   "activity_periods":[{"from":"2026-08-01T00:00:00Z","to":"2026-11-27T00:00:00Z","events":10}]}"#,
+            // SNS is never called, but the logs hold no write at all (a trail of reads only): not judged.
+            r#"{"principals":[{"id":"arn:aws:iam::123456789012:role/app","kind":"role","name":"app","inline_policies":[{"name":"p","document":{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["sqs:ListQueues","sns:CreateTopic","iam:PassRole"],"Resource":"*"}]}}]}],
+                   "activity":[{"principal":"arn:aws:iam::123456789012:role/app","action":"sqs:ListQueues","count":3,"first_seen":"2026-11-01T00:00:00Z","last_seen":"2026-11-02T00:00:00Z"}],
+                   "activity_periods":[{"from":"2026-08-01T00:00:00Z","to":"2026-11-27T00:00:00Z","events":10}]}"#,
+        ],
         fail: &[
-            // It may use SQS and SNS; CloudTrail shows only SQS.
+            // It may use SQS and SNS; CloudTrail shows only SQS (and, from another role, that writes are logged).
             r#"{"principals":[{"id":"arn:aws:iam::123456789012:role/app","kind":"role","name":"app","inline_policies":[{"name":"p","document":{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["sqs:ListQueues","sns:CreateTopic"],"Resource":"*"}]}}]}],
-                "activity":[{"principal":"arn:aws:iam::123456789012:role/app","action":"sqs:ListQueues","count":3,"first_seen":"2026-11-01T00:00:00Z","last_seen":"2026-11-02T00:00:00Z"}],
+                "activity":[{"principal":"arn:aws:iam::123456789012:role/app","action":"sqs:ListQueues","count":3,"first_seen":"2026-11-01T00:00:00Z","last_seen":"2026-11-02T00:00:00Z"},
+                            {"principal":"arn:aws:iam::123456789012:role/other","action":"sqs:CreateQueue","count":1,"first_seen":"2026-11-01T00:00:00Z","last_seen":"2026-11-01T00:00:00Z"}],
                 "activity_periods":[{"from":"2026-08-01T00:00:00Z","to":"2026-11-27T00:00:00Z","events":10}]}"#,
             // IAM's own record: SNS last used a year ago.
             r#"{"principals":[{"id":"arn:aws:iam::123456789012:role/app","kind":"role","name":"app","inline_policies":[{"name":"p","document":{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["sqs:ListQueues","sns:CreateTopic"],"Resource":"*"}]}}],
@@ -76,6 +83,12 @@ fn check(scan: &Scan<'_>, out: &mut Out<'_>) {
         if let Some(why) = scan.gap(&p.account_id, None, needs, false) {
             out.not_evaluated(p, why);
             continue;
+        }
+        if let Some(age) = p.created_at.as_deref().and_then(|c| age_days(scan, c)) {
+            if age <= scan.unused_days {
+                out.pass(p, format!("created {age} days ago, within the {}-day window", scan.unused_days));
+                continue;
+            }
         }
         let a = match assess(scan, authz, &usage, p, false) {
             Ok(a) => a,

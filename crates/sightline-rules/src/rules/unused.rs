@@ -4,9 +4,11 @@
 //!
 //! CloudTrail only proves use: a call it does not show may still have happened when the trail does not log that
 //! kind of event. Management events are logged by default; data events (S3 objects, Lambda invocations, DynamoDB
-//! items...) only when the trail asks for them, and a trail may log writes only. So an action is judged unused from
-//! CloudTrail only when the account's logs show calls of its kind: a data event of its service, or a read when it
-//! is a read.
+//! items...) only when the trail asks for them; a trail may log reads or writes only, and may leave out KMS and
+//! RDS Data API events; some permissions (`iam:PassRole`, session tags) are never calls of their own. So an action
+//! is judged unused from CloudTrail only when the account's logs, over the window, show calls of its kind: a data
+//! event of its service, a read when it is a read (as CloudTrail counts reads), a write otherwise, an event of KMS
+//! for KMS; and a service only when every action it allows would show.
 
 use crate::scan::Scan;
 use sightline_activity::{parse_time, Usage, Window};
@@ -48,6 +50,7 @@ pub(crate) fn is_data_event(action: &str) -> bool {
                     "ListBucket" | "ListBucketVersions" | "ListMultipartUploadParts" | "AbortMultipartUpload"
                 )
         }
+        "s3-object-lambda" => true,
         "lambda" => matches!(name, "InvokeFunction" | "InvokeFunctionUrl"),
         "dynamodb" => matches!(
             name,
@@ -69,30 +72,82 @@ pub(crate) fn is_data_event(action: &str) -> bool {
         ),
         "sns" => name == "Publish",
         "sqs" => matches!(name, "SendMessage" | "ReceiveMessage" | "DeleteMessage" | "ChangeMessageVisibility"),
-        "kinesis" => matches!(name, "PutRecord" | "PutRecords" | "GetRecords" | "GetShardIterator"),
+        "kinesis" => {
+            matches!(name, "PutRecord" | "PutRecords" | "GetRecords" | "GetShardIterator" | "SubscribeToShard")
+        }
         _ => false,
     }
 }
 
-/// What an account's CloudTrail logs show they record: data events of which services, and reads.
+/// Actions CloudTrail never logs as calls of their own: permissions checked as part of another call
+/// (`iam:PassRole`, session tags, source identity, S3 ownership and retention overrides) and API Gateway's
+/// execution of an API. Nothing can say they went unused.
+const NEVER_LOGGED: &[&str] = &[
+    "iam:PassRole",
+    "sts:TagSession",
+    "sts:SetSourceIdentity",
+    "sts:SetContext",
+    "s3:ObjectOwnerOverrideToBucketOwner",
+    "s3:BypassGovernanceRetention",
+    "execute-api:Invoke",
+    "execute-api:InvalidateCache",
+    "execute-api:ManageConnections",
+];
+
+/// Services whose management events a trail may leave out (`ExcludeManagementEventSources`): their actions are
+/// judged only when the account's logs hold some event of theirs.
+const EXCLUDABLE: &[&str] = &["kms", "rds-data"];
+
+/// KMS's cryptographic operations: Write in the action database, but read-only events in CloudTrail (a trail that
+/// logs writes only leaves them out).
+fn logged_as_read(action: &str, level: AccessLevel) -> bool {
+    matches!(level, AccessLevel::Read | AccessLevel::List)
+        || matches!(
+            action,
+            "kms:Decrypt"
+                | "kms:Encrypt"
+                | "kms:ReEncryptFrom"
+                | "kms:ReEncryptTo"
+                | "kms:GenerateDataKey"
+                | "kms:GenerateDataKeyPair"
+                | "kms:GenerateDataKeyPairWithoutPlaintext"
+                | "kms:GenerateDataKeyWithoutPlaintext"
+                | "kms:GenerateMac"
+                | "kms:VerifyMac"
+                | "kms:Sign"
+                | "kms:Verify"
+                | "kms:GenerateRandom"
+        )
+}
+
+/// What an account's CloudTrail logs, over the window, show they record: reads, writes, data events of which
+/// services, and events of which of the services a trail may leave out.
 #[derive(Debug, Default)]
 pub(crate) struct Logged {
     data_services: BTreeSet<String>,
+    services: BTreeSet<String>,
     reads: bool,
+    writes: bool,
 }
 
 impl Logged {
-    pub(crate) fn of(scan: &Scan<'_>, account: &str) -> Logged {
+    pub(crate) fn of(scan: &Scan<'_>, account: &str, window: Option<&Window>) -> Logged {
         let db = ActionDb::try_embedded().ok();
         let mut logged = Logged::default();
-        for a in scan.snapshot.activity.iter().filter(|a| a.account_id == account) {
+        let recent = |a: &&sightline_model::Activity| {
+            window.is_none_or(|w| parse_time(&a.last_seen).is_some_and(|t| t >= w.from))
+        };
+        for a in scan.snapshot.activity.iter().filter(|a| a.account_id == account).filter(recent) {
+            let service = a.action.split(':').next().unwrap_or_default();
+            logged.services.insert(service.to_string());
             if is_data_event(&a.action) {
-                logged.data_services.insert(a.action.split(':').next().unwrap_or_default().to_string());
-            } else if db
-                .and_then(|db| db.action(&a.action))
-                .is_some_and(|x| matches!(x.access_level, AccessLevel::Read | AccessLevel::List))
-            {
-                logged.reads = true;
+                logged.data_services.insert(service.to_string());
+            } else if let Some(x) = db.and_then(|db| db.action(&a.action)) {
+                if logged_as_read(&a.action, x.access_level) {
+                    logged.reads = true;
+                } else {
+                    logged.writes = true;
+                }
             }
         }
         logged
@@ -100,10 +155,21 @@ impl Logged {
 
     /// Whether a call of `action` (with this access level) would be in the logs.
     pub(crate) fn would_show(&self, action: &str, level: AccessLevel) -> bool {
-        if is_data_event(action) {
-            return self.data_services.contains(action.split(':').next().unwrap_or_default());
+        let service = action.split(':').next().unwrap_or_default();
+        if NEVER_LOGGED.contains(&action) {
+            return false;
         }
-        self.reads || !matches!(level, AccessLevel::Read | AccessLevel::List)
+        if is_data_event(action) {
+            return self.data_services.contains(service);
+        }
+        if EXCLUDABLE.contains(&service) && !self.services.contains(service) {
+            return false;
+        }
+        if logged_as_read(action, level) {
+            self.reads
+        } else {
+            self.writes
+        }
     }
 }
 
@@ -153,7 +219,7 @@ pub(crate) fn assess(
         }
     }
     let db = ActionDb::try_embedded().map_err(|e| e.to_string())?;
-    let logged = Logged::of(scan, &p.account_id);
+    let logged = Logged::of(scan, &p.account_id, trail.as_ref().ok());
     let mine = usage.principal(&p.id);
     let mut probe = sightline_graph::access::Probe::new(scan.snapshot, authz, &p.id);
     let mut out = Assessment::default();
@@ -171,14 +237,19 @@ pub(crate) fn assess(
         let iam_seen = match record {
             None => Seen::Unknown,
             Some(r) => match r.get("LastAuthenticated").and_then(|t| t.as_str()) {
-                Some(t) if recent(scan, t) == Some(true) => Seen::Used(t.to_string()),
-                _ => Seen::Unused,
+                Some(t) => match recent(scan, t) {
+                    Some(true) => Seen::Used(t.to_string()),
+                    Some(false) => Seen::Unused,
+                    None => Seen::Unknown,
+                },
+                None => Seen::Unused,
             },
         };
         let trail_used = mine.and_then(|m| m.services.get(name)).filter(|t| in_window(t));
         // Which of its actions the identity may perform.
         let allowed = probe.service(service);
-        let shows = allowed.iter().any(|perm| logged.would_show(&perm.action, perm.access_level));
+        // A service is unused, from the logs, only if a call of any of its allowed actions would be in them.
+        let shows = allowed.iter().all(|perm| logged.would_show(&perm.action, perm.access_level));
         if allowed.is_empty() {
             continue;
         }
@@ -201,8 +272,12 @@ pub(crate) fn assess(
                 let iam_action = match tracked {
                     None => Seen::Unknown,
                     Some(a) => match a.get("LastAccessedTime").and_then(|t| t.as_str()) {
-                        Some(t) if recent(scan, t) == Some(true) => Seen::Used(t.to_string()),
-                        _ => Seen::Unused,
+                        Some(t) => match recent(scan, t) {
+                            Some(true) => Seen::Used(t.to_string()),
+                            Some(false) => Seen::Unused,
+                            None => Seen::Unknown,
+                        },
+                        None => Seen::Unused,
                     },
                 };
                 let trail_action = match (&trail, mine.and_then(|m| m.actions.get(perm.action.as_str()))) {
