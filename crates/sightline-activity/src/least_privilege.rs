@@ -425,6 +425,35 @@ mod tests {
     }
 
     #[test]
+    fn iam_paths_come_back_and_short_logs_are_flagged() {
+        let mut s = snapshot(None);
+        s.principals.push(
+            serde_json::from_value(
+                json!({"provider": "aws", "id": "arn:aws:iam::111111111111:role/service-role/deployer",
+                "kind": "role", "account_id": "111111111111", "name": "deployer", "path": "/service-role/"}),
+            )
+            .unwrap(),
+        );
+        s.activity.push(
+            serde_json::from_value(json!({"provider": "aws", "account_id": "111111111111", "principal": USER,
+                "action": "iam:GetRole", "resource": "arn:aws:iam::111111111111:role/deployer", "count": 1,
+                "first_seen": "2026-11-20T00:00:00Z", "last_seen": "2026-11-20T00:00:00Z"}))
+            .unwrap(),
+        );
+        let lp = least_privilege(&s, USER, Some(90)).unwrap();
+        let text = serde_json::to_string(&lp.policy).unwrap();
+        assert!(text.contains("arn:aws:iam::111111111111:role/service-role/deployer"), "{text}");
+        assert!(lp.incomplete.is_none());
+        // 400 days asked, 330 read.
+        let lp = least_privilege(&s, USER, Some(400)).unwrap();
+        assert!(
+            lp.incomplete.as_deref().is_some_and(|g| g.contains("less than the 400-day window")),
+            "{:?}",
+            lp.incomplete
+        );
+    }
+
+    #[test]
     fn unknown_identities_and_missing_activity_are_errors() {
         let s = snapshot(None);
         assert!(matches!(

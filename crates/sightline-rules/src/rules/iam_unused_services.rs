@@ -21,10 +21,11 @@ pub(crate) static RULE: Rule = Rule {
         rationale: "Permissions to a service an identity never calls serve no one and widen what a stolen \
                     credential can do. The services it may use are its effective permissions (the IAM engine, with \
                     boundaries and organization policies); their use comes from IAM's service-last-accessed record \
-                    (when the snapshot has it) and from imported CloudTrail logs. A service is called unused only \
-                    when the logs would show its calls: a service the identity may only reach through data events \
-                    (S3 objects, Lambda invocations...) is judged from CloudTrail only if the trail logs that \
-                    service's data events. The window is 90 days unless `scan --unused-days` says otherwise.",
+                    (when the snapshot has it) and from imported CloudTrail logs. From CloudTrail, a service is \
+                    called unused only when a call of any action it allows would be in the account's logs over \
+                    the window: not when some are data events the trail does not log, permissions never logged as \
+                    calls (iam:PassRole), reads or writes the trail leaves out, or KMS events it excludes. The \
+                    window is 90 days unless `scan --unused-days` says otherwise.",
         remediation: Remediation {
             console: "IAM > Roles (or Users) > NAME > Last accessed: remove the services not used from its policies, or replace them with `sightline least-privilege ARN`.",
             cli: "sightline least-privilege ARN > policy.json && aws iam put-role-policy --role-name NAME --policy-name least-privilege --policy-document file://policy.json",

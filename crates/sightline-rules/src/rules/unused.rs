@@ -309,6 +309,26 @@ mod tests {
     use super::*;
 
     #[test]
+    fn what_the_logs_would_show() {
+        let only_reads = Logged { reads: true, ..Logged::default() };
+        assert!(only_reads.would_show("ec2:DescribeInstances", AccessLevel::List));
+        assert!(!only_reads.would_show("ec2:TerminateInstances", AccessLevel::Write));
+        // KMS's crypto operations are reads to CloudTrail, and KMS events must be in the logs at all.
+        assert!(!only_reads.would_show("kms:Decrypt", AccessLevel::Write));
+        let with_kms = Logged { reads: true, services: ["kms".to_string()].into(), ..Logged::default() };
+        assert!(with_kms.would_show("kms:Decrypt", AccessLevel::Write));
+        let everything = Logged {
+            reads: true,
+            writes: true,
+            services: ["kms".to_string()].into(),
+            data_services: ["s3".to_string()].into(),
+        };
+        assert!(everything.would_show("s3:GetObject", AccessLevel::Read));
+        assert!(!everything.would_show("iam:PassRole", AccessLevel::Write));
+        assert!(!everything.would_show("dynamodb:GetItem", AccessLevel::Read));
+    }
+
+    #[test]
     fn data_events_are_told_apart() {
         for a in ["s3:GetObject", "s3:ListBucket", "lambda:InvokeFunction", "dynamodb:Query", "sqs:SendMessage"] {
             assert!(is_data_event(a), "{a}");
