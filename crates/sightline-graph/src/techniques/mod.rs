@@ -11,6 +11,7 @@ mod ec2_instance_connect_send_ssh_public_key;
 mod ec2_modify_instance_attribute_user_data;
 mod existing;
 mod glue_update_dev_endpoint;
+mod glue_update_job;
 mod iam_add_user_to_group;
 mod iam_attach_group_policy;
 mod iam_attach_role_policy;
@@ -38,6 +39,7 @@ mod pass_role_datapipeline;
 mod pass_role_ec2;
 mod pass_role_ecs;
 mod pass_role_glue;
+mod pass_role_glue_job;
 mod pass_role_lambda_event_source;
 mod pass_role_lambda_invoke;
 mod pass_role_sagemaker_notebook;
@@ -130,6 +132,8 @@ pub static TECHNIQUES: &[&Technique] = &[
     &glue_update_dev_endpoint::TECHNIQUE,
     &iam_delete_or_put_permissions_boundary::TECHNIQUE,
     &cloudformation_update_existing_stack::TECHNIQUE,
+    &pass_role_glue_job::TECHNIQUE,
+    &glue_update_job::TECHNIQUE,
 ];
 
 /// The technique with this id.
