@@ -37,7 +37,9 @@ mod pass_role_cloudformation_changeset;
 mod pass_role_codebuild;
 mod pass_role_datapipeline;
 mod pass_role_ec2;
+mod pass_role_ec2_spot;
 mod pass_role_ecs;
+mod pass_role_ecs_service;
 mod pass_role_glue;
 mod pass_role_glue_job;
 mod pass_role_lambda_event_source;
@@ -134,6 +136,8 @@ pub static TECHNIQUES: &[&Technique] = &[
     &cloudformation_update_existing_stack::TECHNIQUE,
     &pass_role_glue_job::TECHNIQUE,
     &glue_update_job::TECHNIQUE,
+    &pass_role_ecs_service::TECHNIQUE,
+    &pass_role_ec2_spot::TECHNIQUE,
 ];
 
 /// The technique with this id.
