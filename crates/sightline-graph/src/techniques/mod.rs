@@ -47,6 +47,8 @@ mod pass_role_lambda_invoke;
 mod pass_role_sagemaker_notebook;
 mod pass_role_sagemaker_processing;
 mod pass_role_sagemaker_training;
+mod sagemaker_create_presigned_notebook_url;
+mod sagemaker_update_notebook_lifecycle;
 mod ssm_send_command;
 mod ssm_start_session;
 
@@ -138,6 +140,8 @@ pub static TECHNIQUES: &[&Technique] = &[
     &glue_update_job::TECHNIQUE,
     &pass_role_ecs_service::TECHNIQUE,
     &pass_role_ec2_spot::TECHNIQUE,
+    &sagemaker_create_presigned_notebook_url::TECHNIQUE,
+    &sagemaker_update_notebook_lifecycle::TECHNIQUE,
 ];
 
 /// The technique with this id.
