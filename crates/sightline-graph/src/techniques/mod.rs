@@ -7,6 +7,7 @@
 
 mod cloudformation_update_existing_stack;
 mod codebuild_start_build;
+mod codebuild_update_project;
 mod ec2_instance_connect_send_ssh_public_key;
 mod ec2_modify_instance_attribute_user_data;
 mod existing;
@@ -28,6 +29,7 @@ mod iam_update_login_profile;
 mod instance_role;
 mod lambda_update_function_code;
 mod lambda_update_function_configuration;
+mod lambda_update_function_configuration_role;
 mod pass_role;
 mod pass_role_apprunner;
 mod pass_role_autoscaling;
@@ -142,6 +144,8 @@ pub static TECHNIQUES: &[&Technique] = &[
     &pass_role_ec2_spot::TECHNIQUE,
     &sagemaker_create_presigned_notebook_url::TECHNIQUE,
     &sagemaker_update_notebook_lifecycle::TECHNIQUE,
+    &codebuild_update_project::TECHNIQUE,
+    &lambda_update_function_configuration_role::TECHNIQUE,
 ];
 
 /// The technique with this id.
