@@ -54,10 +54,23 @@ pub(super) fn find(
     doing: &str,
     requests: impl Fn(&Resource) -> Option<Vec<Step>>,
 ) -> Vec<Edge> {
+    find_by(ctx, attacker, technique, resource_type, |r| property(r, role_keys), doing, requests)
+}
+
+/// [`find`], with the role the resource names read by `role_of`.
+pub(super) fn find_by<'s>(
+    ctx: &Ctx<'_, 's>,
+    attacker: &Principal,
+    technique: &Technique,
+    resource_type: &str,
+    role_of: impl Fn(&'s Resource) -> Option<&'s str>,
+    doing: &str,
+    requests: impl Fn(&Resource) -> Option<Vec<Step>>,
+) -> Vec<Edge> {
     ctx.resources_of(resource_type)
         .iter()
         .filter_map(|r| {
-            let role = named_role(ctx, &r.account_id, property(r, role_keys)?)?;
+            let role = named_role(ctx, &r.account_id, role_of(r)?)?;
             if role.id == attacker.id || !ctx.wants(&role.id) {
                 return None;
             }

@@ -5,6 +5,7 @@
 //! The catalogue follows the public ones (Rhino Security Labs' AWS escalation methods, pathfinding.cloud,
 //! BishopFox's iam-vulnerable); the ids are Sightline's own.
 
+mod apprunner_update_service;
 mod cloudformation_update_existing_stack;
 mod codebuild_start_build;
 mod codebuild_update_project;
@@ -145,6 +146,7 @@ pub static TECHNIQUES: &[&Technique] = &[
     &sagemaker_create_presigned_notebook_url::TECHNIQUE,
     &sagemaker_update_notebook_lifecycle::TECHNIQUE,
     &codebuild_update_project::TECHNIQUE,
+    &apprunner_update_service::TECHNIQUE,
     &lambda_update_function_configuration_role::TECHNIQUE,
 ];
 
