@@ -54,10 +54,23 @@ pub(super) fn find(
     doing: &str,
     requests: impl Fn(&Resource) -> Option<Vec<Step>>,
 ) -> Vec<Edge> {
+    find_by(ctx, attacker, technique, resource_type, |r| property(r, role_keys), doing, requests)
+}
+
+/// [`find`], with the role the resource names read by `role_of`.
+pub(super) fn find_by<'s>(
+    ctx: &Ctx<'_, 's>,
+    attacker: &Principal,
+    technique: &Technique,
+    resource_type: &str,
+    role_of: impl Fn(&'s Resource) -> Option<&'s str>,
+    doing: &str,
+    requests: impl Fn(&Resource) -> Option<Vec<Step>>,
+) -> Vec<Edge> {
     ctx.resources_of(resource_type)
         .iter()
         .filter_map(|r| {
-            let role = named_role(ctx, &r.account_id, property(r, role_keys)?)?;
+            let role = named_role(ctx, &r.account_id, role_of(r)?)?;
             if role.id == attacker.id || !ctx.wants(&role.id) {
                 return None;
             }
@@ -66,4 +79,40 @@ pub(super) fn find(
             Some(edge(technique.id, attacker, &role.id, format!("{doing} {name}, which runs as {}", role.name), proof))
         })
         .collect()
+}
+
+/// Edges of `technique` to every role `service` trusts that the attacker may pass to it (`iam:PassRole` with
+/// `iam:PassedToService`), through the first resource of `resource_type` on which the engine allows the attacker
+/// each request `requests` makes: the attacker gives the existing resource the role and runs code of its own in it.
+/// `doing` says what the attacker does, before the resource's name. (Callers ask only attackers whose own policies
+/// may allow the technique's `needs`.)
+pub(super) fn find_passing(
+    ctx: &Ctx<'_, '_>,
+    attacker: &Principal,
+    technique: &Technique,
+    resource_type: &str,
+    service: &str,
+    doing: &str,
+    requests: impl Fn(&Resource) -> Option<Vec<Step>>,
+) -> Vec<Edge> {
+    let resources = ctx.resources_of(resource_type);
+    if resources.is_empty() {
+        return Vec::new();
+    }
+    let roles: Vec<&Principal> =
+        ctx.roles_trusted_by(service).iter().copied().filter(|r| r.id != attacker.id && ctx.wants(&r.id)).collect();
+    if roles.is_empty() {
+        return Vec::new();
+    }
+    let Some((resource, steps)) = resources.iter().find_map(|r| Some((r, requests(r)?))) else { return Vec::new() };
+    let name = if resource.name.is_empty() { resource.id.as_str() } else { resource.name.as_str() };
+    let mut edges = Vec::new();
+    for role in roles {
+        let Some(pass) = super::pass_role::pass(ctx, attacker, role, service) else { continue };
+        let mut proof = vec![pass];
+        proof.extend(steps.iter().cloned());
+        let detail = format!("{doing} {name}, giving it {} to run as", role.name);
+        edges.push(edge(technique.id, attacker, &role.id, detail, proof));
+    }
+    edges
 }

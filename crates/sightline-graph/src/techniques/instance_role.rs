@@ -111,3 +111,17 @@ pub(super) fn find(
 pub(super) fn ssm_managed(ctx: &Ctx<'_, '_>, role: &Principal, instance_arn: &str) -> bool {
     ctx.allowed(&role.id, "ssm:UpdateInstanceInformation", instance_arn, &sightline_iam::Context::default()).is_some()
 }
+
+/// The proofs that the attacker may give `role` an instance profile: none when the snapshot shows one already,
+/// otherwise `iam:CreateInstanceProfile` and `iam:AddRoleToInstanceProfile` on a new profile of the role's account;
+/// `None` when it may not.
+pub(super) fn profile_steps(ctx: &Ctx<'_, '_>, attacker: &Principal, role: &Principal) -> Option<Vec<Step>> {
+    if has_profile(ctx, role) {
+        return Some(Vec::new());
+    }
+    let profile = format!("arn:aws:iam::{}:instance-profile/sightline-new", role.account_id);
+    ["iam:CreateInstanceProfile", "iam:AddRoleToInstanceProfile"]
+        .iter()
+        .map(|a| ctx.allowed(&attacker.id, a, &profile, &Default::default()))
+        .collect()
+}

@@ -5,12 +5,15 @@
 //! The catalogue follows the public ones (Rhino Security Labs' AWS escalation methods, pathfinding.cloud,
 //! BishopFox's iam-vulnerable); the ids are Sightline's own.
 
+mod apprunner_update_service;
 mod cloudformation_update_existing_stack;
 mod codebuild_start_build;
+mod codebuild_update_project;
 mod ec2_instance_connect_send_ssh_public_key;
 mod ec2_modify_instance_attribute_user_data;
 mod existing;
 mod glue_update_dev_endpoint;
+mod glue_update_job;
 mod iam_add_user_to_group;
 mod iam_attach_group_policy;
 mod iam_attach_role_policy;
@@ -27,6 +30,7 @@ mod iam_update_login_profile;
 mod instance_role;
 mod lambda_update_function_code;
 mod lambda_update_function_configuration;
+mod lambda_update_function_configuration_role;
 mod pass_role;
 mod pass_role_apprunner;
 mod pass_role_autoscaling;
@@ -36,13 +40,18 @@ mod pass_role_cloudformation_changeset;
 mod pass_role_codebuild;
 mod pass_role_datapipeline;
 mod pass_role_ec2;
+mod pass_role_ec2_spot;
 mod pass_role_ecs;
+mod pass_role_ecs_service;
 mod pass_role_glue;
+mod pass_role_glue_job;
 mod pass_role_lambda_event_source;
 mod pass_role_lambda_invoke;
 mod pass_role_sagemaker_notebook;
 mod pass_role_sagemaker_processing;
 mod pass_role_sagemaker_training;
+mod sagemaker_create_presigned_notebook_url;
+mod sagemaker_update_notebook_lifecycle;
 mod ssm_send_command;
 mod ssm_start_session;
 
@@ -130,6 +139,15 @@ pub static TECHNIQUES: &[&Technique] = &[
     &glue_update_dev_endpoint::TECHNIQUE,
     &iam_delete_or_put_permissions_boundary::TECHNIQUE,
     &cloudformation_update_existing_stack::TECHNIQUE,
+    &pass_role_glue_job::TECHNIQUE,
+    &glue_update_job::TECHNIQUE,
+    &pass_role_ecs_service::TECHNIQUE,
+    &pass_role_ec2_spot::TECHNIQUE,
+    &sagemaker_create_presigned_notebook_url::TECHNIQUE,
+    &sagemaker_update_notebook_lifecycle::TECHNIQUE,
+    &codebuild_update_project::TECHNIQUE,
+    &apprunner_update_service::TECHNIQUE,
+    &lambda_update_function_configuration_role::TECHNIQUE,
 ];
 
 /// The technique with this id.

@@ -31,13 +31,26 @@ pub(super) fn find_passed(
     passed_to: &str,
     then: &[(&str, &str)],
 ) -> Vec<Edge> {
+    find_any(ctx, attacker, id, trusted, passed_to, &[then])
+}
+
+/// [`find_passed`] for a technique with several ways to create and run the resource: the first of `ways` whose
+/// every request the engine allows is the proof.
+pub(super) fn find_any(
+    ctx: &Ctx<'_, '_>,
+    attacker: &Principal,
+    id: &'static str,
+    trusted: &str,
+    passed_to: &str,
+    ways: &[&[(&str, &str)]],
+) -> Vec<Edge> {
     let roles: Vec<&Principal> =
         ctx.roles_trusted_by(trusted).iter().copied().filter(|r| r.id != attacker.id && ctx.wants(&r.id)).collect();
     if roles.is_empty() {
         return Vec::new();
     }
     // The requests that create and run the resource, on a resource of the attacker's account.
-    let Some(steps) = requests(ctx, attacker, then) else { return Vec::new() };
+    let Some(steps) = ways.iter().find_map(|then| requests(ctx, attacker, then)) else { return Vec::new() };
     let mut edges = Vec::new();
     for role in roles {
         if let Some(step) = pass(ctx, attacker, role, passed_to) {

@@ -79,18 +79,9 @@ fn find(ctx: &Ctx<'_, '_>, attacker: &Principal) -> Vec<Edge> {
     for role in roles {
         let Some(pass) = pass_role::pass(ctx, attacker, role, service) else { continue };
         let mut proof = vec![pass];
-        if !instance_role::has_profile(ctx, role) {
-            // A new profile for the role.
-            let profile = format!("arn:aws:iam::{}:instance-profile/sightline-new", role.account_id);
-            let Some(steps) = ["iam:CreateInstanceProfile", "iam:AddRoleToInstanceProfile"]
-                .iter()
-                .map(|a| ctx.allowed(&attacker.id, a, &profile, &Default::default()))
-                .collect::<Option<Vec<_>>>()
-            else {
-                continue;
-            };
-            proof.extend(steps);
-        }
+        // The role's instance profile, or a new one.
+        let Some(profile) = instance_role::profile_steps(ctx, attacker, role) else { continue };
+        proof.extend(profile);
         proof.extend(launch.iter().cloned());
         let detail = format!("starts instances with {}'s instance profile through an Auto Scaling group", role.name);
         edges.push(edge(TECHNIQUE.id, attacker, &role.id, detail, proof));
