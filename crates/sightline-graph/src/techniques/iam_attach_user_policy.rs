@@ -20,6 +20,9 @@ pub(crate) static TECHNIQUE: Technique = Technique {
         positive: &[r#"{"attacker": [["Allow", "iam:AttachUserPolicy", "arn:aws:iam::111111111111:user/attacker"]]}"#],
         negative: &[
             r#"{"attacker": [["Allow", "iam:AttachUserPolicy", "arn:aws:iam::111111111111:user/someone-else"]]}"#,
+            // Any policy but AdministratorAccess (the request names the policy it attaches).
+            r#"{"attacker": [["Allow", "iam:AttachUserPolicy", "arn:aws:iam::111111111111:user/attacker",
+                              {"ArnNotEquals": {"iam:PolicyARN": "arn:aws:iam::aws:policy/AdministratorAccess"}}]]}"#,
         ],
     },
 };

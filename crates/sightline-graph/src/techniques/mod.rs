@@ -168,7 +168,7 @@ fn on_itself(
     if !ctx.wants(ADMIN) || attacker.kind != kind {
         return Vec::new();
     }
-    match ctx.allowed(&attacker.id, action, &attacker.id, &Context::default()) {
+    match ctx.allowed(&attacker.id, action, &attacker.id, &attaching(action)) {
         Some(step) => vec![edge(id, attacker, ADMIN, detail.to_string(), vec![step])],
         None => Vec::new(),
     }
@@ -182,10 +182,20 @@ fn on_own_groups(ctx: &Ctx<'_, '_>, attacker: &Principal, id: &'static str, acti
     }
     ctx.groups_of(attacker)
         .filter_map(|g| {
-            let step = ctx.allowed(&attacker.id, action, &g.id, &Context::default())?;
+            let step = ctx.allowed(&attacker.id, action, &g.id, &attaching(action))?;
             Some(edge(id, attacker, ADMIN, format!("{doing} {}, which it is a member of", g.name), vec![step]))
         })
         .collect()
+}
+
+/// The request context of `action`: attaching a managed policy names it (`iam:PolicyARN`), and the attacker
+/// attaches AWS's AdministratorAccess.
+fn attaching(action: &str) -> Context {
+    let mut context = Context::default();
+    if action.starts_with("iam:Attach") {
+        context.insert("iam:PolicyARN", vec!["arn:aws:iam::aws:policy/AdministratorAccess".to_string()]);
+    }
+    context
 }
 
 /// An edge of technique `id` from the attacker.
