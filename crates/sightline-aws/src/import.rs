@@ -586,7 +586,17 @@ pub fn authorization_details_from(inputs: Vec<Input>) -> Result<Snapshot, Import
                 default_version(&p).ok_or_else(|| fault(&file, &at, "no default version in PolicyVersionList"))?;
             let mut versions = p.policy_version_list;
             let version = versions.swap_remove(default);
-            drop(versions);
+            // The other versions stay in the snapshot: whoever may set the default version can switch to them
+            // (a privilege-escalation technique). One that does not read as a policy is left out; AWS checked each
+            // when it was written, so none should be.
+            let others: Vec<serde_json::Value> = versions
+                .into_iter()
+                .filter_map(|v| {
+                    let doc = document_checked(v.document, PolicyType::Identity, &checked).ok()?;
+                    let doc: serde_json::Value = serde_json::from_str(doc.get()).ok()?;
+                    Some(serde_json::json!({"VersionId": v.version_id, "Document": doc}))
+                })
+                .collect();
             let version_id = version.version_id;
             let doc = document_checked(version.document, PolicyType::Identity, &checked)
                 .map_err(|e| fault(&file, format!("{at}, version {}", version_id.as_deref().unwrap_or("?")), e))?;
@@ -606,6 +616,9 @@ pub fn authorization_details_from(inputs: Vec<Input>) -> Result<Snapshot, Import
             }
             if let Some(v) = p.is_attachable {
                 properties.insert("IsAttachable".into(), v.into());
+            }
+            if !others.is_empty() {
+                properties.insert("NonDefaultVersions".into(), others.into());
             }
             policy_seen.insert(p.arn.clone(), ());
             snapshot.policies.push(Policy {
@@ -969,6 +982,21 @@ mod tests {
             err.contains("RoleDetailList[150] (app-150), inline policy \"inline\"") && err.contains("Version"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn non_default_policy_versions_are_kept_aside() {
+        // The demo's DeveloperBoundary has a non-default v1 that allows everything: kept in the properties (for the
+        // set-default-version technique), never in force.
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../examples/demo/aws/200000000002-authorization-details.json");
+        let s = authorization_details(&[path]).unwrap();
+        let p = s.policies.iter().find(|p| p.name == "DeveloperBoundary").unwrap();
+        let others = p.properties["NonDefaultVersions"].as_array().unwrap();
+        assert_eq!(others.len(), 1);
+        assert_eq!(others[0]["VersionId"], "v1");
+        assert_eq!(others[0]["Document"]["Statement"][0]["Action"], "*");
+        assert!(!p.document.get().contains("\"Action\":\"*\""), "{}", p.document.get());
     }
 
     #[test]

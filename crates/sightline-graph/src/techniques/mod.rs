@@ -25,6 +25,7 @@ mod iam_delete_or_put_permissions_boundary;
 mod iam_put_group_policy;
 mod iam_put_role_policy;
 mod iam_put_user_policy;
+mod iam_set_default_policy_version;
 mod iam_update_assume_role_policy;
 mod iam_update_login_profile;
 mod instance_role;
@@ -103,6 +104,7 @@ pub struct Fixtures {
 /// Every technique, in catalogue order.
 pub static TECHNIQUES: &[&Technique] = &[
     &iam_create_policy_version::TECHNIQUE,
+    &iam_set_default_policy_version::TECHNIQUE,
     &iam_attach_user_policy::TECHNIQUE,
     &iam_attach_group_policy::TECHNIQUE,
     &iam_attach_role_policy::TECHNIQUE,

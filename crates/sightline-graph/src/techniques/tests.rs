@@ -8,7 +8,8 @@
 //!  "roles": {"admin": {"trust": "lambda.amazonaws.com", "policy": [["Allow", "*", "*"]],
 //!                      "properties": {"InstanceProfileArns": ["..."]}}},   // optional
 //!  "groups": {"devs": {"members": ["attacker"], "policy": [statements]}},
-//!  "managed": {"shared": {"statements": [statements], "attached_to": ["attacker"]}},
+//!  "managed": {"shared": {"statements": [statements], "attached_to": ["attacker"],
+//!                         "versions": [[statements]]}},             // optional: its non-default versions
 //!  "resources": [resource records as in a snapshot]}
 //! ```
 //!
@@ -89,8 +90,17 @@ pub(super) fn snapshot(fixture: &str) -> Snapshot {
     let mut attached: std::collections::HashMap<String, Vec<String>> = Default::default();
     for (name, m) in f["managed"].as_object().into_iter().flatten() {
         let id = format!("arn:aws:iam::{ACCOUNT}:policy/{name}");
-        policies.push(json!({"provider": "aws", "id": id, "kind": "customer_managed", "name": name,
-                             "account_id": ACCOUNT, "document": document(&m["statements"])}));
+        let mut policy = json!({"provider": "aws", "id": id, "kind": "customer_managed", "name": name,
+                                "account_id": ACCOUNT, "document": document(&m["statements"])});
+        if let Some(versions) = m.get("versions").and_then(Value::as_array) {
+            let others: Vec<Value> = versions
+                .iter()
+                .enumerate()
+                .map(|(i, v)| json!({"VersionId": format!("v{}", i + 1), "Document": document(v)}))
+                .collect();
+            policy["properties"] = json!({"NonDefaultVersions": others});
+        }
+        policies.push(policy);
         for who in m["attached_to"].as_array().into_iter().flatten() {
             attached.entry(who.as_str().unwrap().to_string()).or_default().push(id.clone());
         }
