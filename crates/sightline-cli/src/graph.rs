@@ -221,11 +221,14 @@ pub fn paths(args: PathsArgs) -> Result<ExitCode> {
 #[derive(Args)]
 pub struct AccessArgs {
     /// The user or role whose effective permissions to list.
-    #[arg(required_unless_present = "resource", conflicts_with = "resource")]
+    #[arg(required_unless_present_any = ["resource", "all"], conflicts_with_all = ["resource", "all"])]
     principal: Option<String>,
     /// List instead everything that can reach this resource, and how.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "all")]
     resource: Option<String>,
+    /// Every user and role: person or not, services and actions by access level, and risks, one line each.
+    #[arg(long)]
+    all: bool,
     #[command(flatten)]
     source: GraphSource,
     #[arg(long, value_enum, default_value_t)]
@@ -246,6 +249,52 @@ pub fn access(args: AccessArgs) -> Result<ExitCode> {
     let snapshot = if args.source.demo { crate::demo::snapshot()? } else { args.source.source.load()? };
     let authz = crate::authorizer(&snapshot)?;
     let text = match (&args.principal, &args.resource) {
+        _ if args.all => {
+            let ids: Vec<&str> = snapshot
+                .principals
+                .iter()
+                .filter(|p| {
+                    p.provider == sightline_model::Provider::Aws
+                        && matches!(p.kind, sightline_model::PrincipalKind::User | sightline_model::PrincipalKind::Role)
+                        && !p.path.as_deref().is_some_and(|path| path.starts_with("/aws-service-role/"))
+                })
+                .map(|p| p.id.as_str())
+                .collect();
+            let all: Vec<sightline_graph::access::IdentityAccess> =
+                sightline_model::parallel_map(&ids, |id| sightline_graph::access::access_of(&snapshot, &authz, id))
+                    .into_iter()
+                    .collect::<Result<_, _>>()?;
+            match args.format {
+                Format::Json => {
+                    // The summary of each identity; `access ARN` gives one's permissions action by action.
+                    let list: Vec<serde_json::Value> = all
+                        .iter()
+                        .map(|a| {
+                            serde_json::json!({"principal": a.principal, "identity": a.identity,
+                                "actions": a.permissions.len(), "services": a.services, "risks": a.risks})
+                        })
+                        .collect();
+                    serde_json::to_string_pretty(&list)? + "\n"
+                }
+                Format::Text => {
+                    let mut out =
+                        format!("{:<72} {:<10} {:>8} {:>8}  risks\n", "principal", "identity", "services", "actions");
+                    for a in &all {
+                        let risks: Vec<&str> = a.risks.iter().map(|r| r.category).collect();
+                        let _ = writeln!(
+                            out,
+                            "{:<72} {:<10} {:>8} {:>8}  {}",
+                            a.principal,
+                            a.identity,
+                            a.services.len(),
+                            a.permissions.len(),
+                            if risks.is_empty() { "-".to_string() } else { risks.join(", ") }
+                        );
+                    }
+                    out
+                }
+            }
+        }
         (Some(principal), _) => {
             let access = sightline_graph::access::access_of(&snapshot, &authz, principal)?;
             match args.format {

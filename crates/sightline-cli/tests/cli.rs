@@ -779,6 +779,19 @@ fn access_both_ways() {
     let keys = roles["permissions"].as_array().unwrap().iter().find(|p| p["action"] == "iam:CreateAccessKey").unwrap();
     assert_eq!(keys["resources"], serde_json::json!([format!("{DEV}:user/automation/ci-deploy")]));
 
+    // Every identity at once, one summary each.
+    let all = ok_json(&["access", "--all", "--demo", "--format", "json"]);
+    let all = all.as_array().unwrap();
+    let one = |arn: &str| all.iter().find(|a| a["principal"] == arn).unwrap_or_else(|| panic!("{arn}"));
+    assert_eq!(one(&format!("{PROD}:user/dana"))["identity"], "person");
+    assert_eq!(one(&format!("{DEV}:role/jenkins-agent"))["identity"], "non-person");
+    assert!(one(&format!("{DEV}:role/jenkins-agent"))["risks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|r| r["category"] == "privilege_escalation"));
+    assert!(!all.iter().any(|a| a["principal"].as_str().unwrap().contains("aws-service-role")));
+
     // Who reaches the customer data: the analysts' role reads it; the vendor's role too (M8).
     let reach = ok_json(&[
         "access",

@@ -32,7 +32,8 @@ pub struct ServiceAccess {
 #[derive(Debug, Clone, Serialize)]
 pub struct IdentityAccess {
     pub principal: String,
-    /// `person` (a user) or `non-person` (a role: workloads, services, federation).
+    /// `person` or `non-person`: a role (workloads, services, federation) is not a person, nor is a user whose
+    /// credential report shows no console password (a programmatic user: CI, integrations); any other user is.
     pub identity: &'static str,
     pub services: Vec<ServiceAccess>,
     /// The kinds of harm its permissions allow, each with the actions (or the path) that allow it.
@@ -142,7 +143,7 @@ pub fn access_of(snapshot: &Snapshot, authz: &Authorizer<'_>, principal: &str) -
         .map(|path| crate::Escalation { principal: p.id.clone(), path });
     Ok(IdentityAccess {
         principal: p.id.clone(),
-        identity: if p.kind == PrincipalKind::User { "person" } else { "non-person" },
+        identity: identity_of(snapshot, p),
         services: services.into_values().collect(),
         risks: risks(&permissions, escalation.as_ref()),
         permissions,
@@ -291,6 +292,25 @@ impl<'a, 's> Probe<'a, 's> {
     }
 }
 
+/// Whether an identity is a person's: see [`IdentityAccess::identity`].
+fn identity_of(snapshot: &Snapshot, p: &sightline_model::Principal) -> &'static str {
+    if p.kind != PrincipalKind::User {
+        return "non-person";
+    }
+    let password = snapshot
+        .resources
+        .iter()
+        .filter(|r| r.resource_type == "AWS::IAM::CredentialReport" && r.account_id == p.account_id)
+        .filter_map(|r| r.properties.get("Rows")?.as_array())
+        .flatten()
+        .find(|row| row.get("arn").and_then(|a| a.as_str()) == Some(p.id.as_str()))
+        .and_then(|row| row.get("password_enabled")?.as_str().map(|v| v == "true"));
+    match password {
+        Some(false) => "non-person",
+        _ => "person",
+    }
+}
+
 /// One principal's access to one resource.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Reach {
@@ -329,4 +349,31 @@ pub fn who_can_reach(authz: &Authorizer<'_>, resource: &str) -> Result<Vec<Reach
         }
     }
     Ok(reach.into_values().collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn users_without_a_console_password_are_not_people() {
+        let snapshot: Snapshot = serde_json::from_value(serde_json::json!({
+            "format_version": 1,
+            "principals": [
+                {"provider": "aws", "id": "arn:aws:iam::111111111111:user/ci", "kind": "user", "account_id": "111111111111", "name": "ci"},
+                {"provider": "aws", "id": "arn:aws:iam::111111111111:user/ana", "kind": "user", "account_id": "111111111111", "name": "ana"},
+                {"provider": "aws", "id": "arn:aws:iam::111111111111:user/new", "kind": "user", "account_id": "111111111111", "name": "new"}],
+            "resources": [{"provider": "aws", "id": "arn:aws:iam::111111111111:credential-report", "resource_type": "AWS::IAM::CredentialReport",
+                "account_id": "111111111111", "properties": {"Rows": [
+                    {"user": "ci", "arn": "arn:aws:iam::111111111111:user/ci", "password_enabled": "false", "access_key_1_active": "true"},
+                    {"user": "ana", "arn": "arn:aws:iam::111111111111:user/ana", "password_enabled": "true"}]}}]
+        }))
+        .unwrap();
+        let identity =
+            |name: &str| identity_of(&snapshot, snapshot.principals.iter().find(|p| p.name == name).unwrap());
+        assert_eq!(identity("ci"), "non-person");
+        assert_eq!(identity("ana"), "person");
+        // Not in the report (created since): a user is taken for a person.
+        assert_eq!(identity("new"), "person");
+    }
 }
