@@ -303,26 +303,34 @@ impl<'a, 's> Ctx<'a, 's> {
         }
         let query = request(principal, action, resource, context);
         match self.authz.check(&query) {
-            Ok(e) if e.decision == Decision::Allow => Some(Step {
-                action: action.to_string(),
-                resource: resource.to_string(),
-                statements: {
-                    // SCPs and RCPs allow at each level of the organization path: name each statement once.
-                    let mut names: Vec<String> = Vec::new();
-                    for name in e.statements.iter().map(statement_ref) {
-                        if !names.contains(&name) {
-                            names.push(name);
-                        }
-                    }
-                    names
-                },
-            }),
-            Ok(_) => None,
+            Ok(e) => step_of(action, resource, &e),
             Err(e) => {
                 if let Ok(mut problems) = self.problems.lock() {
                     problems.push(format!("{principal} {action} {resource}: {e}"));
                 }
                 None
+            }
+        }
+    }
+
+    /// The roles among `roles` that `principal` may assume, each with its proof: the engine asked once for all
+    /// of them (the principal resolved once).
+    pub fn assumable<'r>(&self, principal: &str, roles: &[&'r Principal]) -> Vec<(&'r Principal, Step)> {
+        let roles: Vec<&Principal> =
+            roles.iter().copied().filter(|r| self.may_allow(principal, "sts:AssumeRole", &r.id)).collect();
+        if roles.is_empty() {
+            return Vec::new();
+        }
+        let arns: Vec<&str> = roles.iter().map(|r| r.id.as_str()).collect();
+        match self.authz.check_resources(principal, "sts:AssumeRole", &arns, &Context::default()) {
+            Ok(answers) => roles
+                .into_iter()
+                .zip(answers)
+                .filter_map(|(r, e)| Some((r, step_of("sts:AssumeRole", &r.id, &e)?)))
+                .collect(),
+            Err(e) => {
+                self.problem(format!("{principal} sts:AssumeRole: {e}"));
+                Vec::new()
             }
         }
     }
@@ -468,6 +476,21 @@ pub(crate) fn request(principal: &str, action: &str, resource: &str, context: &C
     }
 }
 
+/// The proof of an allowed request: its action and resource and the statements that allowed it (SCPs and RCPs
+/// allow at each level of the organization path: each statement is named once); `None` when it is not allowed.
+fn step_of(action: &str, resource: &str, e: &sightline_iam::Explanation) -> Option<Step> {
+    if e.decision != Decision::Allow {
+        return None;
+    }
+    let mut names: Vec<String> = Vec::new();
+    for name in e.statements.iter().map(statement_ref) {
+        if !names.contains(&name) {
+            names.push(name);
+        }
+    }
+    Some(Step { action: action.to_string(), resource: resource.to_string(), statements: names })
+}
+
 impl From<&Edge> for Hop {
     fn from(e: &Edge) -> Hop {
         Hop { technique: e.kind.id(), to: e.to.clone(), detail: e.detail.clone(), proof: e.proof.clone() }
@@ -534,19 +557,18 @@ fn moves(ctx: &Ctx<'_, '_>, p: &Principal, admin: bool, passable: &[(&Principal,
     // Without `sts:AssumeRole` in its own policies, a principal can only assume roles whose trust policy names it
     // directly.
     let may_assume = authz.identity_may_allow(&p.id, "sts:AssumeRole");
-    for role in ctx.principals(PrincipalKind::Role).filter(|r| r.id != p.id) {
-        if !may_assume && !authz.trust_names_directly(&role.id, &p.id) {
-            continue;
-        }
-        if let Some(step) = ctx.allowed(&p.id, "sts:AssumeRole", &role.id, &Context::default()) {
-            edges.push(Edge {
-                from: p.id.clone(),
-                to: role.id.clone(),
-                kind: EdgeKind::CanAssume,
-                detail: format!("assumes {}", role.name),
-                proof: vec![step],
-            });
-        }
+    let candidates: Vec<&Principal> = ctx
+        .principals(PrincipalKind::Role)
+        .filter(|r| r.id != p.id && (may_assume || authz.trust_names_directly(&r.id, &p.id)))
+        .collect();
+    for (role, step) in ctx.assumable(&p.id, &candidates) {
+        edges.push(Edge {
+            from: p.id.clone(),
+            to: role.id.clone(),
+            kind: EdgeKind::CanAssume,
+            detail: format!("assumes {}", role.name),
+            proof: vec![step],
+        });
     }
     edges.extend(pass_role_edges(ctx, p, passable));
     if !admin {
