@@ -96,7 +96,7 @@ fn read_all(todo: &[Input<'_>], source: &str, max_file_bytes: u64) -> Result<Imp
     let parts = sightline_model::parallel_map(todo, |f| read_file(f, max_file_bytes, db));
     let mut failures = Vec::new();
     let mut merged: foldhash::HashMap<ActivityKey, Activity> = Default::default();
-    let mut periods: BTreeMap<String, ActivityPeriod> = BTreeMap::new();
+    let mut days: BTreeMap<(String, String), (String, String, u64)> = BTreeMap::new();
     for (file, part) in todo.iter().zip(parts) {
         let part = match part {
             Ok(p) => p,
@@ -120,21 +120,14 @@ fn read_all(todo: &[Input<'_>], source: &str, max_file_bytes: u64) -> Result<Imp
                 }
             }
         }
-        for (account, (from, to, n)) in part.spans {
-            let p = periods.entry(account.clone()).or_insert_with(|| ActivityPeriod {
-                provider: Provider::Aws,
-                account_id: account,
-                from: from.clone(),
-                to: to.clone(),
-                events: 0,
-                source: String::new(),
-            });
-            p.events += n;
-            if from < p.from {
-                p.from = from;
+        for (key, (from, to, n)) in part.spans {
+            let d = days.entry(key).or_insert_with(|| (from.clone(), to.clone(), 0));
+            d.2 += n;
+            if from < d.0 {
+                d.0 = from;
             }
-            if to > p.to {
-                p.to = to;
+            if to > d.1 {
+                d.1 = to;
             }
         }
         if is_trail_file(&file_name(file.path())) {
@@ -146,11 +139,40 @@ fn read_all(todo: &[Input<'_>], source: &str, max_file_bytes: u64) -> Result<Imp
         1 => return Err(failures.remove(0)),
         _ => return Err(Error::Several(failures)),
     }
-    out.periods = periods.into_values().map(|p| ActivityPeriod { source: source.to_string(), ..p }).collect();
+    out.periods = periods_of(days, source);
     let mut activity: Vec<Activity> = merged.into_values().collect();
     activity.sort_by(|a, b| a.key().cmp(&b.key()));
     out.activity = activity;
     Ok(out)
+}
+
+/// The periods the logs cover, per account: runs of consecutive days with events. A day without a single event
+/// of an account (not even one by an AWS service) is taken for a hole in its logs, and splits its period.
+fn periods_of(days: BTreeMap<(String, String), (String, String, u64)>, source: &str) -> Vec<ActivityPeriod> {
+    let next_day = |day: &str| {
+        chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d").ok().and_then(|d| d.succ_opt()).map(|d| d.to_string())
+    };
+    let mut out: Vec<ActivityPeriod> = Vec::new();
+    let mut last: Option<(String, String)> = None;
+    for ((account, day), (from, to, n)) in days {
+        let follows = last.as_ref().is_some_and(|(a, d)| *a == account && next_day(d).as_deref() == Some(day.as_str()));
+        match out.last_mut() {
+            Some(p) if follows => {
+                p.to = to;
+                p.events += n;
+            }
+            _ => out.push(ActivityPeriod {
+                provider: Provider::Aws,
+                account_id: account.clone(),
+                from,
+                to,
+                events: n,
+                source: source.to_string(),
+            }),
+        }
+        last = Some((account, day));
+    }
+    out
 }
 
 type ActivityKey = (String, String, String, Option<String>, Option<String>, bool);
@@ -505,7 +527,8 @@ struct Part {
     ignored: BTreeMap<String, u64>,
     unknown: BTreeMap<String, u64>,
     /// Per account: first and last event time, and events.
-    spans: BTreeMap<String, (String, String, u64)>,
+    /// Per account and day (`YYYY-MM-DD`): first and last event time, and events.
+    spans: BTreeMap<(String, String), (String, String, u64)>,
 }
 
 fn aggregate(events: &[Event<'_>], db: &ActionDb) -> Part {
@@ -517,7 +540,8 @@ fn aggregate(events: &[Event<'_>], db: &ActionDb) -> Part {
         // The log is the receiving account's: it covers this moment for that account, whoever called.
         let log_account = ev.recipient_account_id.owned().or_else(|| identity.account_id.owned()).unwrap_or_default();
         if !log_account.is_empty() {
-            let span = part.spans.entry(log_account).or_insert_with(|| (time.clone(), time.clone(), 0));
+            let day = time.get(..10).unwrap_or_default().to_string();
+            let span = part.spans.entry((log_account, day)).or_insert_with(|| (time.clone(), time.clone(), 0));
             span.2 += 1;
             if time < span.0 {
                 span.0.clone_from(&time);
