@@ -50,7 +50,19 @@ pub(crate) fn is_data_event(action: &str) -> bool {
                     "ListBucket" | "ListBucketVersions" | "ListMultipartUploadParts" | "AbortMultipartUpload"
                 )
         }
-        "s3-object-lambda" => true,
+        "s3-object-lambda" | "s3express" | "ssmmessages" => true,
+        "s3-outposts" => name.contains("Object") && !name.contains("Bucket"),
+        "ebs" => matches!(
+            name,
+            "GetSnapshotBlock"
+                | "PutSnapshotBlock"
+                | "ListChangedBlocks"
+                | "ListSnapshotBlocks"
+                | "StartSnapshot"
+                | "CompleteSnapshot"
+        ),
+        "cloudtrail-data" => name == "PutAuditEvents",
+        "verifiedpermissions" => name.starts_with("IsAuthorized") || name.starts_with("BatchIsAuthorized"),
         "lambda" => matches!(name, "InvokeFunction" | "InvokeFunctionUrl"),
         "dynamodb" => matches!(
             name,
