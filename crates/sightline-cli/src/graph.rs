@@ -194,11 +194,17 @@ pub fn paths(args: PathsArgs) -> Result<ExitCode> {
     if !known(&args.from) {
         bail!("{}: no such user or role in the snapshot", args.from);
     }
-    if args.to != ADMIN && !known(&args.to) {
-        bail!("{}: no such user or role in the snapshot (or give `admin`)", args.to);
+    // A principal, `admin`, or a resource: then the path ends with the access to it.
+    let to_resource = args.to != ADMIN && !known(&args.to);
+    if to_resource && !args.to.starts_with("arn:") {
+        bail!("{}: no such user or role in the snapshot, and not a resource ARN (or give `admin`)", args.to);
     }
     let authz = crate::authorizer(&snapshot)?;
-    let path = sightline_graph::shortest_path(&snapshot, &authz, &args.from, &args.to);
+    let path = if to_resource {
+        sightline_graph::path_to_resource(&snapshot, &authz, &args.from, &args.to)?
+    } else {
+        sightline_graph::shortest_path(&snapshot, &authz, &args.from, &args.to)
+    };
     let text = match args.format {
         Format::Json => {
             serde_json::to_string_pretty(&serde_json::json!({ "from": args.from, "to": args.to, "path": path }))? + "\n"

@@ -671,6 +671,26 @@ fn paths_between_principals() {
         &["paths", "--demo", "--from", "arn:aws:iam::300000000003:user/nobody", "--to", "admin"],
         &["user/nobody", "no such user or role"],
     );
+    // To data: a dev user reaches the customer data through two roles, then reads it (the demo's attack path).
+    let data = "arn:aws:s3:::northwind-customer-data/customers.csv";
+    let v =
+        ok_json(&["paths", "--demo", "--from", &format!("{DEV}:user/priya.nair"), "--to", data, "--format", "json"]);
+    let hops: Vec<(&str, &str)> = v["path"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| (h["technique"].as_str().unwrap(), h["to"].as_str().unwrap()))
+        .collect();
+    let (deployer, analyst) = (format!("{PROD}:role/ProdDeployer"), format!("{PROD}:role/DataAnalyst"));
+    assert_eq!(
+        hops,
+        [("sts-assume-role", deployer.as_str()), ("sts-assume-role", analyst.as_str()), ("has-access", data)]
+    );
+    assert!(v["path"][2]["detail"].as_str().unwrap().contains("s3:GetObject"));
+    // Someone who can read it directly: one hop.
+    let direct = ok_json(&["paths", "--demo", "--from", &analyst, "--to", data, "--format", "json"]);
+    assert_eq!(direct["path"].as_array().unwrap().len(), 1);
+    fails_with(&["paths", "--demo", "--from", &analyst, "--to", "not-an-arn"], &["not-an-arn", "not a resource ARN"]);
 }
 
 #[test]

@@ -958,5 +958,40 @@ pub fn shortest_path(snapshot: &Snapshot, authz: &Authorizer<'_>, from: &str, to
     (!path.is_empty()).then_some(path)
 }
 
+/// The shortest way from `from` to `resource` (any resource ARN): the moves to a principal the engine allows some
+/// action on it, then a last `has-access` hop with the actions by access level, proved on the first of them. A
+/// principal that reaches the resource itself gets that one hop. `Ok(None)` when nothing leads there.
+pub fn path_to_resource(
+    snapshot: &Snapshot,
+    authz: &Authorizer<'_>,
+    from: &str,
+    resource: &str,
+) -> Result<Option<Vec<Hop>>, access::AccessError> {
+    let reach = access::who_can_reach(authz, resource)?;
+    let ctx = Ctx::new(snapshot, authz);
+    let actors = actors(snapshot);
+    let last_hop = |r: &access::Reach| -> Option<Hop> {
+        let (_, actions) = r.actions.iter().next()?;
+        let step = ctx.allowed(&r.principal, actions.first()?, resource, &Context::default())?;
+        let levels: Vec<String> =
+            r.actions.iter().map(|(level, a)| format!("{} ({})", level.as_str(), a.join(", "))).collect();
+        Some(Hop { technique: "has-access", to: resource.to_string(), detail: levels.join("; "), proof: vec![step] })
+    };
+    if let Some(r) = reach.iter().find(|r| r.principal == from) {
+        return Ok(last_hop(r).map(|h| vec![h]));
+    }
+    let sources: Vec<String> =
+        reach.iter().filter(|r| actors.iter().any(|a| a.id == r.principal)).map(|r| r.principal.clone()).collect();
+    if sources.is_empty() {
+        return Ok(None);
+    }
+    let next = search_back(&ctx, &actors, sources, Some(from));
+    let mut path = follow(|n| next.get(n), from);
+    let Some(end) = path.last().map(|h| h.to.clone()) else { return Ok(None) };
+    let Some(hop) = reach.iter().find(|r| r.principal == end).and_then(last_hop) else { return Ok(None) };
+    path.push(hop);
+    Ok(Some(path))
+}
+
 #[cfg(test)]
 mod tests;
