@@ -422,6 +422,8 @@ struct Event<'a> {
     #[serde(borrow, default)]
     recipient_account_id: Text<'a>,
     #[serde(borrow, default)]
+    aws_region: Text<'a>,
+    #[serde(borrow, default)]
     response_elements: Option<ResponseElements<'a>>,
 }
 
@@ -825,6 +827,10 @@ fn resource_of(ev: &Event<'_>, action: &str, account: &str) -> Option<String> {
         "sts" => param("roleArn").map(str::to_string).or_else(|| event_arn(ev, None)),
         "lambda" => match param("functionName") {
             Some(f) if f.starts_with("arn:") => Some(f.to_string()),
+            // A bare name: the function of that name in the call's region and account.
+            Some(f) if !f.contains(':') => {
+                ev.aws_region.as_deref().map(|region| format!("arn:aws:lambda:{region}:{account}:function:{f}"))
+            }
             _ => event_arn(ev, Some("AWS::Lambda::Function")),
         },
         _ => event_arn(ev, None),

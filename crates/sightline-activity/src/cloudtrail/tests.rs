@@ -258,8 +258,14 @@ fn refusals_versions_and_renamed_operations() {
     let encryption =
         user_event("GetBucketEncryption", "s3.amazonaws.com", "2026-11-20T10:00:00Z", json!({"bucketName": "b"}));
     let batch = role_event("SendMessageBatch", "sqs.amazonaws.com", "2026-11-20T10:00:00Z");
-    std::fs::write(&path, json!({"Records": [failed_login, expired, kms, version, encryption, batch]}).to_string())
-        .unwrap();
+    let mut named = role_event("GetFunction20150331v2", "lambda.amazonaws.com", "2026-11-20T10:00:00Z");
+    named["awsRegion"] = json!("eu-west-1");
+    named["requestParameters"] = json!({"functionName": "orders"});
+    std::fs::write(
+        &path,
+        json!({"Records": [failed_login, expired, kms, version, encryption, batch, named]}).to_string(),
+    )
+    .unwrap();
     let got = import(&[path], &|_| false).unwrap();
     let find = |action: &str| {
         got.activity.iter().find(|a| a.action == action).unwrap_or_else(|| panic!("{action}: {:?}", got.activity))
@@ -270,6 +276,10 @@ fn refusals_versions_and_renamed_operations() {
     assert_eq!(find("s3:GetObjectVersion").resource.as_deref(), Some("arn:aws:s3:::b/k"));
     assert_eq!(find("s3:GetEncryptionConfiguration").resource.as_deref(), Some("arn:aws:s3:::b"));
     find("sqs:SendMessage");
+    assert_eq!(
+        find("lambda:GetFunction").resource.as_deref(),
+        Some("arn:aws:lambda:eu-west-1:111111111111:function:orders")
+    );
     assert!(got.unknown_actions.keys().all(|a| a == "signin:ConsoleLogin"), "{:?}", got.unknown_actions);
 }
 
