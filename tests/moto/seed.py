@@ -781,6 +781,33 @@ class Seeder:
             self.add("lambda", "function", "sl-legacy-fn", arn=r["FunctionArn"], role=role,
                      misconfig=["deprecated_runtime_python3.7"])
 
+    def seed_build_and_stacks(self) -> None:
+        """A CodeBuild project and a CloudFormation stack that run with the admin role sl-ec2-app, and a CI user
+        who may start a build of the project: an escalation through an existing resource."""
+        log("codebuild, cloudformation")
+        a = self.account
+        role = f"arn:aws:iam::{a}:role/sl-ec2-app"
+        r = self.call("codebuild", "create_project", name="sl-deploy", source={"type": "S3", "location": "sl-build-sources/deploy.zip"},
+                      artifacts={"type": "NO_ARTIFACTS"},
+                      environment={"type": "LINUX_CONTAINER", "image": "aws/codebuild/standard:7.0",
+                                   "computeType": "BUILD_GENERAL1_SMALL"},
+                      serviceRole=role)
+        if r:
+            arn = r["project"]["arn"]
+            self.add("codebuild", "project", "sl-deploy", arn=arn, role=role,
+                     misconfig=["project_runs_with_admin_role"])
+            self.call("iam", "create_user", UserName="frank-builder")
+            self.call("iam", "put_user_policy", UserName="frank-builder", PolicyName="sl-frank-builds",
+                      PolicyDocument=pj({"Version": "2012-10-17", "Statement": [
+                          {"Effect": "Allow", "Action": "codebuild:StartBuild", "Resource": arn}]}))
+            self.add("iam", "user", "frank-builder", arn=f"arn:aws:iam::{a}:user/frank-builder", region=None,
+                     misconfig=["privilege_escalation_codebuild_start_build"])
+        template = pj({"Resources": {"Queue": {"Type": "AWS::SQS::Queue", "Properties": {"QueueName": "sl-stack-queue"}}}})
+        r = self.call("cloudformation", "create_stack", StackName="sl-base", TemplateBody=template, RoleARN=role)
+        if r:
+            self.add("cloudformation", "stack", "sl-base", arn=r["StackId"], role=role,
+                     misconfig=["stack_runs_with_admin_role"])
+
     def seed_messaging_and_data(self) -> None:
         log("sns, sqs, secretsmanager, ecr, efs")
         a = self.account
@@ -852,7 +879,7 @@ class Seeder:
 
     def seed_all(self) -> None:
         for step in (self.seed_iam, self.seed_kms, self.seed_s3, self.seed_ec2, self.seed_logging, self.seed_rds,
-                     self.seed_lambda, self.seed_messaging_and_data):
+                     self.seed_lambda, self.seed_build_and_stacks, self.seed_messaging_and_data):
             step()
 
 

@@ -253,6 +253,9 @@ fn scan_flags_the_seeded_mistakes(db: &Path, s: &Snapshot) {
         ("aws-iam-privilege-escalation", user("bob-mfa"), "FAIL"),
         ("aws-iam-privilege-escalation", user("alice-admin"), "PASS"),
         ("aws-iam-privilege-escalation", user("erin-inline"), "PASS"),
+        // frank-builder may start a build of sl-deploy, whose service role sl-ec2-app holds *:* (collected
+        // CodeBuild project).
+        ("aws-iam-privilege-escalation", user("frank-builder"), "FAIL"),
         // Users created minutes ago are not unused, nor are the services they may use (moto serves no
         // service-last-accessed data and there is no CloudTrail log, which an older user would need).
         ("aws-iam-user-unused", user("carol-cli"), "PASS"),
@@ -395,6 +398,18 @@ fn scan_flags_the_seeded_mistakes(db: &Path, s: &Snapshot) {
     assert_eq!(carol["path"][0]["technique"], "iam-pass-role-ec2", "{carol}");
     assert_eq!(carol["path"][0]["to"], role("sl-ec2-app"), "{carol}");
     assert!(!escalations.iter().any(|e| e["principal"] == user("alice-admin")));
+    let frank = escalations.iter().find(|e| e["principal"] == user("frank-builder")).expect("frank-builder escalates");
+    assert_eq!(frank["path"][0]["technique"], "codebuild-start-build-existing-project", "{frank}");
+    assert_eq!(frank["path"][0]["to"], role("sl-ec2-app"), "{frank}");
+    // The collected project and stack carry the role they run with.
+    let with_role = |resource_type: &str, key: &str| {
+        s.resources.iter().any(|r| {
+            r.resource_type == resource_type
+                && r.properties.get(key).and_then(|v| v.as_str()) == Some(role("sl-ec2-app").as_str())
+        })
+    };
+    assert!(with_role("AWS::CodeBuild::Project", "ServiceRole"));
+    assert!(with_role("AWS::CloudFormation::Stack", "RoleARN"));
 }
 
 struct Proxy(Child, String);

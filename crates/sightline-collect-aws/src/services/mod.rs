@@ -2,8 +2,10 @@
 //! concurrently under the recorder's request limit.
 
 pub mod accessanalyzer;
+pub mod cloudformation;
 pub mod cloudtrail;
 pub mod cloudwatch;
+pub mod codebuild;
 pub mod config;
 pub mod ec2;
 pub mod ecr;
@@ -50,6 +52,8 @@ pub const NAMES: &[&str] = &[
     "secretsmanager",
     "ecr",
     "efs",
+    "cloudformation",
+    "codebuild",
 ];
 
 /// The regional services other than EC2 and KMS, each collected by `NAME::collect(config, recorder, region)`.
@@ -113,7 +117,9 @@ pub async fn collect_all(
             sqs,
             secretsmanager,
             ecr,
-            efs
+            efs,
+            cloudformation,
+            codebuild
         );
     }
     rec.progress.add(tasks.len() as u64);
