@@ -194,24 +194,36 @@ pub fn paths(args: PathsArgs) -> Result<ExitCode> {
     if !known(&args.from) {
         bail!("{}: no such user or role in the snapshot", args.from);
     }
-    // A principal, `admin`, or a resource: then the path ends with the access to it.
-    let to_resource = args.to != ADMIN && !known(&args.to);
+    // A principal, `admin`, a resource, or `label:NAME` (any resource the data scanner labelled so): for the last
+    // two, the path ends with the access to it.
+    let label = args.to.strip_prefix("label:");
+    let to_resource = label.is_none() && args.to != ADMIN && !known(&args.to);
     if to_resource && !args.to.starts_with("arn:") {
-        bail!("{}: no such user or role in the snapshot, and not a resource ARN (or give `admin`)", args.to);
+        bail!(
+            "{}: no such user or role in the snapshot, and not a resource ARN (or give `admin` or label:NAME)",
+            args.to
+        );
     }
     let authz = crate::authorizer(&snapshot)?;
-    let path = if to_resource {
+    let mut reached = None;
+    let path = if let Some(label) = label {
+        sightline_graph::path_to_label(&snapshot, &authz, &args.from, label)?.map(|(target, path)| {
+            reached = Some(target);
+            path
+        })
+    } else if to_resource {
         sightline_graph::path_to_resource(&snapshot, &authz, &args.from, &args.to)?
     } else {
         sightline_graph::shortest_path(&snapshot, &authz, &args.from, &args.to)
     };
+    let to = reached.unwrap_or_else(|| args.to.clone());
     let text = match args.format {
         Format::Json => {
-            serde_json::to_string_pretty(&serde_json::json!({ "from": args.from, "to": args.to, "path": path }))? + "\n"
+            serde_json::to_string_pretty(&serde_json::json!({ "from": args.from, "to": to, "path": path }))? + "\n"
         }
         Format::Text => match &path {
             Some(path) => {
-                let mut out = format!("{} -> {} in {} hop(s):\n", args.from, args.to, path.len());
+                let mut out = format!("{} -> {} in {} hop(s):\n", args.from, to, path.len());
                 hops_text(&mut out, path);
                 out
             }

@@ -691,6 +691,45 @@ fn paths_between_principals() {
     let direct = ok_json(&["paths", "--demo", "--from", &analyst, "--to", data, "--format", "json"]);
     assert_eq!(direct["path"].as_array().unwrap().len(), 1);
     fails_with(&["paths", "--demo", "--from", &analyst, "--to", "not-an-arn"], &["not-an-arn", "not a resource ARN"]);
+
+    // To data the scanner labelled: `label:NAME` reaches any resource carrying it, through its objects.
+    let dir = tempfile::tempdir().unwrap();
+    let export = dir.path().join("labelled.jsonl");
+    let lines = [
+        r#"{"sightline_snapshot":1,"source":"test"}"#,
+        r#"{"account":{"provider":"aws","id":"111111111111"}}"#,
+        r#"{"principal":{"provider":"aws","id":"arn:aws:iam::111111111111:user/ana","kind":"user","account_id":"111111111111","name":"ana","inline_policies":[{"name":"p","document":{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"arn:aws:iam::111111111111:role/reader"}]}}]}}"#,
+        r#"{"principal":{"provider":"aws","id":"arn:aws:iam::111111111111:role/reader","kind":"role","account_id":"111111111111","name":"reader","trust_policy":{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111111111111:root"},"Action":"sts:AssumeRole"}]},"inline_policies":[{"name":"p","document":{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::cards/*"}]}}]}}"#,
+        r#"{"resource":{"provider":"aws","id":"arn:aws:s3:::cards","resource_type":"AWS::S3::Bucket","account_id":"111111111111","name":"cards","properties":{"sightline_classifications":["credit_card"]}}}"#,
+    ];
+    std::fs::write(&export, lines.join("\n") + "\n").unwrap();
+    let ana = "arn:aws:iam::111111111111:user/ana";
+    let v = ok_json(&[
+        "paths",
+        "--from",
+        ana,
+        "--to",
+        "label:credit_card",
+        "--input",
+        export.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(v["to"], "arn:aws:s3:::cards/*", "{v}");
+    let kinds: Vec<&str> = v["path"].as_array().unwrap().iter().map(|h| h["technique"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["sts-assume-role", "has-access"], "{v}");
+    let none = ok_json(&[
+        "paths",
+        "--from",
+        ana,
+        "--to",
+        "label:health",
+        "--input",
+        export.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert!(none["path"].is_null());
 }
 
 #[test]

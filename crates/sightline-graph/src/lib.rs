@@ -993,5 +993,31 @@ pub fn path_to_resource(
     Ok(Some(path))
 }
 
+/// The shortest way from `from` to any resource the data scanner labelled `label` (see
+/// [`resources::classifications`]): [`path_to_resource`] for each, on a bucket's objects as well as the bucket, and
+/// the one with the fewest hops. `Ok(None)` when no labelled resource is reached.
+pub fn path_to_label(
+    snapshot: &Snapshot,
+    authz: &Authorizer<'_>,
+    from: &str,
+    label: &str,
+) -> Result<Option<(String, Vec<Hop>)>, access::AccessError> {
+    let mut best: Option<(String, Vec<Hop>)> = None;
+    for r in snapshot.resources.iter().filter(|r| resources::classifications(r).iter().any(|l| l == label)) {
+        let mut targets = vec![r.id.clone()];
+        if r.resource_type == "AWS::S3::Bucket" {
+            targets.push(format!("{}/*", r.id));
+        }
+        for target in targets {
+            if let Some(path) = path_to_resource(snapshot, authz, from, &target)? {
+                if best.as_ref().is_none_or(|(_, b)| path.len() < b.len()) {
+                    best = Some((target, path));
+                }
+            }
+        }
+    }
+    Ok(best)
+}
+
 #[cfg(test)]
 mod tests;

@@ -211,3 +211,17 @@ fn export_holds_the_new_kinds() {
         assert!(c.contains(part), "{part}\n{c}");
     }
 }
+
+#[test]
+fn paths_to_labelled_data() {
+    let snapshot = snapshot();
+    let authz = Authorizer::new(&snapshot).unwrap();
+    let (target, path) = crate::path_to_label(&snapshot, &authz, &arn("user", "dev"), "pci").unwrap().unwrap();
+    assert!(target.starts_with(DATA), "{target}");
+    assert_eq!(path.len(), 1);
+    assert_eq!(path[0].technique, "has-access");
+    assert!(!path[0].proof.is_empty());
+    // No way there; no such label.
+    assert!(crate::path_to_label(&snapshot, &authz, &arn("user", "nopass"), "pci").unwrap().is_none());
+    assert!(crate::path_to_label(&snapshot, &authz, &arn("user", "dev"), "phi").unwrap().is_none());
+}
