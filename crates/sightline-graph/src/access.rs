@@ -297,14 +297,7 @@ fn identity_of(snapshot: &Snapshot, p: &sightline_model::Principal) -> &'static 
     if p.kind != PrincipalKind::User {
         return "non-person";
     }
-    let password = snapshot
-        .resources
-        .iter()
-        .filter(|r| r.resource_type == "AWS::IAM::CredentialReport" && r.account_id == p.account_id)
-        .filter_map(|r| r.properties.get("Rows")?.as_array())
-        .flatten()
-        .find(|row| row.get("arn").and_then(|a| a.as_str()) == Some(p.id.as_str()))
-        .and_then(|row| row.get("password_enabled")?.as_str().map(|v| v == "true"));
+    let password = crate::password_enabled(&snapshot.resources, p);
     match password {
         Some(false) => "non-person",
         _ => "person",

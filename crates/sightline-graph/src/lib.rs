@@ -438,15 +438,7 @@ impl<'a, 's> Ctx<'a, 's> {
 
     /// Whether `user` has a console password, from the account's credential report; `None` when unknown.
     pub fn has_password(&self, user: &Principal) -> Option<bool> {
-        let report =
-            self.resources_of("AWS::IAM::CredentialReport").iter().find(|r| r.account_id == user.account_id)?;
-        let row = report
-            .properties
-            .get("Rows")?
-            .as_array()?
-            .iter()
-            .find(|row| row.get("user").and_then(|u| u.as_str()) == Some(user.name.as_str()))?;
-        row.get("password_enabled").and_then(|v| v.as_str()).map(|v| v == "true")
+        password_enabled(self.resources_of("AWS::IAM::CredentialReport").iter().copied(), user)
     }
 
     /// A resource ARN for something a principal would create in its own account (a Lambda function, a stack...).
@@ -544,6 +536,24 @@ impl Nodes {
             self.list.push(node);
         }
     }
+}
+
+/// Whether `user` has a console password, from the credential report of its account among `reports` (its row found
+/// by ARN, or by name in a report without ARNs); `None` when no report says.
+pub(crate) fn password_enabled<'r>(
+    reports: impl IntoIterator<Item = &'r sightline_model::Resource>,
+    user: &Principal,
+) -> Option<bool> {
+    let rows = reports
+        .into_iter()
+        .filter(|r| r.resource_type == "AWS::IAM::CredentialReport" && r.account_id == user.account_id)
+        .find_map(|r| r.properties.get("Rows")?.as_array())?;
+    let col = |row: &sightline_model::Props, k: &str| row.get(k).and_then(|v| v.as_str()).map(str::to_string);
+    let row = rows.iter().find(|row| match col(row, "arn") {
+        Some(arn) => arn == user.id,
+        None => col(row, "user").as_deref() == Some(user.name.as_str()),
+    })?;
+    col(row, "password_enabled").map(|v| v == "true")
 }
 
 /// Principals whose moves [`Graph::stream`] computes at once.

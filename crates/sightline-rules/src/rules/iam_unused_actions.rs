@@ -1,13 +1,12 @@
 //! Identities keep no permissions to actions they do not use.
 
-use super::unused::{assess, judged, Seen};
-use super::util::{age_days, need};
+use super::unused::{each_assessed, Seen};
+use super::util::need;
 use crate::meta::*;
-use crate::scan::{Out, Scan, Subject};
+use crate::scan::{Out, Scan};
 use serde_json::json;
-use sightline_activity::Usage;
 use sightline_iam::actions::AccessLevel;
-use sightline_model::{PrincipalKind, Severity};
+use sightline_model::Severity;
 use std::collections::BTreeMap;
 
 /// How many unused actions a finding names, per access level.
@@ -55,47 +54,13 @@ pub(crate) static RULE: Rule = Rule {
 };
 
 fn check(scan: &Scan<'_>, out: &mut Out<'_>) {
-    let needs = out.meta().needs;
-    for account in scan.aws_accounts().collect::<Vec<_>>() {
-        if let Some(why) = scan.gap(account, None, needs, false) {
-            out.not_evaluated(Subject::account(account), why);
-        }
-    }
-    let authz = match scan.authorizer() {
-        Ok(a) => a,
-        Err(why) => {
-            for account in scan.aws_accounts().collect::<Vec<_>>() {
-                out.not_evaluated(Subject::account(account), why.to_string());
-            }
-            return;
-        }
-    };
-    let usage = Usage::of(scan.snapshot);
-    let principals = scan.principals(PrincipalKind::User).chain(scan.principals(PrincipalKind::Role));
-    for p in principals.filter(|p| judged(p)) {
-        if let Some(why) = scan.gap(&p.account_id, None, needs, false) {
-            out.not_evaluated(p, why);
-            continue;
-        }
-        if let Some(age) = p.created_at.as_deref().and_then(|c| age_days(scan, c)) {
-            if age <= scan.unused_days {
-                out.pass(p, format!("created {age} days ago, within the {}-day window", scan.unused_days));
-                continue;
-            }
-        }
-        let a = match assess(scan, authz, &usage, p, true) {
-            Ok(a) => a,
-            Err(why) => {
-                out.not_evaluated(p, why);
-                continue;
-            }
-        };
+    each_assessed(scan, out, true, |p, a, out| {
         if a.actions.is_empty() {
             out.not_evaluated(
                 p,
                 "it used none of the services it may use, so no action was judged (see aws-iam-unused-services)",
             );
-            continue;
+            return;
         }
         let mut unused: BTreeMap<AccessLevel, Vec<&str>> = BTreeMap::new();
         let (mut used, mut unknown) = (0, 0);
@@ -112,19 +77,20 @@ fn check(scan: &Scan<'_>, out: &mut Out<'_>) {
                 p,
                 format!("used every judged action of the services it uses ({used} used, {unknown} not judged)"),
             );
-            continue;
+            return;
         }
         let counts: Vec<String> = unused.iter().map(|(l, v)| format!("{} {}", v.len(), l.as_str())).collect();
         let named: BTreeMap<AccessLevel, Vec<&str>> =
             unused.iter().map(|(l, v)| (*l, v.iter().take(NAMED).copied().collect())).collect();
-        out.fail(
-            p,
-            format!(
-                "may perform {total} action(s) of the services it uses that it has not used in {} days ({})",
-                scan.unused_days,
-                counts.join(", ")
-            ),
-            json!({ "unused": named, "unused_count": total, "used_count": used, "not_judged_count": unknown, "sources": a.sources }),
+        let evidence = json!({
+            "unused": named, "unused_count": total, "used_count": used, "not_judged_count": unknown,
+            "sources": a.sources,
+        });
+        let message = format!(
+            "may perform {total} action(s) of the services it uses that it has not used in {} days ({})",
+            scan.unused_days,
+            counts.join(", ")
         );
-    }
+        out.fail(p, message, evidence);
+    });
 }

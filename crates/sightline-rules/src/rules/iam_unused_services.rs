@@ -1,12 +1,11 @@
 //! Identities keep no permissions to services they do not use.
 
-use super::unused::{assess, judged, Seen};
-use super::util::{age_days, need};
+use super::unused::{each_assessed, Seen};
+use super::util::need;
 use crate::meta::*;
-use crate::scan::{Out, Scan, Subject};
+use crate::scan::{Out, Scan};
 use serde_json::json;
-use sightline_activity::Usage;
-use sightline_model::{PrincipalKind, Severity};
+use sightline_model::Severity;
 
 /// How many unused services a finding's message names (the evidence has them all).
 const NAMED: usize = 20;
@@ -63,41 +62,7 @@ pub(crate) static RULE: Rule = Rule {
 };
 
 fn check(scan: &Scan<'_>, out: &mut Out<'_>) {
-    let needs = out.meta().needs;
-    for account in scan.aws_accounts().collect::<Vec<_>>() {
-        if let Some(why) = scan.gap(account, None, needs, false) {
-            out.not_evaluated(Subject::account(account), why);
-        }
-    }
-    let authz = match scan.authorizer() {
-        Ok(a) => a,
-        Err(why) => {
-            for account in scan.aws_accounts().collect::<Vec<_>>() {
-                out.not_evaluated(Subject::account(account), why.to_string());
-            }
-            return;
-        }
-    };
-    let usage = Usage::of(scan.snapshot);
-    let principals = scan.principals(PrincipalKind::User).chain(scan.principals(PrincipalKind::Role));
-    for p in principals.filter(|p| judged(p)) {
-        if let Some(why) = scan.gap(&p.account_id, None, needs, false) {
-            out.not_evaluated(p, why);
-            continue;
-        }
-        if let Some(age) = p.created_at.as_deref().and_then(|c| age_days(scan, c)) {
-            if age <= scan.unused_days {
-                out.pass(p, format!("created {age} days ago, within the {}-day window", scan.unused_days));
-                continue;
-            }
-        }
-        let a = match assess(scan, authz, &usage, p, false) {
-            Ok(a) => a,
-            Err(why) => {
-                out.not_evaluated(p, why);
-                continue;
-            }
-        };
+    each_assessed(scan, out, false, |p, a, out| {
         let pick = |want: fn(&Seen) -> bool| -> Vec<&str> {
             a.services.iter().filter(|(_, s)| want(s)).map(|(n, _)| n.as_str()).collect()
         };
@@ -128,5 +93,5 @@ fn check(scan: &Scan<'_>, out: &mut Out<'_>) {
                 evidence,
             );
         }
-    }
+    });
 }

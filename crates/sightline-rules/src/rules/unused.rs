@@ -13,7 +13,7 @@
 use crate::scan::Scan;
 use sightline_activity::{parse_time, Usage, Window};
 use sightline_iam::actions::{AccessLevel, ActionDb};
-use sightline_model::{Principal, Provider};
+use sightline_model::{Principal, PrincipalKind, Provider};
 use std::collections::BTreeSet;
 
 /// The CloudTrail window of the identity's account, when its logs were read and cover the whole window.
@@ -304,6 +304,51 @@ pub(crate) fn assess(
         out.services.push((name.to_string(), seen));
     }
     Ok(out)
+}
+
+/// Runs `judge` on the assessment (see [`assess`], with `actions`) of every user and role the unused-access rules
+/// judge; NOT_EVALUATED where the IAM data or the engine is missing or neither source can tell, PASS for an
+/// identity created within the window.
+pub(crate) fn each_assessed(
+    scan: &Scan<'_>,
+    out: &mut crate::scan::Out<'_>,
+    actions: bool,
+    mut judge: impl FnMut(&Principal, Assessment, &mut crate::scan::Out<'_>),
+) {
+    use crate::scan::Subject;
+    let needs = out.meta().needs;
+    for account in scan.aws_accounts().collect::<Vec<_>>() {
+        if let Some(why) = scan.gap(account, None, needs, false) {
+            out.not_evaluated(Subject::account(account), why);
+        }
+    }
+    let authz = match scan.authorizer() {
+        Ok(a) => a,
+        Err(why) => {
+            for account in scan.aws_accounts().collect::<Vec<_>>() {
+                out.not_evaluated(Subject::account(account), why.to_string());
+            }
+            return;
+        }
+    };
+    let usage = Usage::of(scan.snapshot);
+    let principals = scan.principals(PrincipalKind::User).chain(scan.principals(PrincipalKind::Role));
+    for p in principals.filter(|p| judged(p)) {
+        if let Some(why) = scan.gap(&p.account_id, None, needs, false) {
+            out.not_evaluated(p, why);
+            continue;
+        }
+        if let Some(age) = p.created_at.as_deref().and_then(|c| super::util::age_days(scan, c)) {
+            if age <= scan.unused_days {
+                out.pass(p, format!("created {age} days ago, within the {}-day window", scan.unused_days));
+                continue;
+            }
+        }
+        match assess(scan, authz, &usage, p, actions) {
+            Ok(a) => judge(p, a, out),
+            Err(why) => out.not_evaluated(p, why),
+        }
+    }
 }
 
 /// Used if either source saw a use; unused if one saw none and neither saw a use; else unknown.
