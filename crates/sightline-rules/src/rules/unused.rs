@@ -222,6 +222,7 @@ pub(crate) fn assess(
     usage: &Usage<'_>,
     p: &Principal,
     actions: bool,
+    logged: &mut std::collections::HashMap<String, Logged>,
 ) -> Result<Assessment, String> {
     let iam = iam_last_accessed(p);
     let trail = window(scan, &p.account_id);
@@ -231,7 +232,9 @@ pub(crate) fn assess(
         }
     }
     let db = ActionDb::try_embedded().map_err(|e| e.to_string())?;
-    let logged = Logged::of(scan, &p.account_id, trail.as_ref().ok());
+    // What the account's logs record, read once per account.
+    let logged: &Logged =
+        logged.entry(p.account_id.clone()).or_insert_with(|| Logged::of(scan, &p.account_id, trail.as_ref().ok()));
     let mine = usage.principal(&p.id);
     let mut probe = sightline_graph::access::Probe::new(scan.snapshot, authz, &p.id);
     let mut out = Assessment::default();
@@ -332,6 +335,7 @@ pub(crate) fn each_assessed(
         }
     };
     let usage = Usage::of(scan.snapshot);
+    let mut logged = std::collections::HashMap::new();
     let principals = scan.principals(PrincipalKind::User).chain(scan.principals(PrincipalKind::Role));
     for p in principals.filter(|p| judged(p)) {
         if let Some(why) = scan.gap(&p.account_id, None, needs, false) {
@@ -344,7 +348,7 @@ pub(crate) fn each_assessed(
                 continue;
             }
         }
-        match assess(scan, authz, &usage, p, actions) {
+        match assess(scan, authz, &usage, p, actions, &mut logged) {
             Ok(a) => judge(p, a, out),
             Err(why) => out.not_evaluated(p, why),
         }
