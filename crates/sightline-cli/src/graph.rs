@@ -79,7 +79,7 @@ pub fn graph(command: GraphCommand) -> Result<ExitCode> {
     let writer: std::cell::RefCell<Option<sightline_graph::export::Writer<'_>>> = std::cell::RefCell::new(None);
     let out_ref: &mut dyn std::io::Write = &mut *out;
     let mut slot = Some(out_ref);
-    let problems = sightline_graph::Graph::stream(
+    let problems = sightline_graph::Graph::stream_mapped(
         &snapshot,
         &authz,
         options,
@@ -94,10 +94,12 @@ pub fn graph(command: GraphCommand) -> Result<ExitCode> {
             *writer.borrow_mut() = Some(w);
             Ok::<(), std::io::Error>(())
         },
-        |edges| {
+        // Each principal's moves are written out as text on the core that found them.
+        |principal, edges| sightline_graph::export::Writer::moves_text(format, principal, &edges),
+        |texts| {
             if let Some(w) = writer.borrow_mut().as_mut() {
-                for e in &edges {
-                    w.edge(e)?;
+                for text in &texts {
+                    w.moves(text)?;
                 }
             }
             Ok(())

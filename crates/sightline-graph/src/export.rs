@@ -110,6 +110,12 @@ fn access_levels(e: &Edge) -> Vec<&'static str> {
 
 fn xml(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
+    push_xml(&mut out, text);
+    out
+}
+
+/// Appends `text` escaped for XML (characters XML 1.0 forbids are dropped).
+fn push_xml(out: &mut String, text: &str) {
     for c in text.chars() {
         match c {
             '&' => out.push_str("&amp;"),
@@ -121,17 +127,112 @@ fn xml(text: &str) -> String {
             c => out.push(c),
         }
     }
-    out
 }
 
 /// A double-quoted DOT string.
 fn dot(text: &str) -> String {
-    format!("\"{}\"", text.replace('\\', "\\\\").replace('"', "\\\"").replace('\n', "\\n"))
+    let mut out = String::with_capacity(text.len() + 2);
+    push_quoted(&mut out, text, '"');
+    out
 }
 
 /// A single-quoted Cypher string.
 fn cypher(text: &str) -> String {
-    format!("'{}'", text.replace('\\', "\\\\").replace('\'', "\\'").replace('\n', "\\n"))
+    let mut out = String::with_capacity(text.len() + 2);
+    push_quoted(&mut out, text, '\'');
+    out
+}
+
+/// Appends `text` between `quote`s, with backslashes, the quote and line breaks escaped (DOT and Cypher alike).
+fn push_quoted(out: &mut String, text: &str, quote: char) {
+    out.push(quote);
+    let mut rest = text;
+    while let Some(at) = rest.find(['\\', quote, '\n']) {
+        out.push_str(&rest[..at]);
+        match rest[at..].chars().next() {
+            Some('\n') => out.push_str("\\n"),
+            Some(c) => {
+                out.push('\\');
+                out.push(c);
+            }
+            None => {}
+        }
+        rest = &rest[at + 1..];
+    }
+    out.push_str(rest);
+    out.push(quote);
+}
+
+/// Appends one edge in `format`; `id` names it in GraphML.
+fn push_edge(out: &mut String, format: ExportFormat, id: std::fmt::Arguments<'_>, e: &Edge) {
+    use std::fmt::Write as _;
+    let levels = access_levels(e);
+    // Writing to a String cannot fail.
+    match format {
+        ExportFormat::GraphMl => {
+            let _ = write!(out, "    <edge id=\"{id}\" source=\"");
+            push_xml(out, &e.from);
+            out.push_str("\" target=\"");
+            push_xml(out, &e.to);
+            let _ = write!(
+                out,
+                "\"><data key=\"edge\">{}</data><data key=\"technique\">{}</data><data key=\"detail\">",
+                edge_kind(&e.kind),
+                e.kind.id()
+            );
+            push_xml(out, &e.detail);
+            out.push_str("</data><data key=\"proof\">");
+            for (i, step) in e.proof.iter().enumerate() {
+                if i > 0 {
+                    out.push_str("; ");
+                }
+                push_xml(out, &step.action);
+                out.push_str(" on ");
+                push_xml(out, &step.resource);
+            }
+            out.push_str("</data>");
+            if !levels.is_empty() {
+                out.push_str("<data key=\"access_levels\">");
+                push_xml(out, &levels.join(", "));
+                out.push_str("</data>");
+            }
+            out.push_str("</edge>\n");
+        }
+        ExportFormat::Dot => {
+            out.push_str("  ");
+            push_quoted(out, &e.from, '"');
+            out.push_str(" -> ");
+            push_quoted(out, &e.to, '"');
+            out.push_str(" [label=");
+            if levels.is_empty() {
+                push_quoted(out, e.kind.id(), '"');
+            } else {
+                push_quoted(out, &format!("{}: {}", e.kind.id(), levels.join(", ")), '"');
+            }
+            out.push_str("];\n");
+        }
+        ExportFormat::Cypher => {
+            out.push_str("MATCH (a:SightlineNode {arn: ");
+            push_quoted(out, &e.from, '\'');
+            out.push_str("}), (b:SightlineNode {arn: ");
+            push_quoted(out, &e.to, '\'');
+            let _ = write!(out, "}}) MERGE (a)-[r:{} {{technique: ", edge_kind(&e.kind));
+            push_quoted(out, e.kind.id(), '\'');
+            out.push_str("}]->(b) SET r.detail = ");
+            push_quoted(out, &e.detail, '\'');
+            if !levels.is_empty() {
+                out.push_str(", r.access_levels = [");
+                for (i, l) in levels.iter().enumerate() {
+                    if i > 0 {
+                        out.push_str(", ");
+                    }
+                    push_quoted(out, l, '\'');
+                }
+                out.push(']');
+            }
+            out.push_str(";\n");
+        }
+    }
 }
 
 /// The graph as text in `format`.
@@ -234,53 +335,24 @@ impl<'w> Writer<'w> {
     pub fn edge(&mut self, e: &Edge) -> std::io::Result<()> {
         let i = self.edges;
         self.edges += 1;
-        let out = &mut *self.out;
-        let levels = access_levels(e);
-        match self.format {
-            ExportFormat::GraphMl => {
-                let proof: Vec<String> = e.proof.iter().map(|s| format!("{} on {}", s.action, s.resource)).collect();
-                let levels = if levels.is_empty() {
-                    String::new()
-                } else {
-                    format!("<data key=\"access_levels\">{}</data>", xml(&levels.join(", ")))
-                };
-                writeln!(
-                    out,
-                    "    <edge id=\"e{i}\" source=\"{}\" target=\"{}\"><data key=\"edge\">{}</data><data key=\"technique\">{}</data><data key=\"detail\">{}</data><data key=\"proof\">{}</data>{levels}</edge>",
-                    xml(&e.from),
-                    xml(&e.to),
-                    edge_kind(&e.kind),
-                    e.kind.id(),
-                    xml(&e.detail),
-                    xml(&proof.join("; "))
-                )
-            }
-            ExportFormat::Dot => {
-                let label = if levels.is_empty() {
-                    e.kind.id().to_string()
-                } else {
-                    format!("{}: {}", e.kind.id(), levels.join(", "))
-                };
-                writeln!(out, "  {} -> {} [label={}];", dot(&e.from), dot(&e.to), dot(&label))
-            }
-            ExportFormat::Cypher => {
-                let levels = if levels.is_empty() {
-                    String::new()
-                } else {
-                    let list: Vec<String> = levels.iter().map(|l| cypher(l)).collect();
-                    format!(", r.access_levels = [{}]", list.join(", "))
-                };
-                writeln!(
-                    out,
-                    "MATCH (a:SightlineNode {{arn: {}}}), (b:SightlineNode {{arn: {}}}) MERGE (a)-[r:{} {{technique: {}}}]->(b) SET r.detail = {}{levels};",
-                    cypher(&e.from),
-                    cypher(&e.to),
-                    edge_kind(&e.kind),
-                    cypher(e.kind.id()),
-                    cypher(&e.detail)
-                )
-            }
+        let mut text = String::new();
+        push_edge(&mut text, self.format, format_args!("e{i}"), e);
+        self.out.write_all(text.as_bytes())
+    }
+
+    /// The text of one principal's moves (see [`crate::Graph::stream_mapped`]), made on any thread: `principal`,
+    /// the principal's place in the order of moves, keeps the GraphML edge ids unique (`m{principal}.{n}`).
+    pub fn moves_text(format: ExportFormat, principal: usize, edges: &[Edge]) -> String {
+        let mut text = String::with_capacity(edges.len() * 128);
+        for (n, e) in edges.iter().enumerate() {
+            push_edge(&mut text, format, format_args!("m{principal}.{n}"), e);
         }
+        text
+    }
+
+    /// Writes text made by [`moves_text`](Self::moves_text).
+    pub fn moves(&mut self, text: &str) -> std::io::Result<()> {
+        self.out.write_all(text.as_bytes())
     }
 
     /// Writes the end of the document.

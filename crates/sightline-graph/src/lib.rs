@@ -322,7 +322,7 @@ impl<'a, 's> Ctx<'a, 's> {
             return Vec::new();
         }
         let arns: Vec<&str> = roles.iter().map(|r| r.id.as_str()).collect();
-        match self.authz.check_resources(principal, "sts:AssumeRole", &arns, &Context::default()) {
+        match self.authz.decide_resources(principal, "sts:AssumeRole", &arns, &Context::default()) {
             Ok(answers) => roles
                 .into_iter()
                 .zip(answers)
@@ -559,19 +559,62 @@ pub(crate) fn password_enabled<'r>(
 /// Principals whose moves [`Graph::stream`] computes at once.
 const STREAM_BATCH: usize = 256;
 
+/// The roles of the snapshot, with whom their trust policies name directly: who may assume a role without
+/// `sts:AssumeRole` in its own policies.
+struct Assumable<'a, 's> {
+    roles: Vec<&'s Principal>,
+    /// Roles (by index in `roles`) whose trust policy names every principal.
+    open: Vec<usize>,
+    /// Roles by the ARNs their trust policies name.
+    named: HashMap<&'a str, Vec<usize>>,
+}
+
+impl<'a, 's> Assumable<'a, 's> {
+    fn new(ctx: &Ctx<'a, 's>) -> Assumable<'a, 's> {
+        let roles: Vec<&Principal> = ctx.principals(PrincipalKind::Role).collect();
+        let mut open = Vec::new();
+        let mut named: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (i, r) in roles.iter().enumerate() {
+            match ctx.authz.trust_named(&r.id) {
+                (true, _) => open.push(i),
+                (false, arns) => arns.into_iter().for_each(|a| named.entry(a).or_default().push(i)),
+            }
+        }
+        Assumable { roles, open, named }
+    }
+
+    /// The roles `p` might assume: every other role when its own policies may allow `sts:AssumeRole`, else those
+    /// whose trust policy names it directly (in snapshot order).
+    fn candidates(&self, p: &Principal, may_assume: bool) -> Vec<&'s Principal> {
+        if may_assume {
+            return self.roles.iter().copied().filter(|r| r.id != p.id).collect();
+        }
+        let mut picked: Vec<usize> =
+            self.open.iter().chain(self.named.get(p.id.as_str()).into_iter().flatten()).copied().collect();
+        picked.sort_unstable();
+        picked.dedup();
+        picked.into_iter().map(|i| self.roles[i]).filter(|r| r.id != p.id).collect()
+    }
+}
+
 /// One principal's own moves: the roles it may assume, the roles it may pass, and (when it is not an administrator
 /// already) the escalation techniques open to it.
-fn moves(ctx: &Ctx<'_, '_>, p: &Principal, admin: bool, passable: &[(&Principal, Vec<String>)]) -> Vec<Edge> {
+fn moves(
+    ctx: &Ctx<'_, '_>,
+    p: &Principal,
+    admin: bool,
+    passable: &[(&Principal, Vec<String>)],
+    assumable: &Assumable<'_, '_>,
+) -> Vec<Edge> {
     let authz = ctx.authz;
     let mut edges = Vec::new();
     // Without `sts:AssumeRole` in its own policies, a principal can only assume roles whose trust policy names it
     // directly.
     let may_assume = authz.identity_may_allow(&p.id, "sts:AssumeRole");
-    let candidates: Vec<&Principal> = ctx
-        .principals(PrincipalKind::Role)
-        .filter(|r| r.id != p.id && (may_assume || authz.trust_names_directly(&r.id, &p.id)))
-        .collect();
-    for (role, step) in ctx.assumable(&p.id, &candidates) {
+    let candidates = assumable.candidates(p, may_assume);
+    let assumed = ctx.assumable(&p.id, &candidates);
+    edges.reserve(assumed.len());
+    for (role, step) in assumed {
         edges.push(Edge {
             from: p.id.clone(),
             to: role.id.clone(),
@@ -672,6 +715,27 @@ impl Graph {
         start: impl FnOnce(Vec<Node>, Vec<String>, Vec<Edge>) -> Result<(), E>,
         mut more: impl FnMut(Vec<Edge>) -> Result<(), E>,
     ) -> Result<Vec<String>, E> {
+        Graph::stream_mapped(
+            snapshot,
+            authz,
+            options,
+            start,
+            |_, edges| edges,
+            |batch| more(batch.into_iter().flatten().collect()),
+        )
+    }
+
+    /// [`stream`](Self::stream), with each principal's moves handed to `map` (with the principal's place in the
+    /// order of moves) on the core that computed them, and `more` getting what `map` made of a batch, in order.
+    /// An exporter formats there, so that the text of millions of edges is written on every core.
+    pub fn stream_mapped<T: Send, E>(
+        snapshot: &Snapshot,
+        authz: &Authorizer<'_>,
+        options: Options,
+        start: impl FnOnce(Vec<Node>, Vec<String>, Vec<Edge>) -> Result<(), E>,
+        map: impl Fn(usize, Vec<Edge>) -> T + Sync,
+        mut more: impl FnMut(Vec<T>) -> Result<(), E>,
+    ) -> Result<Vec<String>, E> {
         let ctx = Ctx::new(snapshot, authz);
         let mut edges = Vec::new();
         let mut nodes = Nodes::default();
@@ -742,10 +806,10 @@ impl Graph {
                 (!services.is_empty()).then_some((r, services))
             })
             .collect();
-        let indexed: Vec<(&Principal, bool)> = actors.iter().copied().zip(admin_of).collect();
+        let assumable = Assumable::new(&ctx);
+        let indexed: Vec<(usize, (&Principal, bool))> = actors.iter().copied().zip(admin_of).enumerate().collect();
         for batch in indexed.chunks(STREAM_BATCH) {
-            let found = parallel_map(batch, |(p, admin)| moves(&ctx, p, *admin, &passable));
-            more(found.into_iter().flatten().collect())?;
+            more(parallel_map(batch, |(i, (p, admin))| map(*i, moves(&ctx, p, *admin, &passable, &assumable))))?;
         }
         Ok(ctx.problems.lock().map(|p| p.clone()).unwrap_or_default())
     }

@@ -6,7 +6,7 @@ use crate::eval::{
     add_principal_context, evaluate, Explanation, Level, PolicyRef, PolicySet, PolicySource, PrincipalFacts,
     PrincipalType, Request, RequestPrincipal,
 };
-use crate::policy::{PolicyDocument, PolicyError, PolicyType};
+use crate::policy::{PolicyDocument, PolicyError, PolicyType, ResourceMatcher};
 use sightline_model::{PolicyKind, Principal, PrincipalKind, Provider, Resource, Snapshot};
 use std::borrow::Cow;
 /// Maps keyed by snapshot strings: foldhash, seeded per process, hashes short keys several times faster than
@@ -36,6 +36,9 @@ pub enum QueryError {
 struct Parsed {
     source: PolicySource,
     document: PolicyDocument,
+    /// For trust and resource policies: the index of the first policy with the same text (its own index when it
+    /// is the first); requests on resources whose policies share a text can share one evaluation.
+    same_text: usize,
 }
 
 struct PrincipalEntry {
@@ -312,7 +315,20 @@ impl<'s> Authorizer<'s> {
             }
         }
 
-        let parsed = parse_all(jobs, errors)?;
+        let same_text: Vec<usize> = {
+            let mut first: HashMap<&str, usize> = HashMap::default();
+            jobs.iter()
+                .enumerate()
+                .map(|(i, j)| match j.kind {
+                    PolicyType::Trust | PolicyType::Resource => *first.entry(j.text.as_ref()).or_insert(i),
+                    _ => i,
+                })
+                .collect()
+        };
+        let mut parsed = parse_all(jobs, errors)?;
+        for (p, same) in parsed.iter_mut().zip(same_text) {
+            p.same_text = same;
+        }
         Ok(Authorizer {
             snapshot,
             parsed,
@@ -458,13 +474,30 @@ impl<'s> Authorizer<'s> {
     /// principal (`*` or a `NotPrincipal`): the grants that need nothing from the caller's own policies within the
     /// account. False for a role the snapshot does not hold.
     pub fn trust_names_directly(&self, role: &str, principal: &str) -> bool {
-        let Some(trust) = self.principal_by_arn.get(role).and_then(|i| self.principals[*i].trust) else {
-            return false;
-        };
-        self.parsed[trust].document.statements.iter().any(|s| {
-            s.effect == crate::policy::Effect::Allow
-                && s.principal.as_ref().is_some_and(|m| m.wildcard || m.negated || m.aws.iter().any(|a| a == principal))
-        })
+        self.direct_grants(role).any(|m| m.wildcard || m.negated || m.aws.iter().any(|a| a == principal))
+    }
+
+    /// Whom `role`'s trust policy names directly, as [`trust_names_directly`](Self::trust_names_directly) reads
+    /// it: `(true, _)` when it names every principal, else the ARNs and account ids its `Allow` statements name.
+    pub fn trust_named(&self, role: &str) -> (bool, Vec<&str>) {
+        let mut named = Vec::new();
+        for m in self.direct_grants(role) {
+            if m.wildcard || m.negated {
+                return (true, Vec::new());
+            }
+            named.extend(m.aws.iter().map(String::as_str));
+        }
+        (false, named)
+    }
+
+    /// The `Principal`/`NotPrincipal` elements of the `Allow` statements of `role`'s trust policy.
+    fn direct_grants(&self, role: &str) -> impl Iterator<Item = &crate::policy::PrincipalMatcher> {
+        let trust = self.principal_by_arn.get(role).and_then(|i| self.principals[*i].trust);
+        trust
+            .into_iter()
+            .flat_map(|t| self.parsed[t].document.statements.iter())
+            .filter(|s| s.effect == crate::policy::Effect::Allow)
+            .filter_map(|s| s.principal.as_ref())
     }
 
     /// Whether `role`'s trust policy has an `Allow` statement that names the AWS service `service`
@@ -535,9 +568,7 @@ impl<'s> Authorizer<'s> {
         // Keys every real request carries: AWS SDKs always use TLS, regional requests name their region, and a
         // request happens now. A caller can override each with --context.
         context.insert_default("aws:SecureTransport", vec!["true".into()]);
-        let region =
-            crate::arn::Arn::parse(resource_arn).ok().map(|a| a.region).filter(|r| !r.is_empty() && !r.contains('*'));
-        context.insert_default("aws:RequestedRegion", vec![region.unwrap_or("us-east-1").to_string()]);
+        context.insert_default("aws:RequestedRegion", vec![requested_region(resource_arn).to_string()]);
         context.insert_default("aws:CurrentTime", vec![self.now.0.clone()]);
         context.insert_default("aws:EpochTime", vec![self.now.1.clone()]);
         let tags = resource.map(|r| &r.tags).or_else(|| role.map(|r| &r.tags));
@@ -606,7 +637,7 @@ impl<'s> Authorizer<'s> {
         } else {
             evaluate(&request, &prepared.set)
         };
-        if !prepared.in_snapshot && !resource.starts_with("arn:aws:iam::") && resource != "*" {
+        if unseen_policy(prepared.in_snapshot, resource) {
             explanation.notes.push(format!(
                 "{resource} is not in the snapshot: a resource-based policy it may have was not evaluated"
             ));
@@ -778,6 +809,30 @@ impl<'s> Authorizer<'s> {
         resources: &[&str],
         context: &Context,
     ) -> Result<Vec<Explanation>, QueryError> {
+        self.answer_resources(principal, action, resources, context, true)
+    }
+
+    /// [`check_resources`](Self::check_resources) without the action database's warnings about each request (an
+    /// unknown action, a resource of the wrong type) in the notes: for callers that keep only the decision and
+    /// the statements, such as the security graph.
+    pub fn decide_resources(
+        &self,
+        principal: &str,
+        action: &str,
+        resources: &[&str],
+        context: &Context,
+    ) -> Result<Vec<Explanation>, QueryError> {
+        self.answer_resources(principal, action, resources, context, false)
+    }
+
+    fn answer_resources(
+        &self,
+        principal: &str,
+        action: &str,
+        resources: &[&str],
+        context: &Context,
+        with_request_notes: bool,
+    ) -> Result<Vec<Explanation>, QueryError> {
         validate_action(action)?;
         for resource in resources {
             validate_resource(resource)?;
@@ -785,15 +840,127 @@ impl<'s> Authorizer<'s> {
         let caller = self.resolve(principal, None)?;
         let mut base = context.clone();
         self.fill_principal_context(&mut base, &caller.principal, caller.entry);
-        Ok(resources
-            .iter()
-            .map(|resource| {
-                let prepared = self.prepare_filled(&caller, resource, base.clone(), None);
-                let mut explanation = self.evaluate_prepared(&caller, &prepared, action, resource);
+        let action_lower = action.to_ascii_lowercase();
+        let caller_side = self.caller_resource_elements(&caller, &action_lower);
+        let mut sides = Sides { account: Vec::new(), own: Vec::new() };
+        let mut shared: HashMap<ShareKey<'_>, Shared> = HashMap::default();
+        let mut answers = Vec::with_capacity(resources.len());
+        for resource in resources {
+            let key = caller_side.as_ref().and_then(|caller_side| {
+                self.share_key(&caller, caller_side, &mut sides, &action_lower, resource, &base)
+            });
+            let mut explanation = match key.as_ref().and_then(|(key, _)| shared.get(key)) {
+                Some(share) if share.reusable => share.for_resource(self, key.as_ref().and_then(|(_, policy)| *policy)),
+                _ => {
+                    let prepared = self.prepare_filled(&caller, resource, base.clone(), None);
+                    let explanation = self.evaluate_prepared(&caller, &prepared, action, resource);
+                    if let Some((key, policy)) = key {
+                        shared.entry(key).or_insert_with(|| Shared::new(self, resource, policy, &explanation));
+                    }
+                    explanation
+                }
+            };
+            if with_request_notes {
                 explanation.notes.extend(request_notes(action, resource));
-                explanation
-            })
-            .collect())
+            }
+            answers.push(explanation);
+        }
+        Ok(answers)
+    }
+
+    /// The `Resource` elements of the caller's own statements (identity policies, boundary, SCPs) that cover
+    /// `action`: with the trust or resource policy's text and the resource's account, region and tags, which of
+    /// them match is all an evaluation reads of the resource. `None` when one uses policy variables (its match
+    /// would depend on the whole request context): then no two resources share an evaluation.
+    fn caller_resource_elements(&self, caller: &Caller<'_>, action_lower: &str) -> Option<Vec<&ResourceMatcher>> {
+        let mut policies: Vec<usize> = Vec::new();
+        if let Some(entry) = caller.entry {
+            policies.extend(&entry.identity);
+            policies.extend(entry.boundary);
+        }
+        let mut elements = resource_elements(policies.iter().map(|i| &self.parsed[*i].document), action_lower)?;
+        if self.scps_enabled && caller.entry.is_some() {
+            for level in self.levels_of(&caller.principal.account, PolicyType::ServiceControl).into_iter().flatten() {
+                elements.extend(resource_elements(level.policies.iter().map(|p| p.document), action_lower)?);
+            }
+        }
+        Some(elements)
+    }
+
+    /// What an evaluation of `action` on `resource` reads of the resource (see [`ShareKey`]), with the index of
+    /// its trust or resource policy; `None` when that cannot be told without evaluating.
+    fn share_key<'k>(
+        &'k self,
+        caller: &Caller<'_>,
+        caller_side: &[&ResourceMatcher],
+        sides: &mut Sides<'k>,
+        action_lower: &str,
+        resource: &'k str,
+        context: &Context,
+    ) -> Option<(ShareKey<'k>, Option<usize>)> {
+        let (model, policy, role) = self.resource_of(resource);
+        let account: Option<&'k str> = model
+            .map(|r| r.account_id.as_str())
+            .or_else(|| role.map(|r| r.account_id.as_str()))
+            .or_else(|| crate::arn::account_of(resource));
+        // RCPs of the resource's account, once per account.
+        let Sides { account: account_side, own: own_side } = sides;
+        let rcps = match account_side.iter().position(|(a, _)| *a == account) {
+            Some(i) => i,
+            None => {
+                let levels = account
+                    .filter(|_| self.rcps_enabled)
+                    .and_then(|a| self.org_paths.get(a).filter(|p| !p.management).map(|_| a))
+                    .and_then(|a| self.levels_of(a, PolicyType::ResourceControl));
+                let elements = levels.map_or(Some(Vec::new()), |levels| {
+                    let mut all = Vec::new();
+                    for level in &levels {
+                        all.extend(resource_elements(level.policies.iter().map(|p| p.document), action_lower)?);
+                    }
+                    Some(all)
+                });
+                account_side.push((account, elements));
+                account_side.len() - 1
+            }
+        };
+        let rcp_side = account_side[rcps].1.as_ref()?;
+        // The resource policy's own elements, once per policy text.
+        let policy_text = policy.map(|i| self.parsed[i].same_text);
+        let own = match (policy_text, own_side.iter().position(|(t, _)| *t == policy_text)) {
+            (_, Some(i)) => i,
+            (None, None) => {
+                own_side.push((None, Some(Vec::new())));
+                own_side.len() - 1
+            }
+            (Some(text), None) => {
+                own_side
+                    .push((Some(text), resource_elements(std::iter::once(&self.parsed[text].document), action_lower)));
+                own_side.len() - 1
+            }
+        };
+        let own = own_side[own].1.as_ref()?;
+        if caller_side.len() + rcp_side.len() + own.len() > 128 {
+            return None;
+        }
+        let mut matched: u128 = 0;
+        for (bit, element) in caller_side.iter().chain(rcp_side).chain(own).enumerate() {
+            if element.patterns.iter().any(|p| p.matches_arn(resource, context)) {
+                matched |= 1 << bit;
+            }
+        }
+        let key = ShareKey {
+            policy_text,
+            in_snapshot: model.is_some() || role.is_some(),
+            unseen_policy: unseen_policy(model.is_some() || role.is_some(), resource),
+            is_role: role.is_some(),
+            account,
+            region: requested_region(resource),
+            tags: model.map(|r| &r.tags).or_else(|| role.map(|r| &r.tags)),
+            rcps_apply: crate::data::rcps_apply(&caller.principal, action_lower, resource),
+            explicit: crate::eval::needs_explicit_resource_allow(action_lower, resource),
+            matched,
+        };
+        Some((key, policy))
     }
 
     /// [`check`](Self::check) for several actions of one principal on one resource, one explanation per action:
@@ -892,10 +1059,107 @@ struct Prepared<'a, 's> {
     _snapshot: std::marker::PhantomData<&'s ()>,
 }
 
+/// Everything an evaluation reads of the resource of a request, the caller and action being fixed: two resources
+/// with the same key get the same answer, except for the names of their own trust or resource policies.
+#[derive(PartialEq, Eq, Hash)]
+struct ShareKey<'k> {
+    /// The first policy with the text of the resource's trust or resource policy.
+    policy_text: Option<usize>,
+    in_snapshot: bool,
+    unseen_policy: bool,
+    is_role: bool,
+    account: Option<&'k str>,
+    region: &'k str,
+    tags: Option<&'k std::collections::BTreeMap<String, String>>,
+    rcps_apply: bool,
+    explicit: Option<&'static str>,
+    /// Which `Resource` elements covering the action (caller's, RCPs', the resource policy's) match the resource,
+    /// one bit each (at most 128; beyond that, nothing is shared).
+    matched: u128,
+}
+
+/// The `Resource` elements covering the action of one call of `check_resources`, found once: of the RCPs of each
+/// account, and of each trust or resource policy text (`None` where one uses policy variables).
+struct Sides<'k> {
+    account: Vec<(Option<&'k str>, Option<Vec<&'k ResourceMatcher>>)>,
+    own: Vec<(Option<usize>, Option<Vec<&'k ResourceMatcher>>)>,
+}
+
+/// An evaluation that other resources with the same [`ShareKey`] reuse.
+struct Shared {
+    explanation: Explanation,
+    /// The trust or resource policy of the resource it was made for.
+    policy: Option<usize>,
+    /// False when the explanation names that resource or its policy in words (its summary or notes): such an
+    /// answer is not reused.
+    reusable: bool,
+}
+
+impl Shared {
+    fn new(authz: &Authorizer<'_>, resource: &str, policy: Option<usize>, explanation: &Explanation) -> Shared {
+        let source = policy.map(|i| &authz.parsed[i].source);
+        let names = |text: &str| {
+            text.contains(resource) || source.is_some_and(|s| text.contains(&s.id) || text.contains(&s.name))
+        };
+        let reusable = !names(&explanation.summary) && !explanation.notes.iter().any(|n| names(n));
+        Shared { explanation: explanation.clone(), policy, reusable }
+    }
+
+    /// The answer for another resource with the same key, whose own trust or resource policy is `policy`.
+    fn for_resource(&self, authz: &Authorizer<'_>, policy: Option<usize>) -> Explanation {
+        let mut explanation = self.explanation.clone();
+        if let (Some(from), Some(to)) = (self.policy, policy) {
+            let (from, to) = (&authz.parsed[from].source, &authz.parsed[to].source);
+            for m in
+                explanation.statements.iter_mut().filter(|m| m.policy_type == from.policy_type && m.policy == from.id)
+            {
+                m.policy.clone_from(&to.id);
+                m.policy_name.clone_from(&to.name);
+            }
+        }
+        explanation
+    }
+}
+
+/// The `Resource`/`NotResource` elements of the statements of `documents` that cover `action_lower`; `None` when
+/// one of them uses policy variables.
+fn resource_elements<'d>(
+    documents: impl Iterator<Item = &'d PolicyDocument>,
+    action_lower: &str,
+) -> Option<Vec<&'d ResourceMatcher>> {
+    let mut elements = Vec::new();
+    for document in documents {
+        for s in document.statements.iter().filter(|s| s.action.covers(action_lower)) {
+            if let Some(element) = &s.resource {
+                if element.patterns.iter().any(|p| p.has_variables()) {
+                    return None;
+                }
+                elements.push(element);
+            }
+        }
+    }
+    Some(elements)
+}
+
 struct Caller<'a> {
     principal: RequestPrincipal,
     entry: Option<&'a PrincipalEntry>,
     identity_unknown: bool,
+}
+
+/// Whether a resource-based policy the resource may have could not be evaluated: it is not in the snapshot (IAM
+/// resources other than roles have no resource policy).
+fn unseen_policy(in_snapshot: bool, resource: &str) -> bool {
+    !in_snapshot && !resource.starts_with("arn:aws:iam::") && resource != "*"
+}
+
+/// `aws:RequestedRegion` of a request on `resource_arn`: the ARN's region, or `us-east-1` for global resources.
+fn requested_region(resource_arn: &str) -> &str {
+    crate::arn::Arn::parse(resource_arn)
+        .ok()
+        .map(|a| a.region)
+        .filter(|r| !r.is_empty() && !r.contains('*'))
+        .unwrap_or("us-east-1")
 }
 
 fn org_path_string(path: &OrgPath) -> String {
@@ -990,7 +1254,9 @@ fn parse_all(jobs: Vec<Job<'_>>, references: Vec<(usize, LoadError)>) -> Result<
         return Ok(jobs
             .into_iter()
             .zip(results)
-            .filter_map(|(job, result)| result.ok().map(|document| Parsed { source: job.source, document }))
+            .filter_map(|(job, result)| {
+                result.ok().map(|document| Parsed { source: job.source, document, same_text: 0 })
+            })
             .collect());
     }
     let mut errors = Vec::new();
@@ -1135,6 +1401,135 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(authz.check(&query).unwrap().decision, crate::Decision::Allow);
+    }
+
+    /// One principal asked about many roles at once (roles sharing trust policy texts, tags, accounts and
+    /// organization policies, so that many evaluations are shared) gets, role by role, what asking about each one
+    /// gives, proofs included.
+    #[test]
+    fn many_resources_at_once_answer_like_one_at_a_time() {
+        use rand::{Rng, SeedableRng};
+        let doc = |statements: &str| {
+            compact_document(&format!(r#"{{"Version":"2012-10-17","Statement":[{statements}]}}"#)).unwrap()
+        };
+        let trusts = [
+            r#"{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":"sts:AssumeRole"}"#,
+            r#"{"Effect":"Allow","Principal":{"AWS":"111111111111"},"Action":"sts:AssumeRole"}"#,
+            r#"{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:user/u1"},"Action":"sts:AssumeRole"}"#,
+            r#"{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":"sts:AssumeRole","Condition":{"StringEquals":{"aws:ResourceTag/team":"a"}}}"#,
+            r#"{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":"sts:AssumeRole"},{"Effect":"Deny","Principal":{"AWS":"arn:aws:iam::123456789012:user/u2"},"Action":"sts:*"}"#,
+            r#"{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}"#,
+        ];
+        let grants = [
+            r#"{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"*"}"#,
+            r#"{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"arn:aws:iam::123456789012:role/app-*"}"#,
+            r#"{"Effect":"Allow","Action":"sts:*","Resource":"arn:aws:iam::111111111111:role/*"}"#,
+            r#"{"Effect":"Deny","Action":"sts:AssumeRole","Resource":"arn:aws:iam::*:role/app-1*"}"#,
+            r#"{"Effect":"Allow","Action":"sts:AssumeRole","NotResource":"arn:aws:iam::123456789012:role/ops/*"}"#,
+            r#"{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"*","Condition":{"StringEquals":{"aws:ResourceTag/team":"b"}}}"#,
+            r#"{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"arn:aws:iam::123456789012:role/${aws:username}-*"}"#,
+            r#"{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}"#,
+        ];
+        for seed in 0..40u64 {
+            let mut rng = rand::rngs::SmallRng::seed_from_u64(seed);
+            let mut s = Snapshot::new("test");
+            for (id, parent) in [("123456789012", "ou-1"), ("111111111111", "r-1")] {
+                s.accounts.push(sightline_model::Account {
+                    provider: Provider::Aws,
+                    id: id.into(),
+                    name: None,
+                    organization_id: Some("o-1".into()),
+                    parent_id: Some(parent.into()),
+                    tags: Default::default(),
+                });
+            }
+            let org_policy = |id: &str, kind: PolicyKind, statements: &str| Policy {
+                provider: Provider::Aws,
+                id: id.into(),
+                kind,
+                name: id.into(),
+                account_id: None,
+                document: doc(statements),
+                properties: serde_json::Value::Null,
+            };
+            let all = r#"{"Effect":"Allow","Action":"*","Resource":"*"}"#;
+            let rcp_deny = if rng.gen_bool(0.5) {
+                r#",{"Effect":"Deny","Principal":"*","Action":"sts:AssumeRole","Resource":"arn:aws:iam::111111111111:role/app-2*"}"#
+            } else {
+                ""
+            };
+            let rcp_all = r#"{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"}"#;
+            s.policies.push(org_policy("p-rcp", PolicyKind::ResourceControl, &format!("{rcp_all}{rcp_deny}")));
+            s.policies.push(org_policy("p-scp", PolicyKind::ServiceControl, all));
+            s.organizations.push(sightline_model::Organization {
+                provider: Provider::Aws,
+                id: "o-1".into(),
+                management_account_id: Some("999999999999".into()),
+                units: vec![
+                    sightline_model::OrganizationUnit { id: "r-1".into(), name: "root".into(), parent_id: None },
+                    sightline_model::OrganizationUnit {
+                        id: "ou-1".into(),
+                        name: "ou".into(),
+                        parent_id: Some("r-1".into()),
+                    },
+                ],
+                attachments: ["p-rcp", "p-scp"]
+                    .iter()
+                    .map(|p| sightline_model::PolicyAttachment { policy_id: p.to_string(), target_id: "r-1".into() })
+                    .collect(),
+            });
+            let mut roles = Vec::new();
+            for i in 0..30 {
+                let account = if rng.gen_bool(0.7) { "123456789012" } else { "111111111111" };
+                let path = if rng.gen_bool(0.2) { "ops/" } else { "" };
+                let name = format!("{}-{i}", if rng.gen_bool(0.6) { "app" } else { "u1" });
+                let mut role = user(&name, &[], None);
+                role.kind = PrincipalKind::Role;
+                role.account_id = account.into();
+                role.id = format!("arn:aws:iam::{account}:role/{path}{name}");
+                role.trust_policy = Some(doc(trusts[rng.gen_range(0..trusts.len())]));
+                if let Some(team) = [Some("a"), Some("b"), None][rng.gen_range(0..3)] {
+                    role.tags.insert("team".into(), team.into());
+                }
+                roles.push(role.id.clone());
+                s.principals.push(role);
+            }
+            for u in 0..4 {
+                let picked: Vec<&str> = grants.iter().copied().filter(|_| rng.gen_bool(0.35)).collect();
+                let inline = (!picked.is_empty())
+                    .then(|| format!(r#"{{"Version":"2012-10-17","Statement":[{}]}}"#, picked.join(",")));
+                s.principals.push(user(&format!("u{u}"), &[], inline.as_deref()));
+            }
+            let authz = Authorizer::new(&s).unwrap();
+            let mut resources: Vec<&str> = roles.iter().map(String::as_str).collect();
+            resources.extend(["*", "arn:aws:s3:::b/k", "arn:aws:iam::123456789012:role/missing"]);
+            for u in 0..4 {
+                let principal = format!("arn:aws:iam::123456789012:user/u{u}");
+                for action in ["sts:AssumeRole", "s3:GetObject"] {
+                    let together = authz.check_resources(&principal, action, &resources, &Context::default()).unwrap();
+                    let decided = authz.decide_resources(&principal, action, &resources, &Context::default()).unwrap();
+                    for (with_notes, without) in together.iter().zip(&decided) {
+                        assert_eq!(
+                            (with_notes.decision, &with_notes.statements, &with_notes.summary),
+                            (without.decision, &without.statements, &without.summary)
+                        );
+                    }
+                    for (resource, together) in resources.iter().zip(&together) {
+                        let query = Query {
+                            principal: principal.clone(),
+                            action: action.into(),
+                            resource: resource.to_string(),
+                            ..Default::default()
+                        };
+                        assert_eq!(
+                            *together,
+                            authz.check(&query).unwrap(),
+                            "seed {seed}: {principal} {action} {resource}"
+                        );
+                    }
+                }
+            }
+        }
     }
 
     /// Asking about several actions at once gives, action by action, what asking about each one gives.

@@ -383,7 +383,7 @@ fn matching<'a>(
 }
 
 /// Whether this action on this resource needs the resource-based policy to allow explicitly, even in one account.
-fn needs_explicit_resource_allow(action_lower: &str, resource: &str) -> Option<&'static str> {
+pub(crate) fn needs_explicit_resource_allow(action_lower: &str, resource: &str) -> Option<&'static str> {
     if action_lower.starts_with("sts:assumerole") {
         Some("role trust policy")
     } else if action_lower.starts_with("kms:") && resource.starts_with("arn:") && resource.contains(":key/") {
