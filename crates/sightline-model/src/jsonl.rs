@@ -3,7 +3,8 @@
 //! One record per line keeps exports streamable and diffable, and lets a reader report the exact line of a fault.
 
 use crate::{
-    Account, Activity, ActivityPeriod, Coverage, Organization, Policy, Principal, Resource, Snapshot, FORMAT_VERSION,
+    Account, Activity, ActivityPeriod, Coverage, DataObject, Organization, Policy, Principal, Resource, Snapshot,
+    FORMAT_VERSION,
 };
 use serde::{Deserialize, Serialize};
 use std::io::Write;
@@ -43,6 +44,7 @@ enum Record {
     Coverage(Coverage),
     Activity(Activity),
     ActivityPeriod(ActivityPeriod),
+    DataObject(DataObject),
 }
 
 /// Writes `snapshot` as JSON Lines.
@@ -73,6 +75,7 @@ pub fn write_jsonl(snapshot: &Snapshot, mut out: impl Write) -> Result<(), Jsonl
     line(&mut out, RecordRef::Coverage, &snapshot.coverage)?;
     line(&mut out, RecordRef::Activity, &snapshot.activity)?;
     line(&mut out, RecordRef::ActivityPeriod, &snapshot.activity_periods)?;
+    line(&mut out, RecordRef::DataObject, &snapshot.data_objects)?;
     out.flush()?;
     Ok(())
 }
@@ -88,6 +91,7 @@ enum RecordRef<'a> {
     Coverage(&'a Coverage),
     Activity(&'a Activity),
     ActivityPeriod(&'a ActivityPeriod),
+    DataObject(&'a DataObject),
 }
 
 /// Whether the first bytes of a file look like a Sightline JSON Lines export.
@@ -110,6 +114,7 @@ struct Piece {
     coverage: Vec<Coverage>,
     activity: Vec<Activity>,
     activity_periods: Vec<ActivityPeriod>,
+    data_objects: Vec<DataObject>,
     /// Lines in the piece, to number the lines of the next one.
     lines: usize,
     /// The first bad line: its index in the piece and what is wrong.
@@ -133,6 +138,7 @@ impl Piece {
                 Ok(Record::Coverage(x)) => piece.coverage.push(x),
                 Ok(Record::Activity(x)) => piece.activity.push(x),
                 Ok(Record::ActivityPeriod(x)) => piece.activity_periods.push(x),
+                Ok(Record::DataObject(x)) => piece.data_objects.push(x),
                 Err(e) => {
                     piece.fault = Some((index, e.to_string()));
                     break;
@@ -215,6 +221,7 @@ fn read_in_pieces(bytes: &[u8], piece_bytes: usize) -> Result<Snapshot, JsonlErr
         coverage: gather(&mut pieces, |p| &mut p.coverage),
         activity: gather(&mut pieces, |p| &mut p.activity),
         activity_periods: gather(&mut pieces, |p| &mut p.activity_periods),
+        data_objects: gather(&mut pieces, |p| &mut p.data_objects),
     })
 }
 
@@ -254,6 +261,25 @@ mod tests {
             trust_policy: None,
             properties: serde_json::Value::Null,
         });
+        s.data_objects.push(crate::DataObject {
+            provider: None,
+            resource: None,
+            object: "exports/customers.csv".into(),
+            etag: None,
+            size: Some(10),
+            bytes_scanned: 10,
+            scanned_at: "2026-11-29T00:00:00Z".into(),
+            outcome: crate::DataOutcome::Scanned,
+            reason: None,
+            detections: vec![crate::DataDetection {
+                detector: "email".into(),
+                category: "personal".into(),
+                confidence: "likely".into(),
+                count: 1,
+                samples: vec!["j***@example.com".into()],
+                locations: vec!["line 2".into()],
+            }],
+        });
         s
     }
 
@@ -265,6 +291,7 @@ mod tests {
         let back = read_jsonl(&buf[..])?;
         assert_eq!(back.accounts, sample().accounts);
         assert_eq!(back.principals.len(), 1);
+        assert_eq!(back.data_objects, sample().data_objects);
         assert_eq!(back.principals[0].inline_policies[0].document.get(), r#"{"Version":"2012-10-17"}"#);
         Ok(())
     }

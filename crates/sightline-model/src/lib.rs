@@ -86,6 +86,9 @@ pub struct Snapshot {
     /// The periods those logs cover, per account.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub activity_periods: Vec<ActivityPeriod>,
+    /// What the data scanner found in stored objects (S3 objects, blobs, files), one record per object.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub data_objects: Vec<DataObject>,
 }
 
 impl Snapshot {
@@ -335,6 +338,67 @@ pub struct Activity {
     /// RFC 3339 times of the first and the last call.
     pub first_seen: String,
     pub last_seen: String,
+}
+
+/// What the data scanner found in one stored object: an S3 object, an Azure blob, or a local file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DataObject {
+    pub provider: Option<Provider>,
+    /// The storage resource holding the object (AWS: the bucket's ARN; Azure: the container's resource id);
+    /// `None` for a local file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource: Option<String>,
+    /// Where the object is: `s3://bucket/key`, `azure://account/container/blob`, or a path.
+    pub object: String,
+    /// The object's version as its store names it (S3: the ETag), so that a later scan can skip it unchanged.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub etag: Option<String>,
+    /// The object's size, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub size: Option<u64>,
+    /// Bytes read (less than the size when the scan read a sample, or stopped at a limit).
+    pub bytes_scanned: u64,
+    /// RFC 3339 time of the scan.
+    pub scanned_at: String,
+    pub outcome: DataOutcome,
+    /// Why the object was not read whole: the error, the limit met, or why it was skipped.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// What each detector found, one entry per detector.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub detections: Vec<DataDetection>,
+}
+
+/// How the scan of one object went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DataOutcome {
+    /// Read whole.
+    Scanned,
+    /// Read in part: a sample, or up to a limit (the reason says which).
+    Partial,
+    /// Not text, and no format the scanner reads: skipped, and counted.
+    SkippedBinary,
+    /// Could not be read (denied, gone, corrupt): the reason says why.
+    Error,
+}
+
+/// One detector's findings in one object. Samples are redacted: no full secret or number is ever stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DataDetection {
+    /// The detector's stable id (`credit_card`, `aws_secret_access_key`, ...).
+    pub detector: String,
+    /// `personal`, `financial`, `credentials` or `health`.
+    pub category: String,
+    /// The highest confidence of its matches (`very_unlikely` ... `very_likely`).
+    pub confidence: String,
+    pub count: u64,
+    /// A few redacted samples.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub samples: Vec<String>,
+    /// A few locations (line, CSV cell, JSON path, archive member).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub locations: Vec<String>,
 }
 
 impl Activity {

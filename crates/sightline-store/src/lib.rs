@@ -3,7 +3,7 @@
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
-use sightline_model::{Activity, ActivityPeriod, Provider, Snapshot, FORMAT_VERSION};
+use sightline_model::{Activity, ActivityPeriod, DataObject, Provider, Snapshot, FORMAT_VERSION};
 use std::path::{Path, PathBuf};
 
 /// Version of the database schema (SQLite `user_version`).
@@ -25,6 +25,7 @@ CREATE TABLE IF NOT EXISTS coverage (snapshot_id INTEGER NOT NULL REFERENCES sna
 CREATE TABLE IF NOT EXISTS activity (provider TEXT NOT NULL, account_id TEXT NOT NULL, principal TEXT NOT NULL, action TEXT NOT NULL, resource TEXT NOT NULL, access_key_id TEXT NOT NULL, denied INTEGER NOT NULL, count INTEGER NOT NULL, first_seen TEXT NOT NULL, last_seen TEXT NOT NULL, PRIMARY KEY (provider, account_id, principal, action, resource, access_key_id, denied)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS activity_periods (provider TEXT NOT NULL, account_id TEXT NOT NULL, body TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS activity_files (name TEXT PRIMARY KEY, imported_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS data_objects (object TEXT PRIMARY KEY, resource TEXT NOT NULL, etag TEXT NOT NULL, body TEXT NOT NULL);
 ";
 
 /// The indexes, created after the rows when a new database is written in bulk.
@@ -210,6 +211,7 @@ impl Store {
         snapshot.resources = self.records(id, "resources")?;
         snapshot.coverage = self.records(id, "coverage")?;
         (snapshot.activity, snapshot.activity_periods) = self.activity()?;
+        snapshot.data_objects = self.data_objects()?;
         Ok(snapshot)
     }
 
@@ -236,6 +238,48 @@ impl Store {
         }
         tx.commit().map_err(&sql)?;
         Ok(())
+    }
+
+    /// Records what the data scanner found in objects, in one transaction. Like activity, data scans are kept
+    /// apart from snapshots and come with every snapshot loaded; a later scan of an object replaces the earlier.
+    pub fn add_data_objects(&mut self, objects: &[DataObject]) -> Result<(), StoreError> {
+        let path = self.path.clone();
+        let sql = move |source| StoreError::Sqlite { path: path.clone(), source };
+        let tx = self.conn.transaction().map_err(&sql)?;
+        write_data_objects(&tx, objects).map_err(&sql)?;
+        tx.commit().map_err(&sql)?;
+        Ok(())
+    }
+
+    /// The ETag the object had when it was last scanned whole (or as a sample), if it was: a scan that resumes,
+    /// or runs again, skips objects that have not changed since.
+    pub fn data_object_etag(&self, object: &str) -> Result<Option<String>, StoreError> {
+        self.conn
+            .query_row(
+                "SELECT etag FROM data_objects WHERE object = ?1 AND etag != '' AND json_extract(body, '$.outcome') != 'error'",
+                [object],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(self.sql())
+    }
+
+    /// Every data-scan record stored, by object.
+    pub fn data_objects(&self) -> Result<Vec<DataObject>, StoreError> {
+        let mut stmt =
+            self.conn.prepare("SELECT object, body FROM data_objects ORDER BY object").map_err(self.sql())?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))).map_err(self.sql())?;
+        let mut objects = Vec::new();
+        for row in rows {
+            let (object, body) = row.map_err(self.sql())?;
+            objects.push(serde_json::from_str(&body).map_err(|source| StoreError::Record {
+                path: self.path.clone(),
+                snapshot: 0,
+                record: format!("data_objects#{object}"),
+                source,
+            })?);
+        }
+        Ok(objects)
     }
 
     /// Whether a log file of this name was imported before (CloudTrail names every file uniquely).
@@ -411,7 +455,22 @@ fn write(tx: &Transaction<'_>, s: &Snapshot) -> rusqlite::Result<i64> {
         })?;
     }
     write_activity(tx, &s.activity, &s.activity_periods)?;
+    write_data_objects(tx, &s.data_objects)?;
     Ok(id)
+}
+
+/// Stores data-scan records, each replacing the earlier record of its object.
+fn write_data_objects(tx: &Transaction<'_>, objects: &[DataObject]) -> rusqlite::Result<()> {
+    let mut st = tx.prepare("INSERT OR REPLACE INTO data_objects VALUES (?1, ?2, ?3, ?4)")?;
+    for o in objects {
+        st.execute(params![
+            o.object,
+            o.resource.as_deref().unwrap_or_default(),
+            o.etag.as_deref().unwrap_or_default(),
+            json(o)?
+        ])?;
+    }
+    Ok(())
 }
 
 /// Merges activity records into the activity table and adds the periods.
@@ -547,6 +606,43 @@ mod tests {
             });
         }
         s
+    }
+
+    #[test]
+    fn data_scans_replace_earlier_ones_and_come_with_every_snapshot() {
+        use sightline_model::{DataDetection, DataOutcome};
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("d.db");
+        let mut store = Store::open(&path).unwrap();
+        let id = store.save(&Snapshot::new("one")).unwrap();
+        let object = |etag: &str, outcome: DataOutcome, count: u64| DataObject {
+            provider: Some(Provider::Aws),
+            resource: Some("arn:aws:s3:::b".into()),
+            object: "s3://b/customers.csv".into(),
+            etag: Some(etag.into()),
+            size: Some(100),
+            bytes_scanned: 100,
+            scanned_at: "2026-11-29T00:00:00Z".into(),
+            outcome,
+            reason: None,
+            detections: vec![DataDetection {
+                detector: "credit_card".into(),
+                category: "financial".into(),
+                confidence: "very_likely".into(),
+                count,
+                samples: vec!["4111 **** **** 1111".into()],
+                locations: vec!["row 2, column card".into()],
+            }],
+        };
+        store.add_data_objects(&[object("e1", DataOutcome::Scanned, 3)]).unwrap();
+        assert_eq!(store.data_object_etag("s3://b/customers.csv").unwrap().as_deref(), Some("e1"));
+        store.add_data_objects(&[object("e2", DataOutcome::Scanned, 5)]).unwrap();
+        let back = store.load(id).unwrap();
+        assert_eq!(back.data_objects, vec![object("e2", DataOutcome::Scanned, 5)]);
+        // A failed read is kept, but does not let a later scan skip the object.
+        store.add_data_objects(&[object("e3", DataOutcome::Error, 0)]).unwrap();
+        assert_eq!(store.data_object_etag("s3://b/customers.csv").unwrap(), None);
+        assert_eq!(store.data_object_etag("s3://b/other").unwrap(), None);
     }
 
     #[test]
