@@ -112,7 +112,14 @@ pub(crate) struct Source {
 }
 
 impl Source {
+    /// The snapshot, with the data scanner's labels on the resources holding the objects it scanned.
     fn load(&self) -> Result<Snapshot> {
+        let mut snapshot = self.load_as_stored()?;
+        snapshot.label_resources_from_data();
+        Ok(snapshot)
+    }
+
+    fn load_as_stored(&self) -> Result<Snapshot> {
         if !self.input.is_empty() {
             return Ok(sightline_aws::import::load(&self.input)?);
         }

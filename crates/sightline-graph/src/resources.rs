@@ -15,7 +15,7 @@ use sightline_model::{Principal, Provider, Resource};
 use std::collections::BTreeMap;
 
 /// The property that lists a resource's data classifications.
-pub const CLASSIFICATIONS: &str = "sightline_classifications";
+pub const CLASSIFICATIONS: &str = sightline_model::data::CLASSIFICATIONS;
 
 /// Resource types that are identity providers: they are [`NodeKind::IdentityProvider`] nodes, not resources.
 pub(crate) const PROVIDER_TYPES: &[&str] = &["AWS::IAM::SAMLProvider", "AWS::IAM::OIDCProvider"];

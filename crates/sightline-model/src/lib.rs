@@ -5,6 +5,7 @@
 //! shape under the provider's own type names (`AWS::S3::Bucket`, `Microsoft.Storage/storageAccounts`); policy
 //! documents are kept verbatim as JSON in the provider's policy language, and only the engines interpret them.
 
+pub mod data;
 mod jsonl;
 mod parallel;
 
