@@ -8,6 +8,7 @@
 
 mod client;
 mod json;
+pub mod objects;
 mod out;
 mod record;
 mod services;
