@@ -22,6 +22,7 @@ mod cloudtrail_multi_region;
 mod cloudtrail_s3_read_events;
 mod cloudtrail_s3_write_events;
 mod config_enabled;
+mod data_scan;
 mod ec2_ami_public;
 mod ec2_default_sg_closed;
 mod ec2_ebs_default_encryption;
@@ -95,7 +96,10 @@ mod s3_bucket_cross_account;
 mod s3_bucket_default_encryption;
 mod s3_bucket_public;
 mod s3_bucket_versioning;
+mod s3_credentials_in_objects;
 mod s3_deny_http;
+mod s3_sensitive_data;
+mod s3_sensitive_data_public;
 mod secretsmanager_rotation;
 mod secretsmanager_secret_cross_account;
 mod secretsmanager_secret_public;
@@ -142,6 +146,9 @@ pub static RULES: &[&Rule] = &[
     &securityhub_enabled::RULE,
     &s3_block_public_access::RULE,
     &s3_bucket_public::RULE,
+    &s3_sensitive_data::RULE,
+    &s3_sensitive_data_public::RULE,
+    &s3_credentials_in_objects::RULE,
     &s3_bucket_cross_account::RULE,
     &sns_topic_public::RULE,
     &sns_topic_cross_account::RULE,
@@ -289,6 +296,7 @@ mod tests {
                 "accounts" => snapshot.accounts = parse(id, key, records),
                 "activity" => snapshot.activity = parse(id, key, records),
                 "activity_periods" => snapshot.activity_periods = parse(id, key, records),
+                "data_objects" => snapshot.data_objects = parse(id, key, records),
                 other => panic!("{id}: unknown fixture key {other}"),
             }
         }

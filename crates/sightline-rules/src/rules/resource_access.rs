@@ -200,6 +200,25 @@ pub(crate) fn check(scan: &Scan<'_>, out: &mut Out<'_>, resource_type: &str, pro
     });
 }
 
+/// The read actions (`s3:GetObject`, `s3:ListBucket`) a bucket's policy gives everyone, unless Block Public Access
+/// stops them: `None` when it gives none. ACLs are not read here (the ACL rule judges them).
+pub(crate) fn publicly_readable<'s>(scan: &Scan<'s>, r: &'s Resource) -> Result<Option<Vec<&'static str>>, String> {
+    if r.policy.is_none() {
+        return Ok(None);
+    }
+    let grants = scan.external_access(r, |r| external_access(scan, r, S3_BUCKET_PROBES))?;
+    let mut actions: Vec<&'static str> = grants
+        .iter()
+        .filter(|g| g.principal_type == "public" && matches!(g.action, "s3:GetObject" | "s3:ListBucket"))
+        .map(|g| g.action)
+        .collect();
+    actions.dedup();
+    if actions.is_empty() || restricted_by_block_public_access(scan, r) {
+        return Ok(None);
+    }
+    Ok(Some(actions))
+}
+
 fn restricted_by_block_public_access(scan: &Scan<'_>, r: &Resource) -> bool {
     if r.resource_type != "AWS::S3::Bucket" {
         return false;
