@@ -110,7 +110,8 @@ fn find(ctx: &Ctx<'_, '_>, attacker: &Principal) -> Vec<Edge> {
             }
             let template_arn = template_arn(template);
             let none = Context::default();
-            let Some(create) = ctx.allowed(&attacker.id, "ec2:CreateLaunchTemplateVersion", &template_arn, &none) else {
+            let Some(create) = ctx.allowed(&attacker.id, "ec2:CreateLaunchTemplateVersion", &template_arn, &none)
+            else {
                 continue;
             };
             let version = spec.get("Version").and_then(Props::as_str).unwrap_or("$Default");
@@ -159,7 +160,8 @@ fn launch(
             };
             let mut update = Context::default();
             update.insert("autoscaling:LaunchTemplateVersionSpecified", vec!["true".to_string()]);
-            let mut steps = vec![ctx.allowed(&attacker.id, "autoscaling:UpdateAutoScalingGroup", group_arn, &update)?];
+            let mut steps =
+                vec![ctx.allowed(&attacker.id, "autoscaling:UpdateAutoScalingGroup", group_arn, &update)?];
             steps.extend(pass_role::requests(ctx, attacker, &[("ec2:RunInstances", "instance")])?);
             steps.push(pass_role::pass(ctx, attacker, role, "ec2.amazonaws.com")?);
             Some(steps)
@@ -188,7 +190,9 @@ fn template_of<'s>(ctx: &Ctx<'_, 's>, group: &Resource, spec: &Props) -> Option<
         t.account_id == group.account_id
             && existing::region(t) == existing::region(group)
             && (id.is_some() && existing::property(t, &["LaunchTemplateId"]) == id
-                || id.is_none() && name.is_some() && existing::property(t, &["LaunchTemplateName"]).or(Some(t.name.as_str())) == name)
+                || id.is_none()
+                    && name.is_some()
+                    && existing::property(t, &["LaunchTemplateName"]).or(Some(t.name.as_str())) == name)
     })
 }
 

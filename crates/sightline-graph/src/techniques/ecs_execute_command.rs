@@ -143,8 +143,8 @@ fn find(ctx: &Ctx<'_, '_>, attacker: &Principal) -> Vec<Edge> {
 fn running(task: &Resource) -> bool {
     let last = existing::property(task, &["LastStatus"]);
     let desired = existing::property(task, &["DesiredStatus"]);
-    last == Some("RUNNING") && desired.is_none_or(|d| d == "RUNNING")
-        || desired == Some("RUNNING") && last.is_some_and(|l| STARTING.contains(&l))
+    (last == Some("RUNNING") && desired.is_none_or(|d| d == "RUNNING"))
+        || (desired == Some("RUNNING") && last.is_some_and(|l| STARTING.contains(&l)))
 }
 
 /// ecs:ExecuteCommand on the cluster and on the task (the action names both), for one of the task's containers when

@@ -112,7 +112,8 @@ fn find(ctx: &Ctx<'_, '_>, attacker: &Principal) -> Vec<Edge> {
         let Some(pass) = pass_role::pass(ctx, attacker, role, ecs::TASKS_SERVICE) else { continue };
         let mut proof = vec![pass];
         proof.extend(steps.iter().cloned());
-        let detail = format!("runs task definition {name} with a command of its own and {} as its task role", role.name);
+        let detail =
+            format!("runs task definition {name} with a command of its own and {} as its task role", role.name);
         edges.push(edge(TECHNIQUE.id, attacker, &role.id, detail, proof));
     }
     edges
