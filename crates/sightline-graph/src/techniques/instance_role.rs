@@ -34,7 +34,7 @@ pub(super) fn profile_roles<'s>(ctx: &Ctx<'_, 's>, account: &str, profile: &str)
             arn.split(':').nth(4) == Some(account) && arn.rsplit('/').next() == Some(profile)
         }
     };
-    let mut roles: Vec<&Principal> = ctx.principals(PrincipalKind::Role).filter(|r| in_profile(r, &named)).collect();
+    let mut roles: Vec<&Principal> = ctx.principals(PrincipalKind::Role).filter(|r| in_profile(r, named)).collect();
     let by_name = |p: &Resource| !profile.starts_with("arn:") && p.account_id == account && p.name == profile;
     for p in profiles(ctx).filter(|p| profile_arn(p).is_some_and(named) || by_name(p)) {
         for entry in p.properties.get("Roles").and_then(Props::as_array).into_iter().flatten() {
