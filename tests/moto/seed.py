@@ -808,6 +808,77 @@ class Seeder:
             self.add("cloudformation", "stack", "sl-base", arn=r["StackId"], role=role,
                      misconfig=["stack_runs_with_admin_role"])
 
+    def seed_containers_and_scaling(self) -> None:
+        """ECS and Auto Scaling resources that run with admin roles, and two users who may take them over: grace may
+        run the existing task definition sl-worker (whose task role is the admin role sl-ecs-task-admin) with a
+        command of her own, heidi may add a version to the launch template that the group sl-web-asg launches at
+        $Default with the profile of sl-ec2-app."""
+        log("ecs, autoscaling")
+        a = self.account
+        r = self.call("iam", "create_role", RoleName="sl-ecs-task-admin", Description="Sightline test role sl-ecs-task-admin",
+                      AssumeRolePolicyDocument=pj({"Version": "2012-10-17", "Statement": [
+                          {"Effect": "Allow", "Principal": {"Service": "ecs-tasks.amazonaws.com"}, "Action": "sts:AssumeRole"}]}))
+        task_role = f"arn:aws:iam::{a}:role/sl-ecs-task-admin"
+        if r:
+            self.call("iam", "attach_role_policy", RoleName="sl-ecs-task-admin",
+                      PolicyArn="arn:aws:iam::aws:policy/AdministratorAccess")
+            self.add("iam", "role", "sl-ecs-task-admin", arn=task_role, region=None, misconfig=["task_role_with_admin_policy"])
+        cluster = self.call("ecs", "create_cluster", clusterName="sl-apps")
+        definition = self.call("ecs", "register_task_definition", family="sl-worker", taskRoleArn=task_role,
+                               networkMode="awsvpc", requiresCompatibilities=["FARGATE"], cpu="256", memory="512",
+                               containerDefinitions=[{"name": "worker", "image": "public.ecr.aws/docker/library/busybox:latest",
+                                                      "essential": True, "cpu": 256, "memory": 512,
+                                                      "command": ["sleep", "3600"]}])
+        if cluster and definition:
+            td = definition["taskDefinition"]["taskDefinitionArn"]
+            self.add("ecs", "task_definition", "sl-worker", arn=td, role=task_role, misconfig=["task_role_with_admin_policy"])
+            svc = self.call("ecs", "create_service", cluster="sl-apps", serviceName="sl-worker-svc", taskDefinition=td,
+                            desiredCount=0, enableExecuteCommand=True)
+            if svc:
+                self.add("ecs", "service", "sl-worker-svc", arn=svc["service"]["serviceArn"], task_definition=td)
+            subnets = self.call("ec2", "describe_subnets", Filters=[{"Name": "default-for-az", "Values": ["true"]}])
+            vpc = [{"Name": "vpc-id", "Values": [self.default_vpc]}] if getattr(self, "default_vpc", None) else []
+            sgs = self.call("ec2", "describe_security_groups", Filters=[{"Name": "group-name", "Values": ["default"]}] + vpc)
+            if subnets and subnets["Subnets"] and sgs and sgs["SecurityGroups"]:
+                # moto keeps no enableExecuteCommand on a task (DescribeTasks leaves it out), so the ECS Exec
+                # technique is tested with fixtures only; the task is still collected with its task definition.
+                run = self.call("ecs", "run_task", cluster="sl-apps", taskDefinition=td, launchType="FARGATE",
+                                enableExecuteCommand=True, networkConfiguration={"awsvpcConfiguration": {
+                                    "subnets": [subnets["Subnets"][0]["SubnetId"]],
+                                    "securityGroups": [sgs["SecurityGroups"][0]["GroupId"]]}})
+                if run and run["tasks"]:
+                    self.add("ecs", "task", "sl-worker-task", arn=run["tasks"][0]["taskArn"], task_definition=td)
+            self.call("iam", "create_user", UserName="grace-tasks")
+            self.call("iam", "put_user_policy", UserName="grace-tasks", PolicyName="sl-grace-tasks",
+                      PolicyDocument=pj({"Version": "2012-10-17", "Statement": [
+                          {"Effect": "Allow", "Action": "ecs:RunTask",
+                           "Resource": f"arn:aws:ecs:{REGION}:{a}:task-definition/sl-worker:*"},
+                          {"Effect": "Allow", "Action": "iam:PassRole", "Resource": task_role,
+                           "Condition": {"StringEquals": {"iam:PassedToService": "ecs-tasks.amazonaws.com"}}}]}))
+            self.add("iam", "user", "grace-tasks", arn=f"arn:aws:iam::{a}:user/grace-tasks", region=None,
+                     misconfig=["privilege_escalation_ecs_run_existing_task_definition"])
+
+        template = self.call("ec2", "create_launch_template", LaunchTemplateName="sl-web-template", LaunchTemplateData={
+            "ImageId": "ami-12c6146b", "InstanceType": "t3.micro", "IamInstanceProfile": {"Name": "sl-ec2-app-profile"}})
+        if template:
+            lt = template["LaunchTemplate"]["LaunchTemplateId"]
+            lt_arn = f"arn:aws:ec2:{REGION}:{a}:launch-template/{lt}"
+            self.add("ec2", "launch_template", "sl-web-template", id=lt, instance_profile="sl-ec2-app-profile",
+                     misconfig=["launch_template_with_admin_profile"])
+            # No instances: the group only has to name the template.
+            group = self.call("autoscaling", "create_auto_scaling_group", AutoScalingGroupName="sl-web-asg",
+                              LaunchTemplate={"LaunchTemplateId": lt, "Version": "$Default"}, MinSize=0, MaxSize=1,
+                              DesiredCapacity=0, AvailabilityZones=[f"{REGION}a"])
+            if group is not None:
+                self.add("autoscaling", "group", "sl-web-asg", launch_template=lt, version="$Default")
+            self.call("iam", "create_user", UserName="heidi-scaling")
+            self.call("iam", "put_user_policy", UserName="heidi-scaling", PolicyName="sl-heidi-templates",
+                      PolicyDocument=pj({"Version": "2012-10-17", "Statement": [
+                          {"Effect": "Allow", "Action": ["ec2:CreateLaunchTemplateVersion", "ec2:ModifyLaunchTemplate"],
+                           "Resource": lt_arn}]}))
+            self.add("iam", "user", "heidi-scaling", arn=f"arn:aws:iam::{a}:user/heidi-scaling", region=None,
+                     misconfig=["privilege_escalation_launch_template_version"])
+
     def seed_messaging_and_data(self) -> None:
         log("sns, sqs, secretsmanager, ecr, efs")
         a = self.account
@@ -879,7 +950,8 @@ class Seeder:
 
     def seed_all(self) -> None:
         for step in (self.seed_iam, self.seed_kms, self.seed_s3, self.seed_ec2, self.seed_logging, self.seed_rds,
-                     self.seed_lambda, self.seed_build_and_stacks, self.seed_messaging_and_data):
+                     self.seed_lambda, self.seed_build_and_stacks, self.seed_containers_and_scaling,
+                     self.seed_messaging_and_data):
             step()
 
 

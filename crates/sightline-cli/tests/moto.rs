@@ -256,6 +256,10 @@ fn scan_flags_the_seeded_mistakes(db: &Path, s: &Snapshot) {
         // frank-builder may start a build of sl-deploy, whose service role sl-ec2-app holds *:* (collected
         // CodeBuild project).
         ("aws-iam-privilege-escalation", user("frank-builder"), "FAIL"),
+        // grace-tasks may run the task definition sl-worker, heidi-scaling may add a version to the launch template
+        // sl-web-asg launches (collected ECS and Auto Scaling resources).
+        ("aws-iam-privilege-escalation", user("grace-tasks"), "FAIL"),
+        ("aws-iam-privilege-escalation", user("heidi-scaling"), "FAIL"),
         // Users created minutes ago are not unused, nor are the services they may use (moto serves no
         // service-last-accessed data and there is no CloudTrail log, which an older user would need).
         ("aws-iam-user-unused", user("carol-cli"), "PASS"),
@@ -410,6 +414,40 @@ fn scan_flags_the_seeded_mistakes(db: &Path, s: &Snapshot) {
     };
     assert!(with_role("AWS::CodeBuild::Project", "ServiceRole"));
     assert!(with_role("AWS::CloudFormation::Stack", "RoleARN"));
+
+    // grace-tasks runs the existing task definition sl-worker with a command of her own and its administrator task
+    // role; heidi-scaling adds a version with user data of her own to the launch template that sl-web-asg launches
+    // at $Default, with the profile of sl-ec2-app.
+    for (name, technique, to) in [
+        ("grace-tasks", "iam-pass-role-ecs-existing-task-definition", "sl-ecs-task-admin"),
+        ("heidi-scaling", "ec2-launch-template-new-version", "sl-ec2-app"),
+    ] {
+        let found = escalations.iter().find(|e| e["principal"] == user(name)).unwrap_or_else(|| panic!("{name}"));
+        assert_eq!(found["path"][0]["technique"], technique, "{found}");
+        assert_eq!(found["path"][0]["to"], role(to), "{found}");
+    }
+    // The collected ECS resources carry the task role, and the task its task definition. (moto keeps no
+    // enableExecuteCommand on a task, so the ECS Exec technique is tested with fixtures only.)
+    let definition = resource(s, "AWS::ECS::TaskDefinition", "sl-worker:1");
+    assert_eq!(definition.properties["TaskRoleArn"], role("sl-ecs-task-admin").as_str());
+    assert!(definition.properties["Compatibilities"].to_string().contains("FARGATE"));
+    assert_eq!(resource(s, "AWS::ECS::Cluster", "sl-apps").properties["Status"], "ACTIVE");
+    assert_eq!(resource(s, "AWS::ECS::Service", "sl-worker-svc").properties["TaskDefinition"], definition.id.as_str());
+    let task = s.resources.iter().find(|r| r.resource_type == "AWS::ECS::Task").expect("a running task");
+    assert_eq!(task.properties["TaskDefinitionArn"], definition.id.as_str());
+    assert!(task.properties["ClusterArn"].as_str().is_some_and(|c| c.ends_with("cluster/sl-apps")));
+    for operation in ["ListClusters", "DescribeServices", "DescribeTasks", "DescribeTaskDefinition"] {
+        assert_eq!(coverage(s, "ecs", operation), vec![CoverageStatus::Collected], "{operation}");
+    }
+    // The launch template names its profile; the group names the template and the version it launches.
+    let template = resource(s, "AWS::EC2::LaunchTemplate", "sl-web-template");
+    let versions = template.properties["Versions"].as_array().unwrap();
+    assert_eq!(versions.len(), 1, "$Default and $Latest are one version: {versions:?}");
+    assert_eq!(versions[0]["LaunchTemplateData"]["IamInstanceProfile"]["Name"], "sl-ec2-app-profile");
+    let group = resource(s, "AWS::AutoScaling::AutoScalingGroup", "sl-web-asg");
+    assert_eq!(group.properties["LaunchTemplate"]["LaunchTemplateId"], template.properties["LaunchTemplateId"]);
+    assert_eq!(group.properties["LaunchTemplate"]["Version"], "$Default");
+    assert_eq!(coverage(s, "autoscaling", "DescribeAutoScalingGroups"), vec![CoverageStatus::Collected]);
 }
 
 struct Proxy(Child, String);

@@ -1,6 +1,7 @@
-//! EC2 and VPC: regions; instances (metadata options, instance profiles, public IPs), security groups, network
-//! ACLs, VPCs, subnets, flow logs, EBS volumes, owned snapshots and their public permissions, owned AMIs and their
-//! launch permissions, and EBS encryption by default.
+//! EC2 and VPC: regions; instances (metadata options, instance profiles, public IPs), launch templates (the
+//! instance profile of their default and latest versions), security groups, network ACLs, VPCs, subnets, flow logs,
+//! EBS volumes, owned snapshots and their public permissions, owned AMIs and their launch permissions, and EBS
+//! encryption by default.
 
 use crate::json::{b, compact, i, s, t};
 use crate::out::Out;
@@ -72,6 +73,54 @@ pub async fn collect(config: SdkConfig, rec: Recorder, region: String) -> Snapsh
                 let arn = out.arn("instance", &id);
                 out.push("AWS::EC2::Instance", arn, &id, tags(inst.tags()), props);
             }
+        }
+    }
+
+    // Launch templates, with the instance profile of the versions Auto Scaling groups launch by alias ($Default and
+    // $Latest); user data is left out (it may hold secrets and no check reads it).
+    let mut pages = client.describe_launch_templates().into_paginator().send();
+    while let Some(page) = pages.next().await {
+        let Some(page) = rec.fetch(SERVICE, r, "DescribeLaunchTemplates", &[], async { page }).await.value() else {
+            break;
+        };
+        for lt in page.launch_templates() {
+            let Some(id) = lt.launch_template_id() else { continue };
+            let call = client
+                .describe_launch_template_versions()
+                .launch_template_id(id)
+                .set_versions(Some(vec!["$Default".to_string(), "$Latest".to_string()]))
+                .send();
+            // Without the versions the template is still recorded, with no profile: the gap is in the coverage.
+            let versions = rec.fetch(SERVICE, r, "DescribeLaunchTemplateVersions", &[], call).await.value();
+            let mut numbers = Vec::new();
+            let versions: Vec<Value> = versions
+                .iter()
+                .flat_map(|v| v.launch_template_versions())
+                // $Default and $Latest are often the same version: once is enough.
+                .filter(|v| {
+                    let first = !numbers.contains(&v.version_number());
+                    numbers.push(v.version_number());
+                    first
+                })
+                .map(|v| {
+                    let profile = v.launch_template_data().and_then(|d| d.iam_instance_profile());
+                    compact(json!({
+                        "VersionNumber": i(v.version_number()), "DefaultVersion": b(v.default_version()),
+                        "LaunchTemplateData": compact(json!({
+                            "IamInstanceProfile": profile.map(|p| compact(json!({"Arn": s(p.arn()), "Name": s(p.name())}))),
+                            "ImageId": s(v.launch_template_data().and_then(|d| d.image_id())),
+                        })),
+                    }))
+                })
+                .collect();
+            let name = lt.launch_template_name().unwrap_or(id).to_string();
+            let props = compact(json!({
+                "LaunchTemplateId": id, "LaunchTemplateName": name, "CreateTime": t(lt.create_time()),
+                "DefaultVersionNumber": i(lt.default_version_number()), "LatestVersionNumber": i(lt.latest_version_number()),
+                "Versions": versions,
+            }));
+            let arn = out.arn("launch-template", id);
+            out.push("AWS::EC2::LaunchTemplate", arn, &name, tags(lt.tags()), props);
         }
     }
 

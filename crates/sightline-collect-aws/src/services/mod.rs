@@ -2,6 +2,7 @@
 //! concurrently under the recorder's request limit.
 
 pub mod accessanalyzer;
+pub mod autoscaling;
 pub mod cloudformation;
 pub mod cloudtrail;
 pub mod cloudwatch;
@@ -9,6 +10,7 @@ pub mod codebuild;
 pub mod config;
 pub mod ec2;
 pub mod ecr;
+pub mod ecs;
 pub mod efs;
 pub mod guardduty;
 pub mod iam;
@@ -54,6 +56,8 @@ pub const NAMES: &[&str] = &[
     "efs",
     "cloudformation",
     "codebuild",
+    "ecs",
+    "autoscaling",
 ];
 
 /// The regional services other than EC2 and KMS, each collected by `NAME::collect(config, recorder, region)`.
@@ -119,7 +123,9 @@ pub async fn collect_all(
             ecr,
             efs,
             cloudformation,
-            codebuild
+            codebuild,
+            ecs,
+            autoscaling
         );
     }
     rec.progress.add(tasks.len() as u64);

@@ -18,11 +18,25 @@ pub(super) fn state(instance: &Resource) -> Option<&str> {
 
 /// The roles of the instance profile an instance runs with.
 pub(super) fn roles_of<'s>(ctx: &Ctx<'_, 's>, instance: &Resource) -> Vec<&'s Principal> {
-    let Some(profile) = instance.properties.pointer("/IamInstanceProfile/Arn").and_then(Props::as_str) else {
-        return Vec::new();
+    match instance.properties.pointer("/IamInstanceProfile/Arn").and_then(Props::as_str) {
+        Some(profile) => profile_roles(ctx, &instance.account_id, profile),
+        None => Vec::new(),
+    }
+}
+
+/// The roles of an instance profile named by its ARN, or by its name in `account` (launch templates name a profile
+/// either way).
+pub(super) fn profile_roles<'s>(ctx: &Ctx<'_, 's>, account: &str, profile: &str) -> Vec<&'s Principal> {
+    let named = |arn: &str| {
+        if profile.starts_with("arn:") {
+            arn == profile
+        } else {
+            arn.split(':').nth(4) == Some(account) && arn.rsplit('/').next() == Some(profile)
+        }
     };
-    let mut roles: Vec<&Principal> = ctx.principals(PrincipalKind::Role).filter(|r| in_profile(r, profile)).collect();
-    for p in profiles(ctx).filter(|p| profile_arn(p) == Some(profile)) {
+    let mut roles: Vec<&Principal> = ctx.principals(PrincipalKind::Role).filter(|r| in_profile(r, named)).collect();
+    let by_name = |p: &Resource| !profile.starts_with("arn:") && p.account_id == account && p.name == profile;
+    for p in profiles(ctx).filter(|p| profile_arn(p).is_some_and(named) || by_name(p)) {
         for entry in p.properties.get("Roles").and_then(Props::as_array).into_iter().flatten() {
             let named = entry.as_str().or_else(|| entry.get("Arn").or_else(|| entry.get("RoleName"))?.as_str());
             if let Some(role) = named.and_then(|n| existing::named_role(ctx, &p.account_id, n)) {
@@ -47,9 +61,9 @@ pub(super) fn has_profile(ctx: &Ctx<'_, '_>, role: &Principal) -> bool {
         })
 }
 
-fn in_profile(role: &Principal, profile: &str) -> bool {
+fn in_profile(role: &Principal, named: impl Fn(&str) -> bool) -> bool {
     let listed = role.properties.get("InstanceProfileArns").and_then(|a| a.as_array());
-    listed.into_iter().flatten().any(|a| a.as_str() == Some(profile))
+    listed.into_iter().flatten().any(|a| a.as_str().is_some_and(&named))
 }
 
 fn profiles<'c, 's>(ctx: &'c Ctx<'_, 's>) -> impl Iterator<Item = &'s Resource> + 'c {

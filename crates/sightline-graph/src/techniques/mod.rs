@@ -10,7 +10,10 @@ mod cloudformation_update_existing_stack;
 mod codebuild_start_build;
 mod codebuild_update_project;
 mod ec2_instance_connect_send_ssh_public_key;
+mod ec2_launch_template_new_version;
 mod ec2_modify_instance_attribute_user_data;
+mod ecs;
+mod ecs_execute_command;
 mod existing;
 mod glue_update_dev_endpoint;
 mod glue_update_job;
@@ -43,6 +46,7 @@ mod pass_role_datapipeline;
 mod pass_role_ec2;
 mod pass_role_ec2_spot;
 mod pass_role_ecs;
+mod pass_role_ecs_existing_task_definition;
 mod pass_role_ecs_service;
 mod pass_role_glue;
 mod pass_role_glue_job;
@@ -150,6 +154,9 @@ pub static TECHNIQUES: &[&Technique] = &[
     &codebuild_update_project::TECHNIQUE,
     &apprunner_update_service::TECHNIQUE,
     &lambda_update_function_configuration_role::TECHNIQUE,
+    &ecs_execute_command::TECHNIQUE,
+    &pass_role_ecs_existing_task_definition::TECHNIQUE,
+    &ec2_launch_template_new_version::TECHNIQUE,
 ];
 
 /// The technique with this id.
