@@ -255,7 +255,8 @@ fn planted(r: &mut Rng, detector: &'static str) -> (String, String, String) {
 fn negative(r: &mut Rng) -> String {
     match r.below(20) {
         0 => format!("card {} declined", card(r, false)),
-        1 => format!("ssn {}-{:02}-{:04} rejected", r.pick(&["000", "666", "900", "943", "999"]), r.range(1, 99), r.range(1, 9999)),
+        // Areas 9XX with groups outside the ITIN ranges: neither an SSN nor an ITIN.
+        1 => format!("ssn {}-{:02}-{:04} rejected", r.pick(&["000", "666", "900", "943", "999"]), r.range(10, 49), r.range(1, 9999)),
         2 => format!("ssn {:03}-00-{:04} invalid", r.range(1, 665), r.range(1, 9999)),
         3 => format!("IBAN {} bounced", iban(r, false)),
         4 => format!("request id {}-{}-4{}-a{}-{}", r.chars(HEX, 8), r.chars(HEX, 4), r.chars(HEX, 3), r.chars(HEX, 3), r.chars(HEX, 12)),

@@ -23,6 +23,9 @@ pub(crate) struct Found {
     pub unvalidated: bool,
 }
 
+/// The furthest a match starts before the byte that reveals it (an email's local part before its `@`).
+const LOOK_BACK: usize = 128;
+
 /// Bytes before a match searched for its detector's keywords.
 pub(crate) const KEYWORD_WINDOW: usize = 48;
 
@@ -272,7 +275,9 @@ impl Engine {
     fn classes(&self, hay: &[u8], keep: &Range<usize>, out: &mut Vec<Found>) {
         // Context before `keep` lets a digit run or an address that crosses its start be read from its beginning.
         let mut i = keep.start.saturating_sub(MAX_MATCH);
-        let stop = keep.end.min(hay.len());
+        // And a little after it: an address or an IBAN that starts in `keep` may be recognised from a byte after
+        // its end (its `@`, its first colon, its first digit).
+        let stop = keep.end.saturating_add(LOOK_BACK).min(hay.len());
         let mut ipv6_done = 0usize;
         while i < stop {
             let class = CLASS[usize::from(hay[i])];

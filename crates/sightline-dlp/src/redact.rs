@@ -7,8 +7,8 @@ pub enum Style {
     /// Numbers and identifiers (cards, IBANs, SSNs, phones, addresses): separators kept, at most a quarter of the
     /// significant characters shown at each end, never more than 4 at each end.
     Number,
-    /// Keys and tokens: at most the first 4 and last 4 characters of a 20-character or longer secret, less of a
-    /// shorter one, with at most 16 asterisks between.
+    /// Keys and tokens: the first 4 and last 4 characters of a 20-character or longer secret with at most 16
+    /// asterisks between; at most the first 2 of a shorter one.
     Secret,
     /// Passwords: nothing shown at all, not even the length.
     Hidden,
@@ -57,7 +57,7 @@ fn number(text: &[u8]) -> String {
 }
 
 fn printable(c: u8) -> char {
-    if c.is_ascii_graphic() {
+    if c.is_ascii_graphic() || c == b' ' {
         char::from(c)
     } else {
         MASK
@@ -66,11 +66,16 @@ fn printable(c: u8) -> char {
 
 fn secret(text: &[u8]) -> String {
     let n = text.len();
-    let keep = if n >= 20 { 4 } else { n / 8 };
     let mut out = String::new();
-    out.extend(text[..keep].iter().map(|&c| printable(c)));
-    out.extend(std::iter::repeat_n(MASK, (n - 2 * keep).clamp(4, 16)));
-    out.extend(text[n - keep..].iter().map(|&c| printable(c)));
+    if n < 20 {
+        // A short secret keeps at most its first 2 characters, and the mask does not tell its length.
+        out.extend(text[..n / 8].iter().map(|&c| printable(c)));
+        out.push_str("********");
+        return out;
+    }
+    out.extend(text[..4].iter().map(|&c| printable(c)));
+    out.extend(std::iter::repeat_n(MASK, (n - 8).min(16)));
+    out.extend(text[n - 4..].iter().map(|&c| printable(c)));
     out
 }
 
@@ -119,7 +124,7 @@ mod tests {
         assert_eq!(redact(Style::Number, b"4111111111111111"), "4111********1111");
         assert_eq!(redact(Style::Number, b"123-45-6789"), "12*-**-**89");
         assert_eq!(redact(Style::Secret, b"AKIAIOSFODNN7EXAMPLE"), "AKIA************MPLE");
-        assert_eq!(redact(Style::Secret, b"short"), "****");
+        assert_eq!(redact(Style::Secret, b"short"), "********");
         assert_eq!(redact(Style::Email, b"jane.doe@example.com"), "j***@example.com");
         assert_eq!(redact(Style::Url, b"postgres://admin:s3cret@db.example.com"), "postgres://ad***:********@db.example.com");
         assert_eq!(redact(Style::Hidden, b"hunter2"), "********");

@@ -76,9 +76,9 @@ impl Scanner {
         self
     }
 
-    /// The same scanner reading `size`-byte chunks (at least 1 KiB): for tests of chunk boundaries.
+    /// The same scanner reading `size`-byte chunks (1 KiB to 1 GiB): for tests of chunk boundaries.
     pub fn with_chunk_size(mut self, size: usize) -> Scanner {
-        self.chunk_size = size.max(1024);
+        self.chunk_size = size.clamp(1024, 1 << 30);
         self
     }
 
@@ -107,7 +107,7 @@ impl Scanner {
 
     fn scan<R: Read>(&self, mut reader: R, format: Format, sniff: bool, sink: &mut dyn FnMut(Match)) -> Result<ObjectOutcome, Error> {
         let chunk = self.chunk_size;
-        let mut buf: Vec<u8> = Vec::with_capacity(chunk + 2 * CONTEXT);
+        let mut buf: Vec<u8> = Vec::new();
         let mut buf_start = 0u64;
         let mut keep_from = 0u64;
         let mut eof = false;
@@ -119,7 +119,8 @@ impl Scanner {
             let want = (keep_from - buf_start) as usize + chunk + CONTEXT;
             while !eof && buf.len() < want {
                 let filled = buf.len();
-                buf.resize(want, 0);
+                // Grow by reads of at most 256 KiB: a stream shorter than a chunk never costs a chunk of memory.
+                buf.resize(want.min(filled + (256 << 10)), 0);
                 match reader.read(&mut buf[filled..]) {
                     Ok(0) => {
                         buf.truncate(filled);
