@@ -270,7 +270,8 @@ fn negative(r: &mut Rng) -> String {
         12 => "password=${DB_PASSWORD} password: <set me> \"password\": null".to_string(),
         13 => format!("at {:02}:{:02}:{:02} mac {}:{}:{}:{}:{}:{}", r.below(24), r.below(60), r.below(60), r.chars(HEX, 2), r.chars(HEX, 2), r.chars(HEX, 2), r.chars(HEX, 2), r.chars(HEX, 2), r.chars(HEX, 2)),
         14 => format!("commit {} tag build-{}", r.chars(HEX, 40), r.digits(6)),
-        15 => format!("ref {} and {}", r.digits(9), r.digits(16)),
+        // No card network issues numbers starting with 9.
+        15 => format!("ref {} and 9{}", r.digits(9), r.digits(15)),
         16 => format!("ext 123-456-{}", r.digits(4)),
         17 => format!("{}-{:02}-{:02} {:02}:{:02} rotated", r.range(2015, 2025), r.range(1, 12), r.range(1, 28), r.below(24), r.below(60)),
         18 => format!("token {}", r.chars(ALNUM, 32)),

@@ -458,12 +458,16 @@ impl Engine {
     }
 }
 
-/// Whether one of `keywords` (lowercase) occurs in the [`KEYWORD_WINDOW`] bytes before `at`.
+/// Whether one of `keywords` (lowercase) occurs in the [`KEYWORD_WINDOW`] bytes before `at`, on the same line: a
+/// keyword on the line above belongs to another record.
 pub(crate) fn keyword_near<S: AsRef<str>>(hay: &[u8], at: usize, keywords: &[S]) -> bool {
-    if keywords.is_empty() {
+    if keywords.is_empty() || at > hay.len() {
         return false;
     }
-    let from = at.saturating_sub(KEYWORD_WINDOW);
+    let mut from = at.saturating_sub(KEYWORD_WINDOW);
+    if let Some(nl) = memchr::memrchr(b'\n', &hay[from..at]) {
+        from += nl + 1;
+    }
     let mut window = [0u8; KEYWORD_WINDOW];
     let src = &hay[from..at.min(hay.len()).max(from)];
     let w = &mut window[..src.len()];
