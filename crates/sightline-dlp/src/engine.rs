@@ -328,10 +328,10 @@ impl Engine {
         }
         let run = Run::read(hay, at);
         let end = run.end.max(at + 1);
-        if !run.left_bounded(hay) || !run.right_bounded(hay) || run.groups.is_empty() {
+        if !run.left_bounded(hay) || !run.right_bounded(hay) || run.count == 0 {
             return end;
         }
-        let n = run.groups.len();
+        let n = run.count;
         let mut i = 0;
         while i < n {
             if i > 0 && !run.soft_before(hay, i) {
@@ -358,23 +358,23 @@ impl Engine {
 
     /// Offers groups `i..=j` of a run to every numeric detector; true when one accepts.
     fn numeric(&self, hay: &[u8], run: &Run, i: usize, j: usize, keep: &Range<usize>, out: &mut Vec<Found>) -> bool {
-        let start = if i == 0 { run.start } else { run.groups[i].start };
-        let end = run.groups[j].end;
+        let start = if i == 0 { run.start } else { run.group(i).start };
+        let end = run.group(j).end;
         let mut digits = [0u8; 64];
         let mut lens = [0u8; MAX_GROUPS_PER_MATCH];
         let mut nd = 0;
-        for (k, g) in run.groups[i..=j].iter().enumerate() {
+        for (k, g) in (i..=j).map(|k| run.group(k)).enumerate() {
             let len = g.end - g.start;
             if nd + len > digits.len() {
                 return false;
             }
-            digits[nd..nd + len].copy_from_slice(&hay[g.clone()]);
+            digits[nd..nd + len].copy_from_slice(&hay[g]);
             nd += len;
             lens[k] = len as u8;
         }
         let mut sep = Sep::None;
         for k in i + 1..=j {
-            let s = Sep::of(&hay[run.groups[k - 1].end..run.groups[k].start]);
+            let s = Sep::of(&hay[run.group(k - 1).end..run.group(k).start]);
             sep = if k == i + 1 || sep == s { s } else { Sep::Mixed };
         }
         let number = Number {
@@ -474,13 +474,17 @@ pub(crate) fn keyword_near<S: AsRef<str>>(hay: &[u8], at: usize, keywords: &[S])
     for (dst, s) in w.iter_mut().zip(src) {
         *dst = s.to_ascii_lowercase();
     }
-    keywords.iter().any(|k| memchr::memmem::find(w, k.as_ref().as_bytes()).is_some())
+    // The window is a few dozen bytes: a plain comparison beats building a substring searcher per keyword.
+    keywords.iter().any(|k| {
+        let k = k.as_ref().as_bytes();
+        !k.is_empty() && w.windows(k.len()).any(|x| x == k)
+    })
 }
 
 /// Whether one of `keywords` (lowercase) occurs in a column header or field name.
-pub(crate) fn keyword_in(name: &str, keywords: &[&str]) -> bool {
+pub(crate) fn keyword_in<S: AsRef<str>>(name: &str, keywords: &[S]) -> bool {
     let lower = name.to_ascii_lowercase();
-    keywords.iter().any(|k| lower.contains(k))
+    keywords.iter().any(|k| lower.contains(k.as_ref()))
 }
 
 /// The most digit groups one numeric match spans (a 19-digit card in groups of four has five).
@@ -548,7 +552,8 @@ struct Run {
     end: usize,
     plus: bool,
     paren: bool,
-    groups: Vec<Range<usize>>,
+    bounds: [(u32, u32); MAX_GROUPS],
+    count: usize,
 }
 
 fn is_sep(c: u8) -> bool {
@@ -566,21 +571,24 @@ impl Run {
         if plus || paren {
             pos += 1;
         }
-        let mut groups = Vec::new();
+        // Offsets relative to `at`, so that they fit in 32 bits: a run is at most a few hundred bytes.
+        let mut run = Run { start: at, end: at, plus, paren, bounds: [(0, 0); MAX_GROUPS], count: 0 };
         loop {
             let g = pos;
             let len = d::span_while(hay, g, usize::MAX, |c| c.is_ascii_digit());
             pos = g + len;
             if len > MAX_GROUP_DIGITS {
                 // Too long for any detector: the run ends before it and the search goes on after it.
-                if groups.is_empty() {
-                    return Run { start: at, end: pos, plus, paren, groups };
+                if run.count == 0 {
+                    run.end = pos;
+                    return run;
                 }
                 pos = g;
                 break;
             }
-            groups.push(g..pos);
-            if groups.len() == MAX_GROUPS {
+            run.bounds[run.count] = ((g - at) as u32, (pos - at) as u32);
+            run.count += 1;
+            if run.count == MAX_GROUPS {
                 break;
             }
             let s = d::span_while(hay, pos, 2, is_sep);
@@ -589,8 +597,14 @@ impl Run {
             }
             pos += s;
         }
-        let end = groups.last().map_or(pos, |g| g.end);
-        Run { start: at, end, plus, paren, groups }
+        run.end = if run.count > 0 { run.group(run.count - 1).end } else { pos };
+        run
+    }
+
+    /// Group `k`'s bytes.
+    fn group(&self, k: usize) -> Range<usize> {
+        let (s, e) = self.bounds[k];
+        self.start + s as usize..self.start + e as usize
     }
 
     /// Not the tail of a word, a version or a hash: `v1.2.3.4`, `a1b2-1234`.
@@ -616,7 +630,7 @@ impl Run {
     /// Whether the separator before group `k` holds a space or a parenthesis: only there may a match start or
     /// end inside a run.
     fn soft_before(&self, hay: &[u8], k: usize) -> bool {
-        let sep = &hay[self.groups[k - 1].end..self.groups[k].start];
+        let sep = &hay[self.group(k - 1).end..self.group(k).start];
         sep.iter().any(|c| matches!(c, b' ' | b'(' | b')'))
     }
 }

@@ -174,15 +174,14 @@ impl Scanner {
         field: Option<&str>,
         location: impl FnOnce() -> Location,
     ) -> Option<Match> {
-        let (id, category, keywords, style): (&str, Category, Vec<&str>, Style) = match DETECTORS.get(usize::from(f.detector)) {
-            Some(d) => (d.id, d.category, d.keywords.to_vec(), d.redaction),
+        let (id, category, style, by_field) = match DETECTORS.get(usize::from(f.detector)) {
+            Some(d) => (d.id, d.category, d.redaction, !f.raised && field.is_some_and(|name| keyword_in(name, d.keywords))),
             None => {
                 let c = self.engine.custom().get(usize::from(f.detector) - DETECTORS.len())?;
-                (c.id.as_str(), c.category, c.keywords.iter().map(String::as_str).collect(), Style::Secret)
+                (c.id.as_str(), c.category, Style::Secret, !f.raised && field.is_some_and(|name| keyword_in(name, &c.keywords)))
             }
         };
         let text = buf.get(f.start..f.end)?;
-        let by_field = !f.raised && field.is_some_and(|name| keyword_in(name, &keywords));
         let mut confidence = f.confidence;
         if f.unvalidated {
             if !by_field || !phone_number::valid(text) {

@@ -55,11 +55,27 @@ pub(crate) fn confirm(n: &Number, keyword: impl FnOnce() -> bool) -> Verdict {
     } else {
         return Verdict::No;
     };
-    if valid(n.text) {
+    if nanp_plausible(n) && valid(n.text) {
         Verdict::Valid(base)
     } else {
         Verdict::No
     }
+}
+
+/// The North American Numbering Plan's own rules, checked before the (much slower) library for numbers read as
+/// NANP ones: an area code and an exchange that start with 2-9 and are not N11 service codes.
+fn nanp_plausible(n: &Number) -> bool {
+    let national = match (n.plus, n.digits) {
+        (false, [b'1', rest @ ..]) if rest.len() == 10 => rest,
+        (true, [b'1', rest @ ..]) => rest,
+        (false, d) => d,
+        (true, _) => return true,
+    };
+    if national.len() != 10 {
+        return !n.plus && national.len() != 10;
+    }
+    let code_ok = |c: &[u8]| c[0] >= b'2' && !(c[1] == b'1' && c[2] == b'1');
+    code_ok(&national[..3]) && code_ok(&national[3..6])
 }
 
 /// Whether `text` is a valid number of its country's numbering plan (national numbers taken as US ones).
