@@ -113,6 +113,12 @@ const CLASS: [u8; 256] = {
     t
 };
 
+/// Whether `b` has a class of the second pass: a digit, `:`, `@`, `+` or `(`.
+#[inline(always)]
+fn interesting(b: u8) -> bool {
+    (b.wrapping_sub(b'0') <= 10) | (b == b'@') | (b == b'+') | (b == b'(')
+}
+
 /// The compiled search: anchors, enabled detectors, custom detectors.
 pub(crate) struct Engine {
     anchors: AhoCorasick,
@@ -280,6 +286,14 @@ impl Engine {
         let stop = keep.end.saturating_add(LOOK_BACK).min(hay.len());
         let mut ipv6_done = 0usize;
         while i < stop {
+            // Most text is letters and spaces: skip 32 bytes at a time when none is interesting. The test is
+            // arithmetic, not a table lookup, so that the compiler can vectorise it.
+            if let Some(block) = hay.get(i..i + 32) {
+                if !block.iter().fold(false, |any, &b| any | interesting(b)) {
+                    i += 32;
+                    continue;
+                }
+            }
             let class = CLASS[usize::from(hay[i])];
             if class == 0 {
                 i += 1;
@@ -475,10 +489,17 @@ pub(crate) fn keyword_near<S: AsRef<str>>(hay: &[u8], at: usize, keywords: &[S])
         *dst = s.to_ascii_lowercase();
     }
     // The window is a few dozen bytes: a plain comparison beats building a substring searcher per keyword.
-    keywords.iter().any(|k| {
-        let k = k.as_ref().as_bytes();
-        !k.is_empty() && w.windows(k.len()).any(|x| x == k)
-    })
+    keywords.iter().any(|k| contains(w, k.as_ref().as_bytes()))
+}
+
+/// Substring search for a short needle in a short haystack, byte by byte: no setup, no library call per position.
+fn contains(hay: &[u8], needle: &[u8]) -> bool {
+    let Some((&first, rest)) = needle.split_first() else { return false };
+    if hay.len() < needle.len() {
+        return false;
+    }
+    (0..=hay.len() - needle.len())
+        .any(|i| hay[i] == first && hay[i + 1..i + needle.len()].iter().zip(rest).all(|(a, b)| a == b))
 }
 
 /// Whether one of `keywords` (lowercase) occurs in a column header or field name.
