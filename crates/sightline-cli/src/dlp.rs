@@ -180,7 +180,8 @@ pub fn dlp(command: DlpCommand) -> Result<ExitCode> {
         }
         for (p, e) in &errors {
             let text = e.to_string();
-            let shown = if text.starts_with(&p.display().to_string()) { text } else { format!("{}: {text}", p.display()) };
+            let shown =
+                if text.starts_with(&p.display().to_string()) { text } else { format!("{}: {text}", p.display()) };
             writeln!(out, "error: {shown}")?;
         }
         writeln!(

@@ -8,14 +8,17 @@ fn sightline(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_sightline")).args(args).output().unwrap()
 }
 
-const SECRETS: &[&str] = &["4111 1111 1111 1111", "536-90-4399", "Tr0ub4dor&3x", "ghp_hGAkWvj7FAc9QeWJKY40uvSwMFLZDe1f8rES"];
+const SECRETS: &[&str] =
+    &["4111 1111 1111 1111", "536-90-4399", "Tr0ub4dor&3x", "ghp_hGAkWvj7FAc9QeWJKY40uvSwMFLZDe1f8rES"];
 
 fn tree() -> tempfile::TempDir {
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path();
     std::fs::create_dir_all(root.join("nested/deeper")).unwrap();
-    std::fs::write(root.join("notes.txt"), "card 4111 1111 1111 1111 exp 12/27\nnothing here\nSSN: 536-90-4399\n").unwrap();
-    std::fs::write(root.join("nested/users.csv"), "name,email,db_password\nJane,jane@example.org,Tr0ub4dor&3x\n").unwrap();
+    std::fs::write(root.join("notes.txt"), "card 4111 1111 1111 1111 exp 12/27\nnothing here\nSSN: 536-90-4399\n")
+        .unwrap();
+    std::fs::write(root.join("nested/users.csv"), "name,email,db_password\nJane,jane@example.org,Tr0ub4dor&3x\n")
+        .unwrap();
     std::fs::write(
         root.join("nested/deeper/ci.json"),
         r#"{"env": {"GITHUB_TOKEN": "ghp_hGAkWvj7FAc9QeWJKY40uvSwMFLZDe1f8rES", "example": "AKIAIOSFODNN7EXAMPLE"}}"#,
@@ -72,14 +75,29 @@ fn dlp_scan_table_summarises_per_object() {
     assert!(out.status.success());
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("users.csv (csv,"), "{text}");
-    assert!(text.lines().any(|l| l.contains("password") && l.contains("likely") && l.contains("row 2, column 3 (db_password)")), "{text}");
+    assert!(
+        text.lines()
+            .any(|l| l.contains("password") && l.contains("likely") && l.contains("row 2, column 3 (db_password)")),
+        "{text}"
+    );
     assert!(text.lines().any(|l| l.contains("us_ssn") && l.contains("very_likely") && l.contains("line 3")), "{text}");
     assert!(text.contains("skipped (binary): "), "{text}");
-    assert!(text.contains("3 object(s) scanned, 3 with findings, 5 match(es); 1 skipped (binary); 0 error(s)"), "{text}");
+    assert!(
+        text.contains("3 object(s) scanned, 3 with findings, 5 match(es); 1 skipped (binary); 0 error(s)"),
+        "{text}"
+    );
     for s in SECRETS {
         assert!(!text.contains(s), "{s} printed in full");
     }
-    let out = sightline(&["dlp", "scan", tmp.path().to_str().unwrap(), "--min-confidence", "very_likely", "--fail-on", "likely"]);
+    let out = sightline(&[
+        "dlp",
+        "scan",
+        tmp.path().to_str().unwrap(),
+        "--min-confidence",
+        "very_likely",
+        "--fail-on",
+        "likely",
+    ]);
     assert_eq!(out.status.code(), Some(1));
 }
 

@@ -118,8 +118,10 @@ mod tests {
         .unwrap();
         assert_eq!(c.min_confidence, Some(Confidence::Likely));
         assert_eq!(c.detectors[0].validator, Validator::None);
-        let j = Config::from_json(r#"{"detector": [{"id": "x1", "category": "health", "regex": "MRN[0-9]+", "validator": "luhn"}]}"#)
-            .unwrap();
+        let j = Config::from_json(
+            r#"{"detector": [{"id": "x1", "category": "health", "regex": "MRN[0-9]+", "validator": "luhn"}]}"#,
+        )
+        .unwrap();
         assert_eq!(j.detectors[0].validator, Validator::Luhn);
         assert!(Config::from_toml("[[detector]]\nid = \"email\"\ncategory = \"personal\"\nregex = 'x'\n").is_err());
         assert!(Config::from_toml("[[detector]]\nid = \"Bad\"\ncategory = \"personal\"\nregex = 'x'\n").is_err());

@@ -40,6 +40,9 @@ impl Rng {
     fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
         &items[self.below(items.len() as u64) as usize]
     }
+    fn pick_str(&mut self, items: &[&'static str]) -> &'static str {
+        items[self.below(items.len() as u64) as usize]
+    }
     fn chars(&mut self, alphabet: &[u8], n: usize) -> String {
         (0..n).map(|_| char::from(*self.pick(alphabet))).collect()
     }
@@ -52,12 +55,71 @@ const ALNUM: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz01234
 const B32: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 const HEX: &[u8] = b"0123456789abcdef";
 const WORDS: &[&str] = &[
-    "the", "service", "request", "returned", "after", "deploy", "cluster", "queue", "worker", "started", "finished",
-    "with", "status", "for", "region", "bucket", "object", "policy", "review", "quarterly", "report", "team",
-    "meeting", "notes", "about", "migration", "latency", "improved", "customer", "ticket", "closed", "pending",
-    "update", "release", "branch", "merged", "into", "main", "build", "passed", "failed", "retry", "scheduled",
-    "backup", "completed", "in", "seconds", "and", "then", "was", "moved", "to", "archive", "owner", "approved",
-    "change", "window", "tonight", "on", "call", "rotation", "handover", "summary", "metrics", "dashboard",
+    "the",
+    "service",
+    "request",
+    "returned",
+    "after",
+    "deploy",
+    "cluster",
+    "queue",
+    "worker",
+    "started",
+    "finished",
+    "with",
+    "status",
+    "for",
+    "region",
+    "bucket",
+    "object",
+    "policy",
+    "review",
+    "quarterly",
+    "report",
+    "team",
+    "meeting",
+    "notes",
+    "about",
+    "migration",
+    "latency",
+    "improved",
+    "customer",
+    "ticket",
+    "closed",
+    "pending",
+    "update",
+    "release",
+    "branch",
+    "merged",
+    "into",
+    "main",
+    "build",
+    "passed",
+    "failed",
+    "retry",
+    "scheduled",
+    "backup",
+    "completed",
+    "in",
+    "seconds",
+    "and",
+    "then",
+    "was",
+    "moved",
+    "to",
+    "archive",
+    "owner",
+    "approved",
+    "change",
+    "window",
+    "tonight",
+    "on",
+    "call",
+    "rotation",
+    "handover",
+    "summary",
+    "metrics",
+    "dashboard",
 ];
 
 fn luhn_digit(partial: &str) -> char {
@@ -77,7 +139,8 @@ fn luhn_digit(partial: &str) -> char {
 }
 
 fn card(r: &mut Rng, valid: bool) -> String {
-    let (prefix, len) = *r.pick(&[("4", 16), ("51", 16), ("55", 16), ("2221", 16), ("37", 15), ("6011", 16), ("3530", 16)]);
+    let (prefix, len) =
+        *r.pick(&[("4", 16), ("51", 16), ("55", 16), ("2221", 16), ("37", 15), ("6011", 16), ("3530", 16)]);
     let mut s = prefix.to_string();
     s.push_str(&r.digits(len - 1 - prefix.len()));
     let check = luhn_digit(&s);
@@ -101,7 +164,11 @@ fn iban(r: &mut Rng, valid: bool) -> String {
     };
     let mut rem = 0u32;
     for c in format!("{bban}{country}00").bytes() {
-        rem = if c.is_ascii_digit() { (rem * 10 + u32::from(c - b'0')) % 97 } else { (rem * 100 + u32::from(c - b'A') + 10) % 97 };
+        rem = if c.is_ascii_digit() {
+            (rem * 10 + u32::from(c - b'0')) % 97
+        } else {
+            (rem * 100 + u32::from(c - b'A') + 10) % 97
+        };
     }
     let mut check = 98 - rem;
     if !valid {
@@ -183,7 +250,10 @@ fn birth(r: &mut Rng) -> String {
 fn secret40(r: &mut Rng) -> String {
     loop {
         let s = r.chars(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/+", 40);
-        if s.bytes().any(|c| c.is_ascii_uppercase()) && s.bytes().any(|c| c.is_ascii_lowercase()) && s.bytes().any(|c| c.is_ascii_digit()) {
+        if s.bytes().any(|c| c.is_ascii_uppercase())
+            && s.bytes().any(|c| c.is_ascii_lowercase())
+            && s.bytes().any(|c| c.is_ascii_digit())
+        {
             return s;
         }
     }
@@ -205,48 +275,104 @@ fn password_value(r: &mut Rng) -> String {
 fn planted(r: &mut Rng, detector: &'static str) -> (String, String, String) {
     let s = |v: &str| v.to_string();
     match detector {
-        "credit_card" => (s(*r.pick(&["card number ", "paid with visa ", "charged ", "cc: "])), card(r, true), s(" today")),
-        "iban" => (s(*r.pick(&["IBAN ", "pay to ", "bank account "])), iban(r, true), s(" by friday")),
-        "us_ssn" => (s(*r.pick(&["SSN: ", "social security number ", "employee "])), ssn(r), s(" on file")),
-        "us_itin" => (s(*r.pick(&["ITIN ", "taxpayer id ", "filer "])), itin(r), s(" (W-7)")),
-        "aba_routing" => (s(*r.pick(&["routing number ", "ABA: ", "routing "])), aba(r, true), s(" checking")),
-        "email" => {
-            let user = format!("{}.{}", r.pick(&["jane", "omar", "li", "sam", "ana"]), r.pick(&["doe", "khan", "wei", "ito", "ruiz"]));
-            let domain = *r.pick(&["example.com", "northwind.co.uk", "mail.example.org", "corp.example.net"]);
-            (s(*r.pick(&["contact ", "from: ", "cc "])), format!("{user}{}@{domain}", r.below(100)), s(" about it"))
+        "credit_card" => {
+            (s(r.pick_str(&["card number ", "paid with visa ", "charged ", "cc: "])), card(r, true), s(" today"))
         }
-        "phone_number" => (s(*r.pick(&["call ", "phone: ", "reach me at ", "mobile "])), phone(r), s(" after 5pm")),
-        "ip_address" => (s(*r.pick(&["client ", "connection from ", "src="])), ip(r), s(" accepted")),
-        "date_of_birth" => (s(*r.pick(&["DOB: ", "date of birth ", "born "])), birth(r), s(" per record")),
-        "aws_access_key_id" => (s(*r.pick(&["aws_access_key_id = ", "AccessKeyId: ", "key "])), format!("AKIA{}", r.chars(B32, 16)), s("")),
-        "aws_secret_access_key" => (s(*r.pick(&["aws_secret_access_key = ", "\"SecretAccessKey\": \"", "AWS_SECRET_ACCESS_KEY="])), secret40(r), s("")),
-        "github_token" => (s(*r.pick(&["GITHUB_TOKEN=", "token: ", "auth "])), format!("{}{}", r.pick(&["ghp_", "gho_", "ghs_"]), r.chars(ALNUM, 36)), s("")),
-        "gitlab_token" => (s(*r.pick(&["GITLAB_TOKEN=", "private-token: "])), format!("glpat-{}", r.chars(ALNUM, 20)), s("")),
-        "slack_token" => (s("SLACK_BOT_TOKEN="), format!("xoxb-{}-{}-{}", r.digits(11), r.digits(13), r.chars(ALNUM, 24)), s("")),
-        "stripe_key" => (s(*r.pick(&["STRIPE_SECRET_KEY=", "stripe key "])), {
-            let n = 24 + r.below(10) as usize;
-            format!("sk_live_{}", r.chars(ALNUM, n))
-        }, s("")),
-        "google_api_key" => (s(*r.pick(&["GOOGLE_API_KEY=", "maps key "])), format!("AIza{}", r.chars(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-", 35)), s("")),
+        "iban" => (s(r.pick_str(&["IBAN ", "pay to ", "bank account "])), iban(r, true), s(" by friday")),
+        "us_ssn" => (s(r.pick_str(&["SSN: ", "social security number ", "employee "])), ssn(r), s(" on file")),
+        "us_itin" => (s(r.pick_str(&["ITIN ", "taxpayer id ", "filer "])), itin(r), s(" (W-7)")),
+        "aba_routing" => (s(r.pick_str(&["routing number ", "ABA: ", "routing "])), aba(r, true), s(" checking")),
+        "email" => {
+            let user = format!(
+                "{}.{}",
+                r.pick(&["jane", "omar", "li", "sam", "ana"]),
+                r.pick(&["doe", "khan", "wei", "ito", "ruiz"])
+            );
+            let domain = *r.pick(&["example.com", "northwind.co.uk", "mail.example.org", "corp.example.net"]);
+            (s(r.pick_str(&["contact ", "from: ", "cc "])), format!("{user}{}@{domain}", r.below(100)), s(" about it"))
+        }
+        "phone_number" => (s(r.pick_str(&["call ", "phone: ", "reach me at ", "mobile "])), phone(r), s(" after 5pm")),
+        "ip_address" => (s(r.pick_str(&["client ", "connection from ", "src="])), ip(r), s(" accepted")),
+        "date_of_birth" => (s(r.pick_str(&["DOB: ", "date of birth ", "born "])), birth(r), s(" per record")),
+        "aws_access_key_id" => (
+            s(r.pick_str(&["aws_access_key_id = ", "AccessKeyId: ", "key "])),
+            format!("AKIA{}", r.chars(B32, 16)),
+            s(""),
+        ),
+        "aws_secret_access_key" => (
+            s(r.pick_str(&["aws_secret_access_key = ", "\"SecretAccessKey\": \"", "AWS_SECRET_ACCESS_KEY="])),
+            secret40(r),
+            s(""),
+        ),
+        "github_token" => (
+            s(r.pick_str(&["GITHUB_TOKEN=", "token: ", "auth "])),
+            format!("{}{}", r.pick(&["ghp_", "gho_", "ghs_"]), r.chars(ALNUM, 36)),
+            s(""),
+        ),
+        "gitlab_token" => {
+            (s(r.pick_str(&["GITLAB_TOKEN=", "private-token: "])), format!("glpat-{}", r.chars(ALNUM, 20)), s(""))
+        }
+        "slack_token" => {
+            (s("SLACK_BOT_TOKEN="), format!("xoxb-{}-{}-{}", r.digits(11), r.digits(13), r.chars(ALNUM, 24)), s(""))
+        }
+        "stripe_key" => (
+            s(r.pick_str(&["STRIPE_SECRET_KEY=", "stripe key "])),
+            {
+                let n = 24 + r.below(10) as usize;
+                format!("sk_live_{}", r.chars(ALNUM, n))
+            },
+            s(""),
+        ),
+        "google_api_key" => (
+            s(r.pick_str(&["GOOGLE_API_KEY=", "maps key "])),
+            format!("AIza{}", r.chars(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-", 35)),
+            s(""),
+        ),
         "jwt" => {
             let header = b64url_json(r#"{"alg":"HS256","typ":"JWT"}"#);
-            let payload = b64url_json(&format!(r#"{{"sub":"user-{}","exp":{}}}"#, r.below(100_000), r.range(1_700_000_000, 1_900_000_000)));
-            (s("Authorization: Bearer "), format!("{header}.{payload}.{}", r.chars(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-", 43)), s(""))
+            let payload = b64url_json(&format!(
+                r#"{{"sub":"user-{}","exp":{}}}"#,
+                r.below(100_000),
+                r.range(1_700_000_000, 1_900_000_000)
+            ));
+            (
+                s("Authorization: Bearer "),
+                format!(
+                    "{header}.{payload}.{}",
+                    r.chars(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-", 43)
+                ),
+                s(""),
+            )
         }
         "private_key" => {
-            let body: Vec<String> = (0..6).map(|_| r.chars(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/", 64)).collect();
-            (s(""), format!("-----BEGIN RSA PRIVATE KEY-----\n{}\n-----END RSA PRIVATE KEY-----", body.join("\n")), s(""))
+            let body: Vec<String> = (0..6)
+                .map(|_| r.chars(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/", 64))
+                .collect();
+            (
+                s(""),
+                format!("-----BEGIN RSA PRIVATE KEY-----\n{}\n-----END RSA PRIVATE KEY-----", body.join("\n")),
+                s(""),
+            )
         }
         "connection_string_credentials" => {
             if r.below(3) == 0 {
                 (s("Server=tcp:sql1.corp.internal,1433;User Id=app;Password="), password_value(r), s(";Encrypt=true"))
             } else {
                 let scheme = *r.pick(&["postgres", "mysql", "mongodb+srv", "redis", "amqp"]);
-                (s("DATABASE_URL="), format!("{scheme}://svc{}:{}@db{}.corp.internal", r.below(10), r.chars(ALNUM, 14), r.below(10)), s(":5432/app"))
+                (
+                    s("DATABASE_URL="),
+                    format!("{scheme}://svc{}:{}@db{}.corp.internal", r.below(10), r.chars(ALNUM, 14), r.below(10)),
+                    s(":5432/app"),
+                )
             }
         }
         _ => {
-            let (before, after) = *r.pick(&[("DB_PASSWORD=", ""), ("password: \"", "\""), ("\"password\": \"", "\","), ("smtp_passwd = '", "'")]);
+            let (before, after) = *r.pick(&[
+                ("DB_PASSWORD=", ""),
+                ("password: \"", "\""),
+                ("\"password\": \"", "\","),
+                ("smtp_passwd = '", "'"),
+            ]);
             (s(before), password_value(r), s(after))
         }
     }
@@ -256,24 +382,71 @@ fn negative(r: &mut Rng) -> String {
     match r.below(20) {
         0 => format!("card {} declined", card(r, false)),
         // Areas 9XX with groups outside the ITIN ranges: neither an SSN nor an ITIN.
-        1 => format!("ssn {}-{:02}-{:04} rejected", r.pick(&["000", "666", "900", "943", "999"]), r.range(10, 49), r.range(1, 9999)),
+        1 => format!(
+            "ssn {}-{:02}-{:04} rejected",
+            r.pick(&["000", "666", "900", "943", "999"]),
+            r.range(10, 49),
+            r.range(1, 9999)
+        ),
         2 => format!("ssn {:03}-00-{:04} invalid", r.range(1, 665), r.range(1, 9999)),
         3 => format!("IBAN {} bounced", iban(r, false)),
-        4 => format!("request id {}-{}-4{}-a{}-{}", r.chars(HEX, 8), r.chars(HEX, 4), r.chars(HEX, 3), r.chars(HEX, 3), r.chars(HEX, 12)),
+        4 => format!(
+            "request id {}-{}-4{}-a{}-{}",
+            r.chars(HEX, 8),
+            r.chars(HEX, 4),
+            r.chars(HEX, 3),
+            r.chars(HEX, 3),
+            r.chars(HEX, 12)
+        ),
         5 => format!("sha1 {} sha256 {}", r.chars(HEX, 40), r.chars(HEX, 64)),
         6 => s_example_keys(r),
-        7 => format!("upgraded to v{}.{}.{} (version {}.{}.{}.{})", r.below(10), r.below(30), r.below(100), r.below(10), r.below(10), r.below(10), r.below(100)),
-        8 => format!("{}-{:02}-{:02}T{:02}:{:02}:{:02}Z worker started", r.range(2015, 2025), r.range(1, 12), r.range(1, 28), r.below(24), r.below(60), r.below(60)),
+        7 => format!(
+            "upgraded to v{}.{}.{} (version {}.{}.{}.{})",
+            r.below(10),
+            r.below(30),
+            r.below(100),
+            r.below(10),
+            r.below(10),
+            r.below(10),
+            r.below(100)
+        ),
+        8 => format!(
+            "{}-{:02}-{:02}T{:02}:{:02}:{:02}Z worker started",
+            r.range(2015, 2025),
+            r.range(1, 12),
+            r.range(1, 28),
+            r.below(24),
+            r.below(60),
+            r.below(60)
+        ),
         9 => format!("ts={} elapsed={}ms", r.range(1_500_000_000, 1_800_000_000), r.below(100_000)),
         10 => format!("routing {} unknown", aba(r, false)),
         11 => format!("order #{} total ${}.{:02}", r.range(10_000, 99_999_999), r.below(5000), r.below(100)),
         12 => "password=${DB_PASSWORD} password: <set me> \"password\": null".to_string(),
-        13 => format!("at {:02}:{:02}:{:02} mac {}:{}:{}:{}:{}:{}", r.below(24), r.below(60), r.below(60), r.chars(HEX, 2), r.chars(HEX, 2), r.chars(HEX, 2), r.chars(HEX, 2), r.chars(HEX, 2), r.chars(HEX, 2)),
+        13 => format!(
+            "at {:02}:{:02}:{:02} mac {}:{}:{}:{}:{}:{}",
+            r.below(24),
+            r.below(60),
+            r.below(60),
+            r.chars(HEX, 2),
+            r.chars(HEX, 2),
+            r.chars(HEX, 2),
+            r.chars(HEX, 2),
+            r.chars(HEX, 2),
+            r.chars(HEX, 2)
+        ),
         14 => format!("commit {} tag build-{}", r.chars(HEX, 40), r.digits(6)),
         // No card network issues numbers starting with 9.
         15 => format!("ref {} and 9{}", r.digits(9), r.digits(15)),
         16 => format!("ext 123-456-{}", r.digits(4)),
-        17 => format!("{}-{:02}-{:02} {:02}:{:02} rotated", r.range(2015, 2025), r.range(1, 12), r.range(1, 28), r.below(24), r.below(60)),
+        17 => format!(
+            "{}-{:02}-{:02} {:02}:{:02} rotated",
+            r.range(2015, 2025),
+            r.range(1, 12),
+            r.range(1, 28),
+            r.below(24),
+            r.below(60)
+        ),
         18 => format!("token {}", r.chars(ALNUM, 32)),
         _ => format!("oid 1.3.6.1.4.1.{} port {}", r.below(60000), r.range(1024, 65535)),
     }
@@ -293,7 +466,7 @@ fn prose(r: &mut Rng, out: &mut String) {
         if i > 0 {
             out.push(' ');
         }
-        out.push_str(*r.pick(WORDS));
+        out.push_str(r.pick_str(WORDS));
     }
 }
 

@@ -128,10 +128,7 @@ pub(crate) struct Engine {
 }
 
 impl Engine {
-    pub(crate) fn new(
-        disabled: &[String],
-        custom: Vec<CustomDetector>,
-    ) -> Result<Engine, crate::Error> {
+    pub(crate) fn new(disabled: &[String], custom: Vec<CustomDetector>) -> Result<Engine, crate::Error> {
         let anchors = AhoCorasick::builder()
             .match_kind(MatchKind::LeftmostFirst)
             .build(ANCHORS.iter().map(|(a, _)| a))
@@ -188,7 +185,15 @@ impl Engine {
         out.truncate(kept);
     }
 
-    fn push(&self, hay: &[u8], b: Builtin, span: Range<usize>, base: Confidence, keep: &Range<usize>, out: &mut Vec<Found>) {
+    fn push(
+        &self,
+        hay: &[u8],
+        b: Builtin,
+        span: Range<usize>,
+        base: Confidence,
+        keep: &Range<usize>,
+        out: &mut Vec<Found>,
+    ) {
         if !self.on(b) || !keep.contains(&span.start) {
             return;
         }
@@ -261,11 +266,8 @@ impl Engine {
                 }
                 Anchor::Password => {
                     if let Some((s, c, in_connection_string)) = d::password::confirm(hay, at, m.end()) {
-                        let b = if in_connection_string {
-                            Builtin::ConnectionStringCredentials
-                        } else {
-                            Builtin::Password
-                        };
+                        let b =
+                            if in_connection_string { Builtin::ConnectionStringCredentials } else { Builtin::Password };
                         self.push(hay, b, s, c, keep, out);
                     }
                 }
@@ -400,7 +402,7 @@ impl Engine {
             paren: i == 0 && run.paren,
         };
         let mut accepted = false;
-        let numeric: [(Builtin, fn(&Number) -> Option<Confidence>); 6] = [
+        let numeric: [(Builtin, Confirm); 6] = [
             (Builtin::CreditCard, d::credit_card::confirm),
             (Builtin::UsSsn, d::us_ssn::confirm),
             (Builtin::UsItin, d::us_itin::confirm),
@@ -543,6 +545,9 @@ impl Sep {
         }
     }
 }
+
+/// A numeric detector's confirmation.
+type Confirm = fn(&Number) -> Option<Confidence>;
 
 /// A numeric candidate as detectors see it.
 pub(crate) struct Number<'a> {

@@ -294,7 +294,16 @@ pub(crate) struct Json {
 
 impl Json {
     fn new(lines: bool) -> Json {
-        Json { lines, line: 1, stack: Vec::new(), hidden: 0, in_string: false, escape: false, key: None, expect_key: false }
+        Json {
+            lines,
+            line: 1,
+            stack: Vec::new(),
+            hidden: 0,
+            in_string: false,
+            escape: false,
+            key: None,
+            expect_key: false,
+        }
     }
 
     fn advance(&mut self, bytes: &[u8]) {
@@ -447,7 +456,10 @@ mod tests {
         );
         assert_eq!(at(Format::Json, doc, "v\"").0, Location::JsonPath { path: "$[\"x y\"].k".into(), line: None });
         let lines = "{\"a\": 1}\n{\"b\": [\"x\", \"secret\"]}\n";
-        assert_eq!(at(Format::JsonLines, lines, "secret").0, Location::JsonPath { path: "$.b[1]".into(), line: Some(2) });
+        assert_eq!(
+            at(Format::JsonLines, lines, "secret").0,
+            Location::JsonPath { path: "$.b[1]".into(), line: Some(2) }
+        );
     }
 
     #[test]

@@ -43,8 +43,13 @@ pub enum Confidence {
 
 impl Confidence {
     /// Every level, lowest first.
-    pub const ALL: [Confidence; 5] =
-        [Confidence::VeryUnlikely, Confidence::Unlikely, Confidence::Possible, Confidence::Likely, Confidence::VeryLikely];
+    pub const ALL: [Confidence; 5] = [
+        Confidence::VeryUnlikely,
+        Confidence::Unlikely,
+        Confidence::Possible,
+        Confidence::Likely,
+        Confidence::VeryLikely,
+    ];
 
     /// The snake_case name used in configuration and output.
     pub fn as_str(self) -> &'static str {
@@ -74,10 +79,13 @@ impl fmt::Display for Confidence {
 impl std::str::FromStr for Confidence {
     type Err = Error;
     fn from_str(s: &str) -> Result<Self, Error> {
-        Confidence::ALL
-            .into_iter()
-            .find(|c| c.as_str() == s.trim().to_ascii_lowercase().replace('-', "_"))
-            .ok_or_else(|| Error::Config(format!("unknown confidence {s:?} (expected one of very_unlikely, unlikely, possible, likely, very_likely)")))
+        Confidence::ALL.into_iter().find(|c| c.as_str() == s.trim().to_ascii_lowercase().replace('-', "_")).ok_or_else(
+            || {
+                Error::Config(format!(
+                    "unknown confidence {s:?} (expected one of very_unlikely, unlikely, possible, likely, very_likely)"
+                ))
+            },
+        )
     }
 }
 

@@ -126,7 +126,10 @@ mod tests {
         assert_eq!(redact(Style::Secret, b"AKIAIOSFODNN7EXAMPLE"), "AKIA************MPLE");
         assert_eq!(redact(Style::Secret, b"short"), "********");
         assert_eq!(redact(Style::Email, b"jane.doe@example.com"), "j***@example.com");
-        assert_eq!(redact(Style::Url, b"postgres://admin:s3cret@db.example.com"), "postgres://ad***:********@db.example.com");
+        assert_eq!(
+            redact(Style::Url, b"postgres://admin:s3cret@db.example.com"),
+            "postgres://ad***:********@db.example.com"
+        );
         assert_eq!(redact(Style::Hidden, b"hunter2"), "********");
         assert_eq!(
             redact(Style::PemBlock, b"-----BEGIN RSA PRIVATE KEY-----\nMIIEow"),

@@ -3,7 +3,7 @@
 
 use crate::detectors::{aws_secret_access_key, is_placeholder, phone_number, Builtin, DETECTORS};
 use crate::engine::{keyword_in, Engine, Found, MAX_MATCH};
-use crate::format::{FieldValue, Format, Locator, Location};
+use crate::format::{FieldValue, Format, Location, Locator};
 use crate::redact::{redact, Style};
 use crate::{Category, Confidence, Config, Error};
 use serde::Serialize;
@@ -101,11 +101,22 @@ impl Scanner {
 
     /// Scans a stream as an object of `format`, giving each match to `sink` as soon as it is found. Binary content
     /// is skipped and said so.
-    pub fn scan_reader<R: Read>(&self, reader: R, format: Format, sink: &mut dyn FnMut(Match)) -> Result<ObjectOutcome, Error> {
+    pub fn scan_reader<R: Read>(
+        &self,
+        reader: R,
+        format: Format,
+        sink: &mut dyn FnMut(Match),
+    ) -> Result<ObjectOutcome, Error> {
         self.scan(reader, format, true, sink)
     }
 
-    fn scan<R: Read>(&self, mut reader: R, format: Format, sniff: bool, sink: &mut dyn FnMut(Match)) -> Result<ObjectOutcome, Error> {
+    fn scan<R: Read>(
+        &self,
+        mut reader: R,
+        format: Format,
+        sniff: bool,
+        sink: &mut dyn FnMut(Match),
+    ) -> Result<ObjectOutcome, Error> {
         let chunk = self.chunk_size;
         let mut buf: Vec<u8> = Vec::new();
         let mut buf_start = 0u64;
@@ -175,10 +186,17 @@ impl Scanner {
         location: impl FnOnce() -> Location,
     ) -> Option<Match> {
         let (id, category, style, by_field) = match DETECTORS.get(usize::from(f.detector)) {
-            Some(d) => (d.id, d.category, d.redaction, !f.raised && field.is_some_and(|name| keyword_in(name, d.keywords))),
+            Some(d) => {
+                (d.id, d.category, d.redaction, !f.raised && field.is_some_and(|name| keyword_in(name, d.keywords)))
+            }
             None => {
                 let c = self.engine.custom().get(usize::from(f.detector) - DETECTORS.len())?;
-                (c.id.as_str(), c.category, Style::Secret, !f.raised && field.is_some_and(|name| keyword_in(name, &c.keywords)))
+                (
+                    c.id.as_str(),
+                    c.category,
+                    Style::Secret,
+                    !f.raised && field.is_some_and(|name| keyword_in(name, &c.keywords)),
+                )
             }
         };
         let text = buf.get(f.start..f.end)?;
@@ -214,7 +232,8 @@ impl Scanner {
                     continue;
                 }
                 let d = DETECTORS[Builtin::AwsSecretAccessKey as usize];
-                let c = if keyword_in(&header, d.keywords) { Confidence::Possible.raised() } else { Confidence::Possible };
+                let c =
+                    if keyword_in(&header, d.keywords) { Confidence::Possible.raised() } else { Confidence::Possible };
                 (Builtin::AwsSecretAccessKey, c)
             } else {
                 if is_placeholder(&cell.value) || cell.value.iter().any(|c| c.is_ascii_whitespace()) {
@@ -225,9 +244,7 @@ impl Scanner {
             if !self.engine.enabled(b) || confidence < self.min_confidence {
                 continue;
             }
-            let already = found.iter().any(|f| {
-                f.detector == b as u16 && buf_start + f.start as u64 == cell.start
-            });
+            let already = found.iter().any(|f| f.detector == b as u16 && buf_start + f.start as u64 == cell.start);
             if already {
                 continue;
             }

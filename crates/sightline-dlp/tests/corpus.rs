@@ -4,7 +4,7 @@
 
 use proptest::prelude::*;
 use sightline_dlp::corpus::{generate, Planted};
-use sightline_dlp::{Config, Confidence, Format, Match, Scanner, DETECTORS};
+use sightline_dlp::{Confidence, Config, Format, Match, Scanner, DETECTORS};
 use std::collections::BTreeMap;
 
 fn scanner() -> Scanner {
@@ -46,7 +46,10 @@ fn precision_and_recall_per_detector() {
     if !failures.is_empty() {
         for m in &matches {
             if failures.contains(&m.detector.as_str()) && !planted.iter().any(|p| overlaps(m, p)) {
-                println!("false positive {m:?}: {:?}", String::from_utf8_lossy(&data[m.start as usize..m.end as usize]));
+                println!(
+                    "false positive {m:?}: {:?}",
+                    String::from_utf8_lossy(&data[m.start as usize..m.end as usize])
+                );
             }
         }
         for p in &planted {
@@ -74,8 +77,12 @@ fn a_match_across_a_chunk_boundary_is_found_once() {
     for shift in 0..24 {
         let mut text = vec![b'x'; 2048 - 8 + shift];
         text.extend_from_slice(b" card 4111 1111 1111 1111 end");
-        let found: Vec<Match> =
-            scanner().with_chunk_size(2048).scan_slice(&text, Format::Text).into_iter().filter(|m| m.detector == "credit_card").collect();
+        let found: Vec<Match> = scanner()
+            .with_chunk_size(2048)
+            .scan_slice(&text, Format::Text)
+            .into_iter()
+            .filter(|m| m.detector == "credit_card")
+            .collect();
         assert_eq!(found.len(), 1, "shift {shift}: {found:?}");
         assert_eq!(&text[found[0].start as usize..found[0].end as usize], b"4111 1111 1111 1111");
     }
@@ -144,7 +151,11 @@ fn custom_detectors_from_config() {
     let got: Vec<(&str, Confidence)> = found.iter().map(|m| (m.detector.as_str(), m.confidence)).collect();
     assert_eq!(
         got,
-        [("employee_id", Confidence::VeryLikely), ("employee_id", Confidence::Possible), ("member_card", Confidence::Likely)]
+        [
+            ("employee_id", Confidence::VeryLikely),
+            ("employee_id", Confidence::Possible),
+            ("member_card", Confidence::Likely)
+        ]
     );
 }
 
@@ -167,7 +178,8 @@ fn large_streams_stay_bounded() {
     let per = planted.iter().filter(|p| p.detector == "email").count();
     let mut emails = 0;
     let reader = Repeat(piece.clone(), 24 * 16);
-    let outcome = scanner().scan_reader(reader, Format::Text, &mut |m| emails += usize::from(m.detector == "email")).unwrap();
+    let outcome =
+        scanner().scan_reader(reader, Format::Text, &mut |m| emails += usize::from(m.detector == "email")).unwrap();
     assert!(matches!(outcome, sightline_dlp::ObjectOutcome::Scanned { .. }));
     assert!(emails >= per * 24 * 16 * 95 / 100, "{emails} of {}", per * 24 * 16);
 }

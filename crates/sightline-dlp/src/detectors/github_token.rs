@@ -18,7 +18,11 @@ pub static DETECTOR: Detector = Detector {
         "GITHUB_TOKEN=ghp_hGAkWvj7FAc9QeWJKY40uvSwMFLZDe1f8rES",
         "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",
     ],
-    negative: &["ghp_hGAkWvj7FAc9QeWJKY40uvSwMFLZDe1f8rE", "ghp_hGAkWvj7FAc9QeWJKY40uvSwMFLZDe1f8rESx", "xghp_hGAkWvj7FAc9QeWJKY40uvSwMFLZDe1f8rES"],
+    negative: &[
+        "ghp_hGAkWvj7FAc9QeWJKY40uvSwMFLZDe1f8rE",
+        "ghp_hGAkWvj7FAc9QeWJKY40uvSwMFLZDe1f8rESx",
+        "xghp_hGAkWvj7FAc9QeWJKY40uvSwMFLZDe1f8rES",
+    ],
 };
 
 /// Reads a token at `at`.

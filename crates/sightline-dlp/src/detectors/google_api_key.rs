@@ -14,7 +14,11 @@ pub static DETECTOR: Detector = Detector {
     keywords: &["google", "api_key", "apikey", "api key", "gcp"],
     redaction: Style::Secret,
     positive: &["maps_key: AIza_799NksnRH9ucAUsdMlHUvTCQCyEZDz-Tdd"],
-    negative: &["AIza_799NksnRH9ucAUsdMlHUvTCQCyEZDz-Td", "AIza_799NksnRH9ucAUsdMlHUvTCQCyEZDz-Tddd", "xAIza_799NksnRH9ucAUsdMlHUvTCQCyEZDz-Tdd"],
+    negative: &[
+        "AIza_799NksnRH9ucAUsdMlHUvTCQCyEZDz-Td",
+        "AIza_799NksnRH9ucAUsdMlHUvTCQCyEZDz-Tddd",
+        "xAIza_799NksnRH9ucAUsdMlHUvTCQCyEZDz-Tdd",
+    ],
 };
 
 fn token(c: u8) -> bool {

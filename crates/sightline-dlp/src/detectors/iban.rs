@@ -20,7 +20,12 @@ pub static DETECTOR: Detector = Detector {
         "pay to GB82WEST12345698765432.",
         "NL91 ABNA 0417 1643 00",
     ],
-    negative: &["IBAN DE89 3704 0044 0532 0130 01", "XX89370400440532013000", "DE8937040044053201300", "ADE89370400440532013000"],
+    negative: &[
+        "IBAN DE89 3704 0044 0532 0130 01",
+        "XX89370400440532013000",
+        "DE8937040044053201300",
+        "ADE89370400440532013000",
+    ],
 };
 
 /// Reads an IBAN whose country code starts at `at`.

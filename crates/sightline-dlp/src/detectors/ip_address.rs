@@ -15,11 +15,7 @@ pub static DETECTOR: Detector = Detector {
     description: "IPv4 and IPv6 addresses",
     keywords: &["ip address", "ip:", "ip=", "client", "remote_addr", "source ip", "src", "host"],
     redaction: Style::Number,
-    positive: &[
-        "client 203.0.113.45 connected",
-        "from 2001:db8:85a3::8a2e:370:7334 over v6",
-        "addr=10.20.30.40;",
-    ],
+    positive: &["client 203.0.113.45 connected", "from 2001:db8:85a3::8a2e:370:7334 over v6", "addr=10.20.30.40;"],
     negative: &[
         "version 1.2.3.4",
         "value 256.1.1.1",
@@ -76,7 +72,9 @@ pub(crate) fn confirm_ipv6(hay: &[u8], at: usize) -> (Option<(Range<usize>, Conf
     }
     let token = &hay[l..end];
     let colons = token.iter().filter(|&&c| c == b':').count();
-    if colons < 2 || token.len() < 3 || before(hay, l).is_some_and(|c| is_word(c) || c == b'.')
+    if colons < 2
+        || token.len() < 3
+        || before(hay, l).is_some_and(|c| is_word(c) || c == b'.')
         || hay.get(end).is_some_and(|&c| is_word(c))
     {
         return (None, r);

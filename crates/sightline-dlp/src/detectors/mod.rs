@@ -136,8 +136,20 @@ pub(crate) fn is_placeholder(value: &[u8]) -> bool {
         || v.starts_with(b"env(")
         || matches!(
             v,
-            b"null" | b"none" | b"true" | b"false" | b"password" | b"passwd" | b"secret" | b"redacted" | b"example"
-                | b"changeit" | b"undefined" | b"string" | b"required" | b"optional"
+            b"null"
+                | b"none"
+                | b"true"
+                | b"false"
+                | b"password"
+                | b"passwd"
+                | b"secret"
+                | b"redacted"
+                | b"example"
+                | b"changeit"
+                | b"undefined"
+                | b"string"
+                | b"required"
+                | b"optional"
         )
         || memchr::memmem::find(v, b"example").is_some()
         || memchr::memmem::find(v, b"your_").is_some()
@@ -147,7 +159,7 @@ pub(crate) fn is_placeholder(value: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{Config, Confidence, Format, Scanner};
+    use crate::{Confidence, Config, Format, Scanner};
 
     /// Runs every detector on its own examples: each positive example yields exactly one match of the detector at
     /// `possible` or above, each negative none.

@@ -43,9 +43,7 @@ pub(crate) fn confirm(n: &Number, keyword: impl FnOnce() -> bool) -> Verdict {
     let nanp = n.shape(&[3, 3, 4]) || (n.shape(&[1, 3, 3, 4]) && n.digits.first() == Some(&b'1'));
     let base = if n.plus {
         Confidence::Likely
-    } else if n.paren && nanp {
-        Confidence::Possible
-    } else if matches!(n.sep, Sep::Dash | Sep::Dot | Sep::Space) && nanp {
+    } else if nanp && (n.paren || matches!(n.sep, Sep::Dash | Sep::Dot | Sep::Space)) {
         Confidence::Possible
     } else if n.sep == Sep::None && (len == 10 || (len == 11 && n.digits.first() == Some(&b'1'))) {
         if !keyword() {
