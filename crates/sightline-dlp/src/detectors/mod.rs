@@ -99,6 +99,16 @@ pub(crate) enum Builtin {
     Password,
 }
 
+/// The table of built-in detectors in the README (id, category, validator, description), generated here so that
+/// a test can tell when the README drifts from the code.
+pub fn markdown_table() -> String {
+    let mut t = String::from("| detector | category | validator | finds |\n|---|---|---|---|\n");
+    for d in DETECTORS {
+        t.push_str(&format!("| `{}` | {} | {} | {} |\n", d.id, d.category, d.validator.replace('|', "\\|"), d.description));
+    }
+    t
+}
+
 /// The built-in detector with this id.
 pub fn find(id: &str) -> Option<&'static Detector> {
     DETECTORS.iter().copied().find(|d| d.id == id)
@@ -191,6 +201,13 @@ mod tests {
             }
         }
         assert!(failures.is_empty(), "{}", failures.join("\n"));
+    }
+
+    #[test]
+    fn readme_lists_every_detector() {
+        let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../README.md")).unwrap();
+        let table = markdown_table();
+        assert!(readme.contains(&table), "README's detector table differs from the code; expected:\n{table}");
     }
 
     #[test]
