@@ -4,6 +4,7 @@ mod activity;
 #[cfg(feature = "live-aws")]
 mod collect;
 mod demo;
+mod dlp;
 mod graph;
 mod output;
 mod scan;
@@ -78,6 +79,9 @@ enum Command {
     /// A policy allowing exactly what one user or role was seen doing (from imported CloudTrail activity),
     /// checked with the IAM engine against the observed calls.
     LeastPrivilege(activity::LeastPrivilegeArgs),
+    /// Sensitive data (DLP) in local files and directories.
+    #[command(subcommand)]
+    Dlp(dlp::DlpCommand),
     /// Generate synthetic exports for benchmarks.
     #[command(subcommand, hide = true)]
     Generate(GenerateCommand),
@@ -365,6 +369,15 @@ enum GenerateCommand {
         #[arg(short, long)]
         output: PathBuf,
     },
+    /// The DLP test corpus: mixed text with planted sensitive data and look-alikes.
+    DlpCorpus {
+        #[arg(long, default_value_t = 64)]
+        size_mb: usize,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        #[arg(short, long)]
+        output: PathBuf,
+    },
     /// A synthetic `get-account-authorization-details` export.
     AwsIam {
         #[arg(long, default_value_t = 10_000)]
@@ -491,6 +504,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Access(args) => graph::access(args),
         Command::Activity(command) => activity::activity(command),
         Command::LeastPrivilege(args) => activity::least_privilege(args),
+        Command::Dlp(command) => dlp::dlp(command),
+        Command::Generate(GenerateCommand::DlpCorpus { size_mb, seed, output }) => {
+            dlp::generate_corpus(size_mb, seed, &output)
+        }
         Command::WhoCan(args) => {
             let snapshot = args.source.load()?;
             let authz = authorizer(&snapshot)?;
