@@ -115,6 +115,42 @@ pub const CLOUDTRAIL: (&str, &[u8]) = (
     include_bytes!("../../../examples/demo/cloudtrail/200000000002_CloudTrail_us-east-1_20261127T0600Z_demo.json.gz"),
 );
 
+/// Objects of the demo's buckets (`examples/demo/data/BUCKET/KEY`), scanned by the data scanner whenever the
+/// demo snapshot is made. The credentials in them are fabricated.
+pub const DATA: &[(&str, &[u8])] = &[
+    (
+        "northwind-customer-data/customers.csv",
+        include_bytes!("../../../examples/demo/data/northwind-customer-data/customers.csv"),
+    ),
+    (
+        "northwind-customer-data/shipping/labels-2026-11.csv",
+        include_bytes!("../../../examples/demo/data/northwind-customer-data/shipping/labels-2026-11.csv"),
+    ),
+    (
+        "northwind-build-artifacts/deploy/release.env",
+        include_bytes!("../../../examples/demo/data/northwind-build-artifacts/deploy/release.env"),
+    ),
+    ("northwind-www/index.html", include_bytes!("../../../examples/demo/data/northwind-www/index.html")),
+    (
+        "northwind-home-dirs/dana/notes.txt",
+        include_bytes!("../../../examples/demo/data/northwind-home-dirs/dana/notes.txt"),
+    ),
+];
+
+/// What the data scanner finds in [`DATA`], as it would record a scan of the buckets.
+fn data_objects() -> Result<Vec<sightline_model::DataObject>> {
+    let scanner = sightline_dlp::Scanner::new(&sightline_dlp::Config::default())?;
+    let now = "2026-11-27T06:00:00Z";
+    DATA.iter()
+        .map(|(path, bytes)| {
+            let (bucket, key) = path.split_once('/').unwrap_or((path, ""));
+            let object = crate::dlp::Object::demo(bucket, key, bytes.len() as u64);
+            let scanned = crate::dlp::scan_bytes(&scanner, key, bytes);
+            Ok(crate::dlp::record(&object, &scanned, u64::MAX, now))
+        })
+        .collect()
+}
+
 pub fn snapshot() -> Result<sightline_model::Snapshot> {
     let inputs = FILES
         .iter()
@@ -124,6 +160,8 @@ pub fn snapshot() -> Result<sightline_model::Snapshot> {
     let activity = sightline_activity::cloudtrail::import_bytes(CLOUDTRAIL.0, CLOUDTRAIL.1)?;
     snapshot.activity = activity.activity;
     snapshot.activity_periods = activity.periods;
+    snapshot.data_objects = data_objects()?;
+    snapshot.label_resources_from_data();
     Ok(snapshot)
 }
 

@@ -1,25 +1,28 @@
-//! `sightline dlp scan` and `sightline generate dlp-corpus`: sensitive data in local files (see `sightline-dlp`).
+//! `sightline dlp scan` and `sightline generate dlp-corpus`: sensitive data in local files, S3 buckets and Azure
+//! Blob containers (see `sightline-dlp`), with the results kept in the database for `scan`, `access` and `paths`.
 
-use anyhow::{Context as _, Result};
+use anyhow::{bail, Context as _, Result};
 use clap::{Args, Subcommand, ValueEnum};
 use serde::Serialize;
 use sightline_dlp::{Confidence, Config, Match, ObjectOutcome, Scanner};
+use sightline_model::{DataDetection, DataObject, DataOutcome, Provider};
 use std::collections::BTreeMap;
-use std::io::Write;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 #[derive(Subcommand)]
 pub enum DlpCommand {
-    /// Scan files and directories (recursively) for sensitive data: cards, bank numbers, national ids, contact
-    /// data, keys, tokens and passwords. Prints redacted samples only.
+    /// Scan files, directories (recursively), S3 buckets and Azure Blob containers for sensitive data: cards, bank
+    /// numbers, national ids, contact data, keys, tokens and passwords. Prints redacted samples only.
     Scan(ScanArgs),
 }
 
 #[derive(Clone, Copy, ValueEnum, Default, PartialEq, Eq)]
 pub enum DlpFormat {
-    /// Per object: each detector's count, highest confidence and first location; then skipped objects, errors
-    /// and totals.
+    /// Per object: each detector's count, highest confidence and first location; then skipped objects, errors,
+    /// each bucket's or container's sensitivity, and totals.
     #[default]
     Table,
     /// An array of matches (skipped objects and errors go to standard error).
@@ -28,9 +31,13 @@ pub enum DlpFormat {
 
 #[derive(Args)]
 pub struct ScanArgs {
-    /// Files and directories (directories are read recursively; symbolic links inside them are not followed).
-    #[arg(required = true)]
-    paths: Vec<PathBuf>,
+    /// What to scan: files and directories (read recursively; symbolic links inside them are not followed),
+    /// `s3://BUCKET[/PREFIX]`, `azure://ACCOUNT/CONTAINER[/PREFIX]`.
+    #[arg(required_unless_present = "snapshot_buckets")]
+    targets: Vec<String>,
+    /// Scan every S3 bucket of the newest snapshot in the database given with --db (after any targets named).
+    #[arg(long, requires = "db")]
+    snapshot_buckets: bool,
     #[arg(long, value_enum, default_value_t)]
     format: DlpFormat,
     /// Custom detectors, disabled detectors and threshold (TOML, or JSON if the name ends in .json; see README).
@@ -43,10 +50,61 @@ pub struct ScanArgs {
     /// Exit with status 1 when a match at this confidence or higher is reported.
     #[arg(long, value_parser = parse_confidence)]
     fail_on: Option<Confidence>,
+    /// Scan this percentage of the objects under each prefix (folder), at least one per prefix; the choice is the
+    /// same from one run to the next.
+    #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u8).range(1..=100))]
+    sample: u8,
+    /// Read at most this many bytes of each object (`64MiB`, `1GB`, `4096`); a longer object is scanned in part
+    /// and recorded so.
+    #[arg(long, value_parser = parse_size)]
+    max_object_bytes: Option<u64>,
+    /// Keep the results in this database (one record per object, with redacted samples only), for `scan`,
+    /// `access --resource`, `paths --to label:NAME`; objects recorded unchanged (same ETag) are skipped, so an
+    /// interrupted scan resumes where it stopped.
+    #[arg(long)]
+    db: Option<PathBuf>,
+    /// With --db: scan objects again even when they are recorded unchanged.
+    #[arg(long, requires = "db")]
+    rescan: bool,
+    /// Objects scanned at once (default: one per core).
+    #[arg(long)]
+    threads: Option<usize>,
+    /// Named profile of the shared AWS configuration, for s3:// targets.
+    #[arg(long)]
+    profile: Option<String>,
+    /// Send S3 requests to this endpoint (an emulator such as moto).
+    #[arg(long)]
+    endpoint_url: Option<String>,
+    /// The Azure Blob endpoint for azure:// targets (default https://ACCOUNT.blob.core.windows.net; an emulator:
+    /// http://127.0.0.1:10000/devstoreaccount1). Credentials come from AZURE_STORAGE_KEY (the account key),
+    /// AZURE_STORAGE_SAS_TOKEN or AZURE_STORAGE_TOKEN (a Microsoft Entra token for https://storage.azure.com/);
+    /// without any, only public containers can be read.
+    #[arg(long, env = "SIGHTLINE_AZURE_BLOB_ENDPOINT")]
+    azure_endpoint: Option<String>,
 }
 
 fn parse_confidence(s: &str) -> Result<Confidence, String> {
     s.parse().map_err(|e: sightline_dlp::Error| e.to_string())
+}
+
+/// `4096`, `64KiB`, `64MiB`, `1GiB`, `10MB`, `1GB`.
+fn parse_size(s: &str) -> Result<u64, String> {
+    let t = s.trim();
+    let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+    let (number, unit) = t.split_at(split);
+    let number: u64 =
+        number.parse().map_err(|_| format!("invalid size {s:?}: expected a number and a unit such as 64MiB"))?;
+    let factor: u64 = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1,
+        "k" | "kb" => 1_000,
+        "kib" => 1 << 10,
+        "m" | "mb" => 1_000_000,
+        "mib" => 1 << 20,
+        "g" | "gb" => 1_000_000_000,
+        "gib" => 1 << 30,
+        other => return Err(format!("invalid size unit {other:?} in {s:?} (B, KB, KiB, MB, MiB, GB, GiB)")),
+    };
+    number.checked_mul(factor).filter(|n| *n > 0).ok_or_else(|| format!("invalid size {s:?}"))
 }
 
 /// One match as printed in JSON: the object it was found in, then the match's own fields.
@@ -57,19 +115,69 @@ struct JsonMatch<'a> {
     m: &'a Match,
 }
 
-/// What the table shows for one detector in one object.
-struct Tally {
-    count: usize,
-    highest: Confidence,
-    first: String,
+/// Where the objects of a target are.
+enum Store {
+    Local,
+    #[cfg(feature = "live-aws")]
+    S3(std::sync::Arc<sightline_collect_aws::objects::Bucket>),
+    Azure {
+        service: std::sync::Arc<sightline_azure::blob::BlobService>,
+        container: String,
+    },
+}
+
+/// One object to scan.
+pub(crate) struct Object {
+    /// How results name it: a path, `s3://BUCKET/KEY`, `azure://ACCOUNT/CONTAINER/NAME`.
+    url: String,
+    /// The bucket or container holding it.
+    resource: Option<String>,
+    provider: Option<Provider>,
+    /// A path, key or blob name.
+    name: String,
+    size: Option<u64>,
+    etag: Option<String>,
+    store: std::sync::Arc<Store>,
+}
+
+impl Object {
+    /// An object of the demo's buckets, held in the binary.
+    pub(crate) fn demo(bucket: &str, key: &str, size: u64) -> Object {
+        Object {
+            url: format!("s3://{bucket}/{key}"),
+            resource: Some(format!("arn:aws:s3:::{bucket}")),
+            provider: Some(Provider::Aws),
+            name: key.to_string(),
+            size: Some(size),
+            etag: None,
+            store: std::sync::Arc::new(Store::Local),
+        }
+    }
+
+    fn open(&self, limit: u64) -> std::io::Result<Box<dyn Read + '_>> {
+        match &*self.store {
+            Store::Local => Ok(Box::new(std::fs::File::open(&self.name)?.take(limit))),
+            #[cfg(feature = "live-aws")]
+            Store::S3(bucket) => Ok(Box::new(bucket.reader(&self.name, self.size.unwrap_or(u64::MAX), limit))),
+            Store::Azure { service, container } => {
+                Ok(Box::new(service.reader(container, &self.name, self.size.unwrap_or(u64::MAX), limit)))
+            }
+        }
+    }
+}
+
+/// What scanning one object gave.
+pub(crate) struct Scanned {
+    matches: Vec<Match>,
+    outcome: Result<ObjectOutcome, String>,
 }
 
 /// Lists the files under `path`: itself if a file, its files recursively (sorted) if a directory.
-fn files(path: &Path, out: &mut Vec<PathBuf>, errors: &mut Vec<(PathBuf, String)>) {
+fn files(path: &Path, out: &mut Vec<PathBuf>, errors: &mut Vec<(String, String)>) {
     let entries = match std::fs::read_dir(path) {
         Ok(entries) => entries,
         Err(e) => {
-            errors.push((path.to_path_buf(), e.to_string()));
+            errors.push((path.display().to_string(), e.to_string()));
             return;
         }
     };
@@ -81,8 +189,224 @@ fn files(path: &Path, out: &mut Vec<PathBuf>, errors: &mut Vec<(PathBuf, String)
             Ok(t) if t.is_dir() => files(&p, out, errors),
             Ok(t) if t.is_file() => out.push(p),
             Ok(_) => {}
-            Err(e) => errors.push((p, e.to_string())),
+            Err(e) => errors.push((p.display().to_string(), e.to_string())),
         }
+    }
+}
+
+/// A version tag for a local file: its size and modification time.
+fn local_etag(meta: &std::fs::Metadata) -> Option<String> {
+    let modified = meta.modified().ok()?.duration_since(std::time::UNIX_EPOCH).ok()?;
+    Some(format!("{}-{}.{:09}", meta.len(), modified.as_secs(), modified.subsec_nanos()))
+}
+
+/// The objects of one target, or why it cannot be listed (a usage error: no such path, bucket or container).
+fn list_target(args: &ScanArgs, target: &str, errors: &mut Vec<(String, String)>) -> Result<Vec<Object>> {
+    if let Some(rest) = target.strip_prefix("s3://") {
+        let (bucket, prefix) = rest.split_once('/').unwrap_or((rest, ""));
+        if bucket.is_empty() {
+            bail!("{target}: name a bucket (s3://BUCKET[/PREFIX])");
+        }
+        return list_s3(args, target, bucket, prefix);
+    }
+    if let Some(rest) = target.strip_prefix("azure://") {
+        let mut parts = rest.splitn(3, '/');
+        let (account, container, prefix) =
+            (parts.next().unwrap_or_default(), parts.next().unwrap_or_default(), parts.next().unwrap_or_default());
+        if account.is_empty() || container.is_empty() {
+            bail!("{target}: name an account and a container (azure://ACCOUNT/CONTAINER[/PREFIX])");
+        }
+        let auth = azure_auth()?;
+        let service = sightline_azure::blob::BlobService::new(account, args.azure_endpoint.as_deref(), auth);
+        let blobs = service.list(container, prefix).with_context(|| format!("{target}: cannot list the container"))?;
+        let store = std::sync::Arc::new(Store::Azure {
+            service: std::sync::Arc::new(service.clone()),
+            container: container.to_string(),
+        });
+        let resource = format!("azure://{account}/{container}");
+        return Ok(blobs
+            .into_iter()
+            .map(|b| Object {
+                url: service.url_of(container, &b.name),
+                resource: Some(resource.clone()),
+                provider: Some(Provider::Azure),
+                name: b.name,
+                size: Some(b.size),
+                etag: b.etag,
+                store: store.clone(),
+            })
+            .collect());
+    }
+    let path = PathBuf::from(target);
+    let meta = std::fs::metadata(&path).with_context(|| format!("{target}: no such file or directory"))?;
+    let mut paths = Vec::new();
+    if meta.is_dir() {
+        files(&path, &mut paths, errors);
+    } else {
+        paths.push(path);
+    }
+    let store = std::sync::Arc::new(Store::Local);
+    Ok(paths
+        .into_iter()
+        .map(|p| {
+            let meta = std::fs::metadata(&p).ok();
+            Object {
+                url: p.display().to_string(),
+                resource: None,
+                provider: None,
+                name: p.display().to_string(),
+                size: meta.as_ref().map(std::fs::Metadata::len),
+                etag: meta.as_ref().and_then(local_etag),
+                store: store.clone(),
+            }
+        })
+        .collect())
+}
+
+#[cfg(feature = "live-aws")]
+fn list_s3(args: &ScanArgs, target: &str, bucket: &str, prefix: &str) -> Result<Vec<Object>> {
+    let options = sightline_collect_aws::Options {
+        profile: args.profile.clone(),
+        endpoint: args.endpoint_url.clone().map(|url| sightline_collect_aws::Endpoint { url }),
+        ..Default::default()
+    };
+    let store = sightline_collect_aws::objects::Bucket::open(&options, bucket)?;
+    let listed = store.list(prefix).with_context(|| format!("{target}: cannot list the bucket"))?;
+    let store = std::sync::Arc::new(Store::S3(std::sync::Arc::new(store)));
+    let resource = format!("arn:aws:s3:::{bucket}");
+    Ok(listed
+        .into_iter()
+        .map(|o| Object {
+            url: format!("s3://{bucket}/{}", o.key),
+            resource: Some(resource.clone()),
+            provider: Some(Provider::Aws),
+            name: o.key,
+            size: Some(o.size),
+            etag: o.etag,
+            store: store.clone(),
+        })
+        .collect())
+}
+
+#[cfg(not(feature = "live-aws"))]
+fn list_s3(_: &ScanArgs, target: &str, _: &str, _: &str) -> Result<Vec<Object>> {
+    bail!("{target}: this sightline was built without the live-aws feature (the AWS SDK): rebuild with default features to scan S3")
+}
+
+/// Azure credentials from the environment (see `--azure-endpoint`).
+fn azure_auth() -> Result<sightline_azure::blob::Auth> {
+    use sightline_azure::blob::{Auth, BlobService};
+    let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+    Ok(if let Some(key) = var("AZURE_STORAGE_KEY") {
+        BlobService::shared_key(&key).context("AZURE_STORAGE_KEY")?
+    } else if let Some(sas) = var("AZURE_STORAGE_SAS_TOKEN") {
+        Auth::Sas(sas)
+    } else if let Some(token) = var("AZURE_STORAGE_TOKEN") {
+        Auth::Bearer(token)
+    } else {
+        Auth::Anonymous
+    })
+}
+
+/// The share of objects kept per prefix: the `percent` of each prefix's objects (at least one) whose names hash
+/// lowest, so that the choice is stable from run to run and spread over the names.
+fn sample(objects: Vec<Object>, percent: u8) -> (Vec<Object>, usize) {
+    if percent >= 100 {
+        return (objects, 0);
+    }
+    let hash =
+        |s: &str| s.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3));
+    let mut groups: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (i, o) in objects.iter().enumerate() {
+        let prefix = o.name.rsplit_once('/').map_or("", |(p, _)| p);
+        let key = format!("{}\u{0}{prefix}", o.resource.as_deref().unwrap_or_default());
+        groups.entry(key).or_default().push(i);
+    }
+    let mut keep = vec![false; objects.len()];
+    for members in groups.values_mut() {
+        members.sort_by_key(|i| hash(&objects[*i].name));
+        let wanted = (members.len() * usize::from(percent)).div_ceil(100).max(1);
+        for i in members.iter().take(wanted) {
+            keep[*i] = true;
+        }
+    }
+    let total = objects.len();
+    let kept: Vec<Object> = objects.into_iter().zip(keep).filter_map(|(o, k)| k.then_some(o)).collect();
+    let left = total - kept.len();
+    (kept, left)
+}
+
+/// Scans one object.
+fn scan_object(scanner: &Scanner, object: &Object, limit: u64) -> Scanned {
+    let mut matches = Vec::new();
+    let outcome = match object.open(limit) {
+        Err(e) => Err(e.to_string()),
+        Ok(reader) => {
+            let format = sightline_dlp::Format::from_path(Path::new(&object.name));
+            scanner.scan_reader(reader, format, &mut |m| matches.push(m)).map_err(|e| e.to_string())
+        }
+    };
+    Scanned { matches, outcome }
+}
+
+/// Scans bytes held in memory as an object named `name`.
+pub(crate) fn scan_bytes(scanner: &Scanner, name: &str, bytes: &[u8]) -> Scanned {
+    let mut matches = Vec::new();
+    let format = sightline_dlp::Format::from_path(Path::new(name));
+    let outcome = scanner.scan_reader(bytes, format, &mut |m| matches.push(m)).map_err(|e| e.to_string());
+    Scanned { matches, outcome }
+}
+
+/// The record kept of one scanned object: each detector's count, highest confidence, a few redacted samples and
+/// locations.
+pub(crate) fn record(object: &Object, scanned: &Scanned, limit: u64, now: &str) -> DataObject {
+    let mut detections: BTreeMap<&str, DataDetection> = BTreeMap::new();
+    for m in &scanned.matches {
+        let d = detections.entry(m.detector.as_str()).or_insert_with(|| DataDetection {
+            detector: m.detector.clone(),
+            category: m.category.as_str().to_string(),
+            confidence: m.confidence.as_str().to_string(),
+            count: 0,
+            samples: Vec::new(),
+            locations: Vec::new(),
+        });
+        d.count += 1;
+        if sightline_model::data::confidence_rank(m.confidence.as_str())
+            > sightline_model::data::confidence_rank(&d.confidence)
+        {
+            d.confidence = m.confidence.as_str().to_string();
+        }
+        if d.samples.len() < 3 && !d.samples.contains(&m.sample) {
+            d.samples.push(m.sample.clone());
+        }
+        if d.locations.len() < 5 {
+            d.locations.push(m.location.to_string());
+        }
+    }
+    let (outcome, reason, bytes) = match &scanned.outcome {
+        Ok(ObjectOutcome::Scanned { bytes, .. }) => {
+            if object.size.is_some_and(|size| size > limit) {
+                (DataOutcome::Partial, Some(format!("read the first {limit} bytes (--max-object-bytes)")), *bytes)
+            } else {
+                (DataOutcome::Scanned, None, *bytes)
+            }
+        }
+        Ok(ObjectOutcome::SkippedBinary) => {
+            (DataOutcome::SkippedBinary, Some("binary content in no format the scanner reads".into()), 0)
+        }
+        Err(e) => (DataOutcome::Error, Some(e.clone()), 0),
+    };
+    DataObject {
+        provider: object.provider,
+        resource: object.resource.clone(),
+        object: object.url.clone(),
+        etag: object.etag.clone(),
+        size: object.size,
+        bytes_scanned: bytes,
+        scanned_at: now.to_string(),
+        outcome,
+        reason,
+        detections: detections.into_values().collect(),
     }
 }
 
@@ -97,20 +421,50 @@ pub fn dlp(command: DlpCommand) -> Result<ExitCode> {
         config.min_confidence = Some(min);
     }
     let scanner = Scanner::new(&config)?;
+    let limit = args.max_object_bytes.unwrap_or(u64::MAX);
+    let mut store = match &args.db {
+        Some(path) => Some(sightline_store::Store::open(path)?),
+        None => None,
+    };
 
-    // A path named on the command line that does not exist is a usage error (exit 2), reported after the others
-    // are scanned; a file that cannot be read during the scan is reported with its object and the scan goes on.
-    let mut missing = Vec::new();
+    // A target that cannot be listed (no such path, bucket or container, or listing denied) is a usage error
+    // (exit 2), reported after the others are scanned; an object that cannot be read is reported with its name
+    // and the scan goes on.
+    let mut unlisted = Vec::new();
     let mut objects = Vec::new();
-    let mut errors: Vec<(PathBuf, String)> = Vec::new();
-    for path in &args.paths {
-        match std::fs::metadata(path) {
-            Ok(m) if m.is_dir() => files(path, &mut objects, &mut errors),
-            Ok(_) => objects.push(path.clone()),
-            Err(e) => missing.push(format!("{}: {e}", path.display())),
+    let mut errors: Vec<(String, String)> = Vec::new();
+    let mut targets = args.targets.clone();
+    if args.snapshot_buckets {
+        if let Some(db) = &store {
+            let snapshot = db.load(db.latest()?)?;
+            let buckets = snapshot.resources.iter().filter(|r| r.resource_type == "AWS::S3::Bucket");
+            targets.extend(buckets.map(|b| format!("s3://{}", b.name)));
         }
     }
+    for target in &targets {
+        match list_target(&args, target, &mut errors) {
+            Ok(listed) => objects.extend(listed),
+            Err(e) => unlisted.push(format!("{e:#}")),
+        }
+    }
+    let (objects, not_sampled) = sample(objects, args.sample);
+    let mut unchanged = 0usize;
+    let objects: Vec<Object> = match &store {
+        Some(db) if !args.rescan => {
+            let mut fresh = Vec::new();
+            for o in objects {
+                match (&o.etag, db.data_object_etag(&o.url)?) {
+                    (Some(now), Some(before)) if *now == before => unchanged += 1,
+                    _ => fresh.push(o),
+                }
+            }
+            fresh
+        }
+        _ => objects,
+    };
 
+    let threads = args.threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())).max(1);
+    let now = chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string();
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let json = args.format == DlpFormat::Json;
     if json {
@@ -122,49 +476,74 @@ pub fn dlp(command: DlpCommand) -> Result<ExitCode> {
     let mut with_findings = 0usize;
     let mut total = 0usize;
     let mut worst: Option<Confidence> = None;
-    let mut write_error: Option<std::io::Error> = None;
-    for object in &objects {
-        let name = object.display().to_string();
-        let mut tallies: BTreeMap<String, Tally> = BTreeMap::new();
-        let outcome = scanner.scan_file(object, &mut |m| {
-            total += 1;
-            worst = worst.max(Some(m.confidence));
-            if json {
-                let sep = if first_json { "  " } else { ",\n  " };
-                first_json = false;
-                let line = serde_json::to_string(&JsonMatch { object: &name, m: &m }).unwrap_or_default();
-                if let Err(e) = write!(out, "{sep}{line}") {
-                    write_error.get_or_insert(e);
+    let mut records: Vec<DataObject> = Vec::new();
+    // Objects are scanned a batch at a time on every core, and reported (and saved) in order.
+    for batch in objects.chunks(threads * 4) {
+        let next = AtomicUsize::new(0);
+        let mut results: Vec<Option<Scanned>> = (0..batch.len()).map(|_| None).collect();
+        std::thread::scope(|scope| {
+            let workers: Vec<_> = (0..threads.min(batch.len()))
+                .map(|_| {
+                    scope.spawn(|| {
+                        let mut done = Vec::new();
+                        loop {
+                            let i = next.fetch_add(1, Ordering::Relaxed);
+                            let Some(object) = batch.get(i) else { break };
+                            done.push((i, scan_object(&scanner, object, limit)));
+                        }
+                        done
+                    })
+                })
+                .collect();
+            for worker in workers {
+                // A scan never panics on input; if a worker did, re-raise its panic rather than lose its objects.
+                for (i, s) in worker.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)) {
+                    results[i] = Some(s);
                 }
-            } else {
-                let t = tallies.entry(m.detector.clone()).or_insert_with(|| Tally {
-                    count: 0,
-                    highest: m.confidence,
-                    first: m.location.to_string(),
-                });
-                t.count += 1;
-                t.highest = t.highest.max(m.confidence);
             }
         });
-        if let Some(e) = write_error.take() {
-            return Err(e).context("cannot write the report");
-        }
-        match outcome {
-            Ok(ObjectOutcome::Scanned { bytes, format }) => {
-                scanned += 1;
-                if !tallies.is_empty() {
-                    with_findings += 1;
-                    writeln!(out, "{name} ({}, {bytes} bytes)", format.as_str())?;
-                    writeln!(out, "  {:<32} {:>7}  {:<12} FIRST AT", "DETECTOR", "COUNT", "HIGHEST")?;
-                    for (id, t) in &tallies {
-                        writeln!(out, "  {id:<32} {:>7}  {:<12} {}", t.count, t.highest.as_str(), t.first)?;
-                    }
+        for (object, result) in batch.iter().zip(results) {
+            let Some(result) = result else { continue };
+            let name = &object.url;
+            for m in &result.matches {
+                total += 1;
+                worst = worst.max(Some(m.confidence));
+                if json {
+                    let sep = if first_json { "  " } else { ",\n  " };
+                    first_json = false;
+                    write!(out, "{sep}{}", serde_json::to_string(&JsonMatch { object: name, m })?)
+                        .context("cannot write the report")?;
                 }
             }
-            Ok(ObjectOutcome::SkippedBinary) => skipped.push(name),
-            Err(e) => errors.push((object.clone(), e.to_string())),
+            let rec = record(object, &result, limit, &now);
+            match &result.outcome {
+                Ok(ObjectOutcome::Scanned { bytes, format }) => {
+                    scanned += 1;
+                    if !result.matches.is_empty() {
+                        with_findings += 1;
+                        if !json {
+                            let part = if rec.outcome == DataOutcome::Partial { ", read in part" } else { "" };
+                            writeln!(out, "{name} ({}, {bytes} bytes{part})", format.as_str())?;
+                            writeln!(out, "  {:<32} {:>7}  {:<12} FIRST AT", "DETECTOR", "COUNT", "HIGHEST")?;
+                            for d in &rec.detections {
+                                let first = d.locations.first().map_or("", String::as_str);
+                                writeln!(out, "  {:<32} {:>7}  {:<12} {first}", d.detector, d.count, d.confidence)?;
+                            }
+                        }
+                    }
+                }
+                Ok(ObjectOutcome::SkippedBinary) => skipped.push(name.clone()),
+                Err(e) => errors.push((name.clone(), e.clone())),
+            }
+            records.push(rec);
+        }
+        if let Some(db) = store.as_mut() {
+            // Saved batch by batch: an interrupted scan keeps what it did, and the next run resumes after it.
+            let start = records.len() - batch.len().min(records.len());
+            db.add_data_objects(&records[start..])?;
         }
     }
+    let summaries = sightline_model::data::summarize(&records);
     if json {
         writeln!(out, "{}]", if first_json { "" } else { "\n" })?;
         out.flush()?;
@@ -172,28 +551,43 @@ pub fn dlp(command: DlpCommand) -> Result<ExitCode> {
             eprintln!("skipped (binary): {s}");
         }
         for (p, e) in &errors {
-            eprintln!("error: {}: {e}", p.display());
+            eprintln!("error: {p}: {e}");
         }
     } else {
         for s in &skipped {
             writeln!(out, "skipped (binary): {s}")?;
         }
         for (p, e) in &errors {
-            let text = e.to_string();
-            let shown =
-                if text.starts_with(&p.display().to_string()) { text } else { format!("{}: {text}", p.display()) };
+            let shown = if e.starts_with(p.as_str()) { e.clone() } else { format!("{p}: {e}") };
             writeln!(out, "error: {shown}")?;
         }
-        writeln!(
-            out,
+        for s in summaries.iter().filter(|s| !s.resource.is_empty()) {
+            let labels = if s.labels.is_empty() { "nothing sensitive".to_string() } else { s.labels.join(", ") };
+            writeln!(
+                out,
+                "{}: sensitivity {}/100 ({labels}); {} object(s) scanned, {} with sensitive data",
+                s.resource, s.score, s.objects, s.sensitive_objects
+            )?;
+        }
+        let mut tail = format!(
             "{scanned} object(s) scanned, {with_findings} with findings, {total} match(es); {} skipped (binary); {} error(s)",
             skipped.len(),
-            errors.len() + missing.len()
-        )?;
+            errors.len() + unlisted.len()
+        );
+        if not_sampled > 0 {
+            tail.push_str(&format!("; {not_sampled} not in the {}% sample", args.sample));
+        }
+        if unchanged > 0 {
+            tail.push_str(&format!("; {unchanged} unchanged since their last scan (--rescan to scan them again)"));
+        }
+        writeln!(out, "{tail}")?;
         out.flush()?;
     }
-    if !missing.is_empty() {
-        anyhow::bail!("{}", missing.join("\n"));
+    if let Some(path) = &args.db {
+        eprintln!("{} object record(s) saved in {}", records.len(), path.display());
+    }
+    if !unlisted.is_empty() {
+        bail!("{}", unlisted.join("\n"));
     }
     let failed = args.fail_on.is_some_and(|t| worst.is_some_and(|w| w >= t));
     Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
@@ -205,4 +599,43 @@ pub fn generate_corpus(size_mb: usize, seed: u64, output: &Path) -> Result<ExitC
     std::fs::write(output, &data).with_context(|| format!("{}: cannot write", output.display()))?;
     println!("{} bytes with {} planted entities written to {}", data.len(), planted.len(), output.display());
     Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_are_read_with_their_units() {
+        assert_eq!(parse_size("4096"), Ok(4096));
+        assert_eq!(parse_size("64MiB"), Ok(64 << 20));
+        assert_eq!(parse_size("10MB"), Ok(10_000_000));
+        assert_eq!(parse_size("1 GiB"), Ok(1 << 30));
+        assert!(parse_size("0").is_err() && parse_size("ten").is_err() && parse_size("5XB").is_err());
+    }
+
+    #[test]
+    fn samples_keep_a_share_of_each_prefix_and_at_least_one() {
+        let store = std::sync::Arc::new(Store::Local);
+        let object = |name: &str| Object {
+            url: name.into(),
+            resource: Some("arn:aws:s3:::b".into()),
+            provider: None,
+            name: name.into(),
+            size: None,
+            etag: None,
+            store: store.clone(),
+        };
+        let mut objects: Vec<Object> = (0..10).map(|i| object(&format!("logs/{i}.txt"))).collect();
+        objects.push(object("exports/only.csv"));
+        let names = |o: &[Object]| o.iter().map(|o| o.name.clone()).collect::<Vec<_>>();
+        let (kept, left) = sample(objects, 20);
+        assert_eq!(left, 8);
+        assert_eq!(kept.iter().filter(|o| o.name.starts_with("logs/")).count(), 2);
+        assert!(kept.iter().any(|o| o.name == "exports/only.csv"));
+        // The same choice every time.
+        let again: Vec<Object> = (0..10).map(|i| object(&format!("logs/{i}.txt"))).collect();
+        let (kept_again, _) = sample(again, 20);
+        assert_eq!(names(&kept)[..2], names(&kept_again)[..]);
+    }
 }

@@ -635,3 +635,94 @@ fn interrupted_collection_saves_nothing() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("nothing was saved"));
     assert!(!db.exists() || load_count(&db) == 0, "an interrupted collection must leave no snapshot");
 }
+
+/// `sightline dlp scan` of the seeded buckets: matches in the public bucket's customer export, the objects moto
+/// refuses (the PII bucket denies plain-http reads) reported one by one while the scan goes on, the results kept in
+/// the database, skipped when unchanged on the next run, and read by `scan` and `paths`.
+#[test]
+fn dlp_scans_the_seeded_buckets() {
+    let Some(url) = moto_url() else { return };
+    let _turn = MOTO.lock().unwrap_or_else(|p| p.into_inner());
+    seed(&url, false);
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("d.db");
+    let db_arg = db.to_str().unwrap();
+    let out = collect(&url, &db, &["--regions", "us-east-1", "--services", "iam,s3"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+
+    let scan = |extra: &[&str]| {
+        let mut args =
+            vec!["dlp", "scan", "s3://sl-public-read", "s3://sl-data-pii", "--endpoint-url", &url, "--db", db_arg];
+        args.extend_from_slice(extra);
+        sightline(&args, &[])
+    };
+    let out = scan(&["--format", "json"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    let matches: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let found = |object: &str, detector: &str| {
+        matches.as_array().unwrap().iter().filter(|m| m["object"] == object && m["detector"] == detector).count()
+    };
+    let export = "s3://sl-public-read/exports/customers.csv";
+    assert_eq!(found(export, "credit_card"), 2, "{matches}");
+    assert_eq!(found(export, "email"), 2, "{matches}");
+    // Samples are redacted: no card number in full anywhere in the output.
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(!text.contains("4111111111111111") && !text.contains("5555555555554444"), "{text}");
+    // The PII bucket refuses plain-http reads: each object is reported, none silently skipped.
+    for key in ["customers/customers.csv", "config/app.env", "notes/readme.txt"] {
+        assert!(stderr.contains(&format!("error: s3://sl-data-pii/{key}")), "{key}: {stderr}");
+    }
+
+    // Kept in the database: the public bucket is labelled, and the refused objects are recorded as errors.
+    let store = sightline_store::Store::open(&db).unwrap();
+    let records = store.data_objects().unwrap();
+    let record = records.iter().find(|r| r.object == export).unwrap();
+    assert_eq!(record.resource.as_deref(), Some("arn:aws:s3:::sl-public-read"));
+    assert!(record.detections.iter().any(|d| d.detector == "credit_card" && d.samples.iter().all(|s| s.contains('*'))));
+    assert!(records
+        .iter()
+        .filter(|r| r.object.starts_with("s3://sl-data-pii/"))
+        .all(|r| r.outcome == sightline_model::DataOutcome::Error));
+
+    // A second run skips what is recorded unchanged; the refused objects are tried again.
+    let again = scan(&[]);
+    let table = String::from_utf8_lossy(&again.stdout);
+    assert!(table.contains("2 unchanged since their last scan"), "{table}");
+    assert!(table.contains("3 error(s)"), "{table}");
+
+    // `scan` reads the labels: the public bucket holds card data anyone can read.
+    let findings =
+        sightline(&["scan", "--db", db_arg, "--format", "json", "--rule", "aws-s3-sensitive-data-public"], &[]);
+    let findings: Value = serde_json::from_slice(&findings.stdout).unwrap();
+    let verdict = |bucket: &str| {
+        findings
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| {
+                f["rule_id"] == "aws-s3-sensitive-data-public" && f["resource_id"] == format!("arn:aws:s3:::{bucket}")
+            })
+            .map(|f| f["status"].as_str().unwrap().to_string())
+    };
+    assert_eq!(verdict("sl-public-read").as_deref(), Some("FAIL"), "{findings}");
+    // Nothing could be read in the PII bucket: no verdict rather than a pass.
+    assert_eq!(verdict("sl-data-pii").as_deref(), Some("NOT_EVALUATED"), "{findings}");
+    // And the graph reaches the labelled data.
+    let paths = sightline(
+        &[
+            "paths",
+            "--db",
+            db_arg,
+            "--from",
+            "arn:aws:iam::123456789012:user/alice-admin",
+            "--to",
+            "label:credit_card",
+            "--format",
+            "json",
+        ],
+        &[],
+    );
+    let paths: Value = serde_json::from_slice(&paths.stdout).unwrap();
+    assert!(paths["to"].as_str().unwrap().starts_with("arn:aws:s3:::sl-public-read"), "{paths}");
+}

@@ -59,7 +59,9 @@ pub struct Bucket {
 impl Bucket {
     /// Connects to `bucket` in its own region (asked with `GetBucketLocation`; us-east-1 when that is refused).
     pub fn open(options: &Options, bucket: &str) -> Result<Bucket, ObjectError> {
-        let runtime = tokio::runtime::Builder::new_current_thread()
+        // Several scanning threads read objects at once: a runtime of its own threads serves them all.
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
             .enable_all()
             .build()
             .map_err(|e| ObjectError::Runtime(e.to_string()))?;

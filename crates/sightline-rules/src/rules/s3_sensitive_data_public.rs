@@ -1,6 +1,6 @@
 //! S3 buckets holding sensitive data are not open to everyone.
 
-use super::data_scan::{each_scanned_bucket, evidence};
+use super::data_scan::{each_scanned_bucket, evidence, unread};
 use super::resource_access::publicly_readable;
 use super::util::need;
 use crate::meta::*;
@@ -38,7 +38,10 @@ pub(crate) static RULE: Rule = Rule {
 fn check(scan: &Scan<'_>, out: &mut Out<'_>) {
     each_scanned_bucket(scan, out, |scan, r, s, out| {
         if s.labels.is_empty() {
-            out.pass(r, "no sensitive data found in the bucket");
+            match unread(s) {
+                Some(why) => out.not_evaluated(r, why),
+                None => out.pass(r, "no sensitive data found in the bucket"),
+            }
             return;
         }
         match publicly_readable(scan, r) {
