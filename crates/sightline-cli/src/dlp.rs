@@ -150,18 +150,22 @@ pub fn dlp(command: DlpCommand) -> Result<ExitCode> {
             return Err(e).context("cannot write the report");
         }
         match outcome {
-            Ok(ObjectOutcome::Scanned { bytes, format }) => {
+            Ok(ObjectOutcome::SkippedBinary) => skipped.push(name),
+            // Scanned whole, in part or stopped by a limit: the matches found are reported either way, and what
+            // could not be read is listed with the errors.
+            Ok(outcome) => {
                 scanned += 1;
+                let (bytes, format) = (outcome.bytes(), outcome.format().map_or("", |f| f.as_str()));
+                errors.extend(outcome.problems().map(|p| (object.clone(), p.to_string())));
                 if !tallies.is_empty() {
                     with_findings += 1;
-                    writeln!(out, "{name} ({}, {bytes} bytes)", format.as_str())?;
+                    writeln!(out, "{name} ({format}, {bytes} bytes)")?;
                     writeln!(out, "  {:<32} {:>7}  {:<12} FIRST AT", "DETECTOR", "COUNT", "HIGHEST")?;
                     for (id, t) in &tallies {
                         writeln!(out, "  {id:<32} {:>7}  {:<12} {}", t.count, t.highest.as_str(), t.first)?;
                     }
                 }
             }
-            Ok(ObjectOutcome::SkippedBinary) => skipped.push(name),
             Err(e) => errors.push((object.clone(), e.to_string())),
         }
     }

@@ -161,16 +161,15 @@ pub(crate) fn scan_object(
     let mut input = input;
     let mut head = Vec::with_capacity(HEAD);
     match &mut input {
-        Input::File(f) => {
-            read_head(f, &mut head)?;
-            f.seek(SeekFrom::Start(0))?;
-        }
+        // A file stays just past its head: the readers of gzip and tar take the head and then the rest; those of
+        // zip and Parquet seek where they need.
+        Input::File(f) => read_head(f, &mut head)?,
         Input::Stream(r) => read_head(r, &mut head)?,
     }
     let format = Format::detect(&head, named);
     if !format.is_container() {
         return match input {
-            Input::File(f) => scanner.scan(f, format, true, sink),
+            Input::File(f) => scanner.scan(io::Cursor::new(head).chain(f), format, true, sink),
             Input::Stream(r) => scanner.scan(io::Cursor::new(head).chain(r), format, true, sink),
         };
     }
@@ -285,6 +284,7 @@ impl Walk<'_> {
             }
             Ok(ObjectOutcome::SkippedBinary) => self.members.skipped_binary += 1,
             Ok(outcome) => self.bytes += outcome.bytes(),
+            Err(Error::Read(e)) => self.read_failed(Some(path), "truncated or corrupt", &e),
             Err(e) => self.read_failed(Some(path), "read failed", &e),
         }
     }
@@ -392,9 +392,12 @@ impl Walk<'_> {
         };
         let mut count = 0u64;
         let mut last = String::new();
+        let mut last_broke = false;
         for entry in entries {
             let mut entry = match entry {
                 Ok(e) => e,
+                // A member that broke has said where already: the stream it broke is the archive's.
+                Err(_) if last_broke => return,
                 Err(e) => {
                     let at = if last.is_empty() { "at the first entry".to_string() } else { format!("after {last}") };
                     self.read_failed(path, &format!("tar archive broken {at}"), &e);
@@ -411,10 +414,12 @@ impl Walk<'_> {
             }
             let name = String::from_utf8_lossy(&entry.path_bytes()).into_owned();
             let member_path = join(path, &name);
+            let before = self.problems.len();
             self.member(&mut entry, &name, &member_path, depth + 1);
             if self.stopped() {
                 return;
             }
+            last_broke = self.problems.len() > before;
             last = name;
         }
     }
@@ -425,8 +430,9 @@ impl Walk<'_> {
             return documents::parquet(self, file, path);
         }
         let counted = Cell::new(0u64);
-        let mut archive = match zip::ZipArchive::new(Counted { inner: file, count: &counted }) {
+        let mut archive = match zip::ZipArchive::new(Counted { inner: &mut *file, count: &counted }) {
             Ok(a) => a,
+            Err(e) if format == Format::Zip => return self.zip_stream(file, path, depth, &e),
             Err(e) => return self.read_failed(path, "not a readable zip archive", &e),
         };
         if archive.index_for_name("word/document.xml").is_some() {
@@ -479,6 +485,57 @@ impl Walk<'_> {
             if self.stopped() {
                 return;
             }
+        }
+    }
+}
+
+impl Walk<'_> {
+    /// A zip without a readable central directory (truncated, most often): its members read in order from their
+    /// local headers, up to where it breaks.
+    fn zip_stream(&mut self, file: &mut File, path: Option<&str>, depth: u32, why: &zip::result::ZipError) {
+        if let Err(e) = file.seek(SeekFrom::Start(0)) {
+            return self.read_failed(path, "cannot read", &e);
+        }
+        self.problem(
+            path,
+            ProblemKind::Corrupt,
+            format!("no readable central directory ({why}): members read in order from their local headers"),
+        );
+        let counted = Cell::new(0u64);
+        let mut reader = Counted { inner: io::BufReader::new(file), count: &counted };
+        let mut count = 0u64;
+        let mut last = String::new();
+        loop {
+            let start = counted.get();
+            let member = match zip::read::read_zipfile_from_stream(&mut reader) {
+                Ok(Some(m)) => m,
+                Ok(None) => return,
+                Err(e) => {
+                    let at = if last.is_empty() { "at the first member".to_string() } else { format!("after {last}") };
+                    return self.read_failed(path, &format!("zip archive broken {at}"), &e);
+                }
+            };
+            count += 1;
+            if count > self.limits.max_members {
+                let reason = format!("more than {} members", self.limits.max_members);
+                return self.refuse(path, ProblemKind::Members, reason);
+            }
+            let name = member.name().map(|n| n.into_owned()).unwrap_or_else(|_| format!("#{count}"));
+            let member_path = join(path, &name);
+            if !member.is_file() {
+                continue;
+            }
+            if member.encrypted() {
+                self.problem(Some(&member_path), ProblemKind::Unsupported, "encrypted member: not scanned");
+                continue;
+            }
+            let mut guard =
+                Guard::new(member, self.budget, &self.limits, member_path.clone(), Some(&counted)).from(start);
+            self.member(&mut guard, &name, &member_path, depth + 1);
+            if self.stopped() {
+                return;
+            }
+            last = name;
         }
     }
 }
