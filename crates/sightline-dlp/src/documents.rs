@@ -24,6 +24,14 @@ const MAX_PARAGRAPH: usize = 1 << 20;
 /// The most shared-string text of a workbook held: cells whose strings are past it are not scanned (and said so).
 const MAX_SHARED_STRINGS: usize = 64 << 20;
 
+/// The most columns whose first-row text is kept as headers, and the most sheets read, as for CSV.
+const MAX_COLUMNS: usize = 1024;
+const MAX_SHEETS: usize = 10_000;
+
+/// What each shared string costs besides its text, counted against [`MAX_SHARED_STRINGS`] so that a table of
+/// millions of empty strings is bounded too.
+const STRING_OVERHEAD: usize = 64;
+
 /// The deepest Parquet nesting followed.
 const MAX_PARQUET_DEPTH: usize = 64;
 
@@ -228,14 +236,16 @@ pub(crate) fn xlsx<'a: 'b, 'b, R: Read + Seek>(
                     Some(absolute) => absolute.to_string(),
                     None => format!("xl/{target}"),
                 };
-                targets.insert(id, target);
+                if targets.len() < MAX_SHEETS {
+                    targets.insert(id, target);
+                }
             }
         }
     });
     each_element(walk, archive, counted, path, "xl/workbook.xml", &mut |e| {
         if e.local_name().as_ref() == b"sheet" {
             if let (Some(name), Some(id)) = (attribute(e, b"name"), attribute(e, b"id")) {
-                if let Some(target) = targets.get(&id) {
+                if let Some(target) = targets.get(&id).filter(|_| sheets.len() < MAX_SHEETS) {
                     sheets.push((name, target.clone()));
                 }
             }
@@ -321,23 +331,19 @@ fn shared_strings<'a: 'b, 'b, R: Read + Seek>(
                 _ => {}
             },
             Ok(Event::End(e)) => match e.local_name().as_ref() {
-                b"si" => strings.push(std::mem::take(&mut current)),
+                b"si" => {
+                    held += STRING_OVERHEAD;
+                    strings.push(std::mem::take(&mut current));
+                }
                 b"t" => in_t = false,
                 b"rPh" => in_phonetic = false,
                 _ => {}
             },
-            Ok(Event::Empty(e)) if e.local_name().as_ref() == b"si" => strings.push(Text::default()),
+            Ok(Event::Empty(e)) if e.local_name().as_ref() == b"si" => {
+                held += STRING_OVERHEAD;
+                strings.push(Text::default());
+            }
             Ok(Event::Text(e)) if in_t && !in_phonetic => {
-                if held + e.len() > MAX_SHARED_STRINGS {
-                    walk.problem(
-                        Some(&member),
-                        ProblemKind::Unsupported,
-                        format!(
-                            "shared strings past {MAX_SHARED_STRINGS} bytes are not held: the cells using them are not scanned"
-                        ),
-                    );
-                    break;
-                }
                 held += e.len();
                 match e.unescape() {
                     Ok(s) => current.push(s.as_bytes(), at),
@@ -350,6 +356,13 @@ fn shared_strings<'a: 'b, 'b, R: Read + Seek>(
                 walk.read_failed(Some(&member), &format!("broken at byte {at}"), &e);
                 break;
             }
+        }
+        if held > MAX_SHARED_STRINGS {
+            let reason = format!(
+                "shared strings past {MAX_SHARED_STRINGS} bytes are not held: the cells using them are not scanned"
+            );
+            walk.problem(Some(&member), ProblemKind::Unsupported, reason);
+            break;
         }
         if walk.stopped() {
             break;
@@ -433,7 +446,7 @@ fn sheet_cells<'a: 'b, 'b, R: Read + Seek>(
                     } else {
                         (&value, member.as_str())
                     };
-                    if in_first {
+                    if in_first && headers.len() < MAX_COLUMNS {
                         headers.insert(col.clone(), String::from_utf8_lossy(&text.text).trim().to_string());
                     }
                     let header = if in_first { None } else { headers.get(&col).filter(|h| !h.is_empty()) };
