@@ -561,6 +561,23 @@ mod tests {
     }
 
     #[test]
+    fn formats_by_magic_then_name() {
+        let p = |n: &str| Format::from_path(Path::new(n));
+        assert_eq!(Format::detect(b"\x1f\x8b\x08\x00", Format::Text), Format::Gzip);
+        assert_eq!(Format::detect(b"PK\x03\x04rest", p("export.dat")), Format::Zip);
+        assert_eq!(Format::detect(b"PK\x03\x04rest", p("report.xlsx")), Format::Xlsx);
+        assert_eq!(Format::detect(b"PAR1", p("x.csv")), Format::Parquet);
+        let mut tar = vec![0u8; 512];
+        tar[257..262].copy_from_slice(b"ustar");
+        assert_eq!(Format::detect(&tar, p("x.bin")), Format::Tar);
+        // A name that promises an archive the bytes do not hold is text; other names stand.
+        assert_eq!(Format::detect(b"a,b\n1,2\n", p("x.zip")), Format::Text);
+        assert_eq!(Format::detect(b"a,b\n1,2\n", p("x.csv")), Format::Csv);
+        assert_eq!(p("x.TGZ"), Format::Gzip);
+        assert_eq!(p("x.parquet"), Format::Parquet);
+    }
+
+    #[test]
     fn csv_cells() {
         let doc = "name,ssn\n\"Doe, Jane\",123-45-6789\n";
         assert_eq!(
