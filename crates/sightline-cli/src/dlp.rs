@@ -341,10 +341,7 @@ fn scan_object(scanner: &Scanner, object: &Object, limit: u64) -> Scanned {
     let mut matches = Vec::new();
     let outcome = match object.open(limit) {
         Err(e) => Err(e.to_string()),
-        Ok(reader) => {
-            let format = sightline_dlp::Format::from_path(Path::new(&object.name));
-            scanner.scan_reader(reader, format, &mut |m| matches.push(m)).map_err(|e| e.to_string())
-        }
+        Ok(reader) => scanner.scan_named(reader, &object.name, &mut |m| matches.push(m)).map_err(|e| e.to_string()),
     };
     Scanned { matches, outcome }
 }
@@ -352,8 +349,7 @@ fn scan_object(scanner: &Scanner, object: &Object, limit: u64) -> Scanned {
 /// Scans bytes held in memory as an object named `name`.
 pub(crate) fn scan_bytes(scanner: &Scanner, name: &str, bytes: &[u8]) -> Scanned {
     let mut matches = Vec::new();
-    let format = sightline_dlp::Format::from_path(Path::new(name));
-    let outcome = scanner.scan_reader(bytes, format, &mut |m| matches.push(m)).map_err(|e| e.to_string());
+    let outcome = scanner.scan_named(bytes, name, &mut |m| matches.push(m)).map_err(|e| e.to_string());
     Scanned { matches, outcome }
 }
 
@@ -380,19 +376,27 @@ pub(crate) fn record(object: &Object, scanned: &Scanned, limit: u64, now: &str) 
             d.samples.push(m.sample.clone());
         }
         if d.locations.len() < 5 {
-            d.locations.push(m.location.to_string());
+            d.locations.push(match &m.member {
+                Some(member) => format!("{member}: {}", m.location),
+                None => m.location.to_string(),
+            });
         }
     }
     let (outcome, reason, bytes) = match &scanned.outcome {
-        Ok(ObjectOutcome::Scanned { bytes, .. }) => {
-            if object.size.is_some_and(|size| size > limit) {
-                (DataOutcome::Partial, Some(format!("read the first {limit} bytes (--max-object-bytes)")), *bytes)
-            } else {
-                (DataOutcome::Scanned, None, *bytes)
-            }
-        }
         Ok(ObjectOutcome::SkippedBinary) => {
             (DataOutcome::SkippedBinary, Some("binary content in no format the scanner reads".into()), 0)
+        }
+        // Read in part (a corrupt member, a limit against archive bombs) or whole.
+        Ok(o) => {
+            let mut why: Vec<String> = o.problems().map(ToString::to_string).collect();
+            if object.size.is_some_and(|size| size > limit) {
+                why.push(format!("read the first {limit} bytes (--max-object-bytes)"));
+            }
+            if why.is_empty() {
+                (DataOutcome::Scanned, None, o.bytes())
+            } else {
+                (DataOutcome::Partial, Some(why.join("; ")), o.bytes())
+            }
         }
         Err(e) => (DataOutcome::Error, Some(e.clone()), 0),
     };
@@ -517,13 +521,18 @@ pub fn dlp(command: DlpCommand) -> Result<ExitCode> {
             }
             let rec = record(object, &result, limit, &now);
             match &result.outcome {
-                Ok(ObjectOutcome::Scanned { bytes, format }) => {
+                Ok(ObjectOutcome::SkippedBinary) => skipped.push(name.clone()),
+                // Scanned whole, in part or stopped by a limit: the matches found are reported either way, and
+                // what could not be read is listed with the errors.
+                Ok(o) => {
                     scanned += 1;
+                    errors.extend(o.problems().map(|p| (name.clone(), p.to_string())));
                     if !result.matches.is_empty() {
                         with_findings += 1;
                         if !json {
+                            let format = o.format().map_or("", |f| f.as_str());
                             let part = if rec.outcome == DataOutcome::Partial { ", read in part" } else { "" };
-                            writeln!(out, "{name} ({}, {bytes} bytes{part})", format.as_str())?;
+                            writeln!(out, "{name} ({format}, {} bytes{part})", o.bytes())?;
                             writeln!(out, "  {:<32} {:>7}  {:<12} FIRST AT", "DETECTOR", "COUNT", "HIGHEST")?;
                             for d in &rec.detections {
                                 let first = d.locations.first().map_or("", String::as_str);
@@ -532,7 +541,6 @@ pub fn dlp(command: DlpCommand) -> Result<ExitCode> {
                         }
                     }
                 }
-                Ok(ObjectOutcome::SkippedBinary) => skipped.push(name.clone()),
                 Err(e) => errors.push((name.clone(), e.clone())),
             }
             records.push(rec);

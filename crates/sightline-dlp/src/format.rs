@@ -19,10 +19,23 @@ pub enum Format {
     Json,
     /// One JSON document per line.
     JsonLines,
+    /// A gzip stream (one file compressed, or several gzip members one after the other).
+    Gzip,
+    /// A zip archive.
+    Zip,
+    /// A tar archive.
+    Tar,
+    /// A Word document (Office Open XML): a zip holding `word/document.xml`.
+    Docx,
+    /// An Excel workbook (Office Open XML): a zip holding `xl/workbook.xml`.
+    Xlsx,
+    /// An Apache Parquet file.
+    Parquet,
 }
 
 impl Format {
-    /// The format an object's name implies: `.csv`, `.tsv`/`.tab`, `.json`, `.jsonl`/`.ndjson`, else text.
+    /// The format an object's name implies: `.csv`, `.tsv`/`.tab`, `.json`, `.jsonl`/`.ndjson`, `.gz`/`.gzip`/
+    /// `.tgz`, `.zip`, `.tar`, `.docx`, `.xlsx`, `.parquet`, else text.
     pub fn from_path(path: &Path) -> Format {
         let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).unwrap_or_default();
         match ext.as_str() {
@@ -30,8 +43,46 @@ impl Format {
             "tsv" | "tab" => Format::Tsv,
             "json" => Format::Json,
             "jsonl" | "ndjson" => Format::JsonLines,
+            "gz" | "gzip" | "tgz" => Format::Gzip,
+            "zip" => Format::Zip,
+            "tar" => Format::Tar,
+            "docx" => Format::Docx,
+            "xlsx" => Format::Xlsx,
+            "parquet" => Format::Parquet,
             _ => Format::Text,
         }
+    }
+
+    /// The format of an object whose first bytes are `head` (at least 262 of them when there are) and whose name
+    /// implies `named`: the magic bytes of gzip, zip, Parquet and POSIX tar win over the name; a zip named `.docx`
+    /// or `.xlsx` keeps that name until its members are seen; a name that promises an archive the bytes do not
+    /// hold is read as text.
+    pub fn detect(head: &[u8], named: Format) -> Format {
+        if head.starts_with(&[0x1f, 0x8b]) {
+            Format::Gzip
+        } else if head.starts_with(b"PK\x03\x04") || head.starts_with(b"PK\x05\x06") {
+            if matches!(named, Format::Docx | Format::Xlsx) {
+                named
+            } else {
+                Format::Zip
+            }
+        } else if head.starts_with(b"PAR1") {
+            Format::Parquet
+        } else if head.get(257..262) == Some(b"ustar") {
+            Format::Tar
+        } else if named == Format::Tar && head.len() >= 512 && tar_checksum_ok(&head[..512]) {
+            // A pre-POSIX tar has no magic: only its header checksum tells it.
+            Format::Tar
+        } else if named.is_container() {
+            Format::Text
+        } else {
+            named
+        }
+    }
+
+    /// An archive, a compressed stream or a document made of parts.
+    pub fn is_container(self) -> bool {
+        matches!(self, Format::Gzip | Format::Zip | Format::Tar | Format::Docx | Format::Xlsx | Format::Parquet)
     }
 
     /// The snake_case name.
@@ -42,8 +93,26 @@ impl Format {
             Format::Tsv => "tsv",
             Format::Json => "json",
             Format::JsonLines => "json_lines",
+            Format::Gzip => "gzip",
+            Format::Zip => "zip",
+            Format::Tar => "tar",
+            Format::Docx => "docx",
+            Format::Xlsx => "xlsx",
+            Format::Parquet => "parquet",
         }
     }
+}
+
+/// The checksum of a tar header: the sum of its bytes, the checksum field counted as spaces.
+fn tar_checksum_ok(header: &[u8]) -> bool {
+    let Some(field) = header.get(148..156) else { return false };
+    let text = String::from_utf8_lossy(field);
+    let Ok(stored) = u32::from_str_radix(text.trim_matches(|c: char| c == '\0' || c == ' '), 8) else {
+        return false;
+    };
+    let sum: u32 =
+        header.iter().enumerate().map(|(i, &b)| if (148..156).contains(&i) { 32 } else { u32::from(b) }).sum();
+    sum == stored
 }
 
 /// Where a match is, in terms of the object's format.
@@ -73,6 +142,28 @@ pub enum Location {
         #[serde(skip_serializing_if = "Option::is_none")]
         line: Option<u64>,
     },
+    /// A spreadsheet cell (`Sheet1!B7`) and its column's header, the text of the sheet's first row.
+    SheetCell {
+        /// The sheet's name.
+        sheet: String,
+        /// The cell's reference.
+        cell: String,
+        /// The text of the first row's cell in the same column.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        header: Option<String>,
+    },
+    /// A paragraph of a document part (1-based).
+    Paragraph {
+        /// The paragraph number.
+        paragraph: u64,
+    },
+    /// A value of a Parquet file: its row (1-based) and its column's path (`address.zip`, `phones[2]`).
+    Record {
+        /// The row number.
+        row: u64,
+        /// The column's name, or the path of a nested field.
+        column: String,
+    },
 }
 
 impl fmt::Display for Location {
@@ -83,6 +174,10 @@ impl fmt::Display for Location {
             Location::Cell { row, column, header: None } => write!(f, "row {row}, column {column}"),
             Location::JsonPath { path, line: Some(l) } => write!(f, "line {l} {path}"),
             Location::JsonPath { path, line: None } => f.write_str(path),
+            Location::SheetCell { sheet, cell, header: Some(h) } => write!(f, "{sheet}!{cell} ({h})"),
+            Location::SheetCell { sheet, cell, header: None } => write!(f, "{sheet}!{cell}"),
+            Location::Paragraph { paragraph } => write!(f, "paragraph {paragraph}"),
+            Location::Record { row, column } => write!(f, "row {row}, column {column}"),
         }
     }
 }
@@ -108,7 +203,10 @@ pub(crate) enum Locator {
 impl Locator {
     pub(crate) fn new(format: Format) -> Locator {
         match format {
-            Format::Text => Locator::Text { line: 1 },
+            // Containers never reach a locator: their members do.
+            Format::Text | Format::Gzip | Format::Zip | Format::Tar | Format::Docx | Format::Xlsx | Format::Parquet => {
+                Locator::Text { line: 1 }
+            }
             Format::Csv => Locator::Csv(Box::new(Csv::new(b','))),
             Format::Tsv => Locator::Csv(Box::new(Csv::new(b'\t'))),
             Format::Json => Locator::Json(Box::new(Json::new(false))),
@@ -154,7 +252,7 @@ const MAX_NAME: usize = 128;
 const MAX_FIELD_VALUE: usize = 512;
 
 /// Header words whose column's values are taken whole as candidates.
-fn candidate_column(header: &str) -> bool {
+pub(crate) fn candidate_column(header: &str) -> bool {
     let h = header.to_ascii_lowercase();
     ["password", "passwd", "pwd", "secret"].iter().any(|k| h.contains(k))
 }
@@ -460,6 +558,23 @@ mod tests {
             at(Format::JsonLines, lines, "secret").0,
             Location::JsonPath { path: "$.b[1]".into(), line: Some(2) }
         );
+    }
+
+    #[test]
+    fn formats_by_magic_then_name() {
+        let p = |n: &str| Format::from_path(Path::new(n));
+        assert_eq!(Format::detect(b"\x1f\x8b\x08\x00", Format::Text), Format::Gzip);
+        assert_eq!(Format::detect(b"PK\x03\x04rest", p("export.dat")), Format::Zip);
+        assert_eq!(Format::detect(b"PK\x03\x04rest", p("report.xlsx")), Format::Xlsx);
+        assert_eq!(Format::detect(b"PAR1", p("x.csv")), Format::Parquet);
+        let mut tar = vec![0u8; 512];
+        tar[257..262].copy_from_slice(b"ustar");
+        assert_eq!(Format::detect(&tar, p("x.bin")), Format::Tar);
+        // A name that promises an archive the bytes do not hold is text; other names stand.
+        assert_eq!(Format::detect(b"a,b\n1,2\n", p("x.zip")), Format::Text);
+        assert_eq!(Format::detect(b"a,b\n1,2\n", p("x.csv")), Format::Csv);
+        assert_eq!(p("x.TGZ"), Format::Gzip);
+        assert_eq!(p("x.parquet"), Format::Parquet);
     }
 
     #[test]

@@ -1,21 +1,25 @@
 //! Sensitive data detection (DLP): built-in [`detectors`] with exact validators and a five-level [`Confidence`],
-//! custom detectors from a [`config`] file, format readers for plain text, CSV/TSV, JSON and JSON Lines, and a
-//! streaming [`Scanner`] whose memory stays bounded whatever the size of the object it reads.
+//! custom detectors from a [`config`] file, format readers for plain text, CSV/TSV, JSON and JSON Lines, archives
+//! (gzip, zip, tar, nested to a limit), documents (docx, xlsx) and Parquet, and a streaming [`Scanner`] whose memory
+//! stays bounded whatever the size of the object it reads, with [`Limits`] against archive bombs.
 //!
 //! The scan is two-staged: one pass of literal anchors (`AKIA`, `ghp_`, `-----BEGIN `, `://`, `password`, ...) and
 //! one byte-class pass (digit runs, `@`, `:`) find candidates; only candidates are confirmed and validated. A
 //! [`Match`] never holds the text it matched: only a [`redact`]ed sample.
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
+mod archive;
 pub mod config;
 pub mod corpus;
 pub mod detectors;
+mod documents;
 mod engine;
 mod format;
 pub mod redact;
 mod scanner;
 pub mod validate;
 
+pub use archive::{Limits, Members, Problem, ProblemKind, RATIO_GRACE};
 pub use config::Config;
 pub use detectors::{Detector, DETECTORS};
 pub use format::{Format, Location};

@@ -1,6 +1,7 @@
 //! The streaming scanner: an object is read in chunks with context on both sides, so memory stays bounded and a
 //! match crossing a chunk boundary is reported once, with offsets absolute in the object.
 
+use crate::archive::{self, Input, Limits, Members, Problem};
 use crate::detectors::{aws_secret_access_key, is_placeholder, phone_number, Builtin, DETECTORS};
 use crate::engine::{keyword_in, Engine, Found, MAX_MATCH};
 use crate::format::{FieldValue, Format, Location, Locator};
@@ -28,9 +29,13 @@ pub struct Match {
     pub category: Category,
     /// How likely the match is real.
     pub confidence: Confidence,
-    /// Offset of the first byte, in the object.
+    /// The archive member or document part the match is in, outermost first and joined by `!`
+    /// (`inner.tar!dir/file.csv`, `xl/sharedStrings.xml`); none when the offsets are in the object itself.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub member: Option<String>,
+    /// Offset of the first byte, in the object or in the member (for Parquet, in the value).
     pub start: u64,
-    /// Offset after the last byte, in the object.
+    /// Offset after the last byte, in the object or in the member (for Parquet, in the value).
     pub end: u64,
     /// Where it is in the object's format.
     pub location: Location,
@@ -38,19 +43,93 @@ pub struct Match {
     pub sample: String,
 }
 
-/// What became of an object.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+/// What became of an object. The matches found were given to the sink whatever the outcome.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(tag = "outcome", rename_all = "snake_case")]
 pub enum ObjectOutcome {
-    /// Read to the end.
+    /// Read whole: every byte, and every member of an archive (binary members are skipped and counted).
     Scanned {
-        /// Its size.
+        /// The bytes given to the detectors: the object's size, or for an archive the expanded size of its members.
+        bytes: u64,
+        /// How it was read: for an archive, its outermost format.
+        format: Format,
+        /// For an archive or a document, what its members came to.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        members: Option<Members>,
+    },
+    /// Read to the end, except parts that could not be read: a corrupt or truncated member (a broken stream ends
+    /// the archive there), an unsupported compression method or encryption.
+    Partial {
+        /// The bytes given to the detectors.
         bytes: u64,
         /// How it was read.
         format: Format,
+        /// What the members came to.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        members: Option<Members>,
+        /// What could not be read, each naming its member.
+        problems: Vec<Problem>,
     },
     /// Its first 8 KiB hold NUL bytes or mostly invalid UTF-8: not scanned.
     SkippedBinary,
+    /// A limit against archive bombs was reached ([`Limits`]): the scan of the object stopped there. Matches found
+    /// before were reported.
+    Refused {
+        /// The bytes given to the detectors before the stop.
+        bytes: u64,
+        /// How it was read.
+        format: Format,
+        /// What the members came to before the stop.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        members: Option<Members>,
+        /// The limit reached, and where.
+        reason: Problem,
+        /// Parts that could not be read before the stop.
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        problems: Vec<Problem>,
+    },
+}
+
+impl ObjectOutcome {
+    /// The bytes given to the detectors (0 for a skipped binary).
+    pub fn bytes(&self) -> u64 {
+        match self {
+            ObjectOutcome::Scanned { bytes, .. }
+            | ObjectOutcome::Partial { bytes, .. }
+            | ObjectOutcome::Refused { bytes, .. } => *bytes,
+            ObjectOutcome::SkippedBinary => 0,
+        }
+    }
+
+    /// How the object was read, unless it was skipped.
+    pub fn format(&self) -> Option<Format> {
+        match self {
+            ObjectOutcome::Scanned { format, .. }
+            | ObjectOutcome::Partial { format, .. }
+            | ObjectOutcome::Refused { format, .. } => Some(*format),
+            ObjectOutcome::SkippedBinary => None,
+        }
+    }
+
+    /// The member counts of an archive or document.
+    pub fn members(&self) -> Option<&Members> {
+        match self {
+            ObjectOutcome::Scanned { members, .. }
+            | ObjectOutcome::Partial { members, .. }
+            | ObjectOutcome::Refused { members, .. } => members.as_ref(),
+            ObjectOutcome::SkippedBinary => None,
+        }
+    }
+
+    /// Every problem: the parts not read, then the limit that stopped the scan.
+    pub fn problems(&self) -> impl Iterator<Item = &Problem> {
+        let (list, reason): (&[Problem], Option<&Problem>) = match self {
+            ObjectOutcome::Partial { problems, .. } => (problems, None),
+            ObjectOutcome::Refused { problems, reason, .. } => (problems, Some(reason)),
+            _ => (&[], None),
+        };
+        list.iter().chain(reason)
+    }
 }
 
 /// A configured scanner. It is immutable and can be shared between threads.
@@ -58,6 +137,7 @@ pub struct Scanner {
     engine: Engine,
     min_confidence: Confidence,
     chunk_size: usize,
+    limits: Limits,
 }
 
 impl Scanner {
@@ -67,6 +147,7 @@ impl Scanner {
             engine: Engine::new(&config.disable, config.detectors.clone())?,
             min_confidence: config.min_confidence.unwrap_or(Confidence::Possible),
             chunk_size: CHUNK_SIZE,
+            limits: Limits::default(),
         })
     }
 
@@ -82,6 +163,17 @@ impl Scanner {
         self
     }
 
+    /// The same scanner with other limits against archive bombs.
+    pub fn with_limits(mut self, limits: Limits) -> Scanner {
+        self.limits = limits;
+        self
+    }
+
+    /// The limits against archive bombs.
+    pub fn limits(&self) -> &Limits {
+        &self.limits
+    }
+
     /// Scans bytes held in memory, as an object of `format`; binary content is scanned too.
     pub fn scan_slice(&self, data: &[u8], format: Format) -> Vec<Match> {
         let mut out = Vec::new();
@@ -90,27 +182,76 @@ impl Scanner {
         out
     }
 
-    /// Scans a file, its format told by its name.
+    /// Scans a file, its format told by its first bytes, else by its name. Archives and documents are read in
+    /// place, without a copy.
     pub fn scan_file(&self, path: &Path, sink: &mut dyn FnMut(Match)) -> Result<ObjectOutcome, Error> {
-        let file = std::fs::File::open(path).map_err(|source| Error::Io { path: path.to_path_buf(), source })?;
-        self.scan_reader(file, Format::from_path(path), sink).map_err(|e| match e {
-            Error::Read(source) => Error::Io { path: path.to_path_buf(), source },
-            e => e,
-        })
+        let mut file = std::fs::File::open(path).map_err(|source| Error::Io { path: path.to_path_buf(), source })?;
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
+        archive::scan_object(self, Input::File(&mut file), name.as_deref(), Format::from_path(path), sink).map_err(
+            |e| match e {
+                Error::Read(source) => Error::Io { path: path.to_path_buf(), source },
+                e => e,
+            },
+        )
     }
 
-    /// Scans a stream as an object of `format`, giving each match to `sink` as soon as it is found. Binary content
-    /// is skipped and said so.
+    /// Scans a stream as an object of `format`, giving each match to `sink` as soon as it is found. A gzip, zip,
+    /// tar or Parquet stream is told by its first bytes whatever `format` says. Binary content is skipped and said
+    /// so. A zip, docx, xlsx or Parquet stream needs random access: it is first copied to a temporary file, up to
+    /// [`Limits::max_buffered_bytes`].
     pub fn scan_reader<R: Read>(
         &self,
-        reader: R,
+        mut reader: R,
         format: Format,
         sink: &mut dyn FnMut(Match),
     ) -> Result<ObjectOutcome, Error> {
-        self.scan(reader, format, true, sink)
+        archive::scan_object(self, Input::Stream(&mut reader), None, format, sink)
     }
 
-    fn scan<R: Read>(
+    /// Scans a stream named `name` (an object key, a file name): the name gives the format when the first bytes do
+    /// not, and names the content of a gzip stream (`data.csv.gz` holds `data.csv`).
+    pub fn scan_named<R: Read>(
+        &self,
+        mut reader: R,
+        name: &str,
+        sink: &mut dyn FnMut(Match),
+    ) -> Result<ObjectOutcome, Error> {
+        let format = Format::from_path(Path::new(name));
+        archive::scan_object(self, Input::Stream(&mut reader), Some(name), format, sink)
+    }
+
+    /// Scans one value (a spreadsheet cell, a Parquet value, a paragraph) held whole, under the column or field
+    /// `field`; offsets are counted from `at`. Values of password and secret columns are candidates whole, as in
+    /// CSV.
+    pub(crate) fn scan_value(
+        &self,
+        value: &[u8],
+        at: u64,
+        field: Option<&str>,
+        location: &dyn Fn() -> Location,
+        sink: &mut dyn FnMut(Match),
+    ) {
+        let mut found = Vec::new();
+        self.engine.scan(value, 0..value.len(), &mut found);
+        for f in &found {
+            if let Some(m) = self.finish(f, value, at, field, location) {
+                sink(m);
+            }
+        }
+        if let Some(header) = field.filter(|h| crate::format::candidate_column(h)) {
+            let mut cells = vec![FieldValue {
+                start: at,
+                end: at + value.len() as u64,
+                value: value.to_vec(),
+                header: header.to_string(),
+                row: 0,
+                column: 0,
+            }];
+            self.emit_cells(&mut cells, &found, at, &|_| location(), sink);
+        }
+    }
+
+    pub(crate) fn scan<R: Read>(
         &self,
         mut reader: R,
         format: Format,
@@ -158,15 +299,15 @@ impl Scanner {
             for f in &found {
                 locator.advance(&buf[located..f.start], buf_start + located as u64, &mut cells);
                 located = f.start;
-                self.emit_cells(&mut cells, &found, buf_start, sink);
+                self.emit_cells(&mut cells, &found, buf_start, &csv_location, sink);
                 if let Some(m) = self.finish(f, &buf, buf_start, locator.field(), || locator.location()) {
                     sink(m);
                 }
             }
             locator.advance(&buf[located..rel_to], buf_start + located as u64, &mut cells);
-            self.emit_cells(&mut cells, &found, buf_start, sink);
+            self.emit_cells(&mut cells, &found, buf_start, &csv_location, sink);
             if eof && keep_to == buf_end {
-                return Ok(ObjectOutcome::Scanned { bytes: buf_end, format });
+                return Ok(ObjectOutcome::Scanned { bytes: buf_end, format, members: None });
             }
             keep_from = keep_to;
             let drop = ((keep_from - buf_start) as usize).saturating_sub(CONTEXT);
@@ -216,6 +357,7 @@ impl Scanner {
             detector: id.to_string(),
             category,
             confidence,
+            member: None,
             start: buf_start + f.start as u64,
             end: buf_start + f.end as u64,
             location: location(),
@@ -224,7 +366,14 @@ impl Scanner {
     }
 
     /// Reports the whole values of password and secret columns that no keyword in the text pointed at.
-    fn emit_cells(&self, cells: &mut Vec<FieldValue>, found: &[Found], buf_start: u64, sink: &mut dyn FnMut(Match)) {
+    fn emit_cells(
+        &self,
+        cells: &mut Vec<FieldValue>,
+        found: &[Found],
+        buf_start: u64,
+        location: &dyn Fn(&FieldValue) -> Location,
+        sink: &mut dyn FnMut(Match),
+    ) {
         for cell in cells.drain(..) {
             let header = cell.header.to_ascii_lowercase();
             let (b, confidence) = if header.contains("secret") {
@@ -253,13 +402,19 @@ impl Scanner {
                 detector: d.id.to_string(),
                 category: d.category,
                 confidence,
+                member: None,
                 start: cell.start,
                 end: cell.end,
-                location: Location::Cell { row: cell.row, column: cell.column, header: Some(cell.header.clone()) },
+                location: location(&cell),
                 sample: redact(d.redaction, &cell.value),
             });
         }
     }
+}
+
+/// Where a whole CSV cell is.
+fn csv_location(cell: &FieldValue) -> Location {
+    Location::Cell { row: cell.row, column: cell.column, header: Some(cell.header.clone()) }
 }
 
 /// NUL bytes, or more than one byte in ten not valid UTF-8, in an object's first bytes.
