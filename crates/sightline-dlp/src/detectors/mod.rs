@@ -104,7 +104,13 @@ pub(crate) enum Builtin {
 pub fn markdown_table() -> String {
     let mut t = String::from("| detector | category | validator | finds |\n|---|---|---|---|\n");
     for d in DETECTORS {
-        t.push_str(&format!("| `{}` | {} | {} | {} |\n", d.id, d.category, d.validator.replace('|', "\\|"), d.description));
+        t.push_str(&format!(
+            "| `{}` | {} | {} | {} |\n",
+            d.id,
+            d.category,
+            d.validator.replace('|', "\\|"),
+            d.description
+        ));
     }
     t
 }
