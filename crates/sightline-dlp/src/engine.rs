@@ -530,15 +530,20 @@ fn keyword_window(hay: &[u8], at: usize) -> usize {
     from
 }
 
-/// The most keywords a detector's table indexes; a custom detector with more is searched keyword by keyword.
-const INDEXED_KEYWORDS: usize = 32;
+/// The most keywords a detector's tables index; a custom detector with more is searched keyword by keyword.
+const INDEXED_KEYWORDS: usize = 16;
 
-/// A detector's keywords, indexed by the byte each begins with (in either case), so that the window before a match
-/// is read once rather than once per keyword, and no lowercase copy of it is made.
+/// A detector's keywords, indexed by their first two bytes (in either case), so that the window before a match is
+/// read once rather than once per keyword, no lowercase copy of it is made, and a keyword is compared only where
+/// its first two bytes are.
 struct Keywords {
     words: Vec<Vec<u8>>,
     /// Bit `k` of `first[b]` is set when keyword `k` begins with `b` lowercased.
-    first: Box<[u32; 256]>,
+    first: Box<[u16; 256]>,
+    /// Bit `k` of `second[b]` is set when keyword `k`'s second byte is `b` lowercased, or when it has one byte.
+    second: Box<[u16; 256]>,
+    /// The bits of the one-byte keywords: the only ones that can begin at the window's last byte.
+    single: u16,
 }
 
 impl Keywords {
@@ -546,15 +551,25 @@ impl Keywords {
         // An empty keyword never matches: it gets no bit.
         let words: Vec<Vec<u8>> =
             keywords.iter().map(|k| k.as_ref().as_bytes().to_vec()).filter(|k| !k.is_empty()).collect();
-        let mut first = Box::new([0u32; 256]);
+        let mut first = Box::new([0u16; 256]);
+        let mut second = Box::new([0u16; 256]);
+        let mut single = 0u16;
         for (k, w) in words.iter().enumerate().take(INDEXED_KEYWORDS) {
-            for (b, mask) in first.iter_mut().enumerate() {
-                if (b as u8).to_ascii_lowercase() == w[0] {
-                    *mask |= 1 << k;
+            let bit = 1u16 << k;
+            if w.len() == 1 {
+                single |= bit;
+            }
+            for b in 0..=255u8 {
+                let lower = b.to_ascii_lowercase();
+                if w.first() == Some(&lower) {
+                    first[usize::from(b)] |= bit;
+                }
+                if w.get(1).is_none_or(|&c| c == lower) {
+                    second[usize::from(b)] |= bit;
                 }
             }
         }
-        Keywords { words, first }
+        Keywords { words, first, second, single }
     }
 
     /// Whether one of the keywords occurs, case-insensitively, in `window`. Keywords are lowercase: one with a
@@ -564,15 +579,25 @@ impl Keywords {
             let lower = window.to_ascii_lowercase();
             return self.words.iter().any(|w| contains(&lower, w));
         }
-        for (p, &c) in window.iter().enumerate() {
-            let mut mask = self.first[usize::from(c)];
-            while mask != 0 {
-                let w = &self.words[mask.trailing_zeros() as usize];
-                mask &= mask - 1;
-                if let Some(tail) = window.get(p + 1..p + w.len()) {
-                    if tail.iter().zip(&w[1..]).all(|(a, b)| a.to_ascii_lowercase() == *b) {
-                        return true;
-                    }
+        let Some((&last, _)) = window.split_last() else { return false };
+        for (p, pair) in window.windows(2).enumerate() {
+            let mask = self.first[usize::from(pair[0])] & self.second[usize::from(pair[1])];
+            if mask != 0 && self.compare(window, p, mask) {
+                return true;
+            }
+        }
+        self.first[usize::from(last)] & self.single != 0
+    }
+
+    /// Whether one of the keywords of `mask`, whose first two bytes are known to match, occurs whole at `p`.
+    #[cold]
+    fn compare(&self, window: &[u8], p: usize, mut mask: u16) -> bool {
+        while mask != 0 {
+            let w = &self.words[mask.trailing_zeros() as usize];
+            mask &= mask - 1;
+            if let Some(tail) = window.get(p + 1..p + w.len()) {
+                if tail.iter().zip(&w[1..]).all(|(a, b)| a.to_ascii_lowercase() == *b) {
+                    return true;
                 }
             }
         }
