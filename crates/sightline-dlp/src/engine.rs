@@ -119,12 +119,55 @@ fn interesting(b: u8) -> bool {
     (b.wrapping_sub(b'0') <= 10) | (b == b'@') | (b == b'+') | (b == b'(')
 }
 
+/// The first position from `i` before `stop` whose byte is [`interesting`], or `stop`. Most text is letters and
+/// spaces: 32 bytes at a time are tested with arithmetic (not a table lookup, so that the compiler vectorises it),
+/// and only a block that holds an interesting byte is looked at again, eight bytes at a time, for its position.
+#[inline(always)]
+fn next_interesting(hay: &[u8], mut i: usize, stop: usize) -> usize {
+    let stop = stop.min(hay.len());
+    while let Some(block) = hay.get(i..i + 32).filter(|_| i + 32 <= stop) {
+        if !block.iter().fold(false, |any, &b| any | interesting(b)) {
+            i += 32;
+            continue;
+        }
+        for word in block.chunks_exact(8) {
+            let bits = interesting_bits(u64::from_le_bytes(<[u8; 8]>::try_from(word).unwrap_or_default()));
+            if bits != 0 {
+                return i + (bits.trailing_zeros() / 8) as usize;
+            }
+            i += 8;
+        }
+    }
+    while i < stop && !interesting(hay[i]) {
+        i += 1;
+    }
+    i
+}
+
+const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+const HIGH: u64 = 0x8080_8080_8080_8080;
+const ONES: u64 = 0x0101_0101_0101_0101;
+
+/// The high bit of each byte of `x` (little-endian) that is [`interesting`], and no other bit. Each byte's low seven
+/// bits plus a constant below 0x81 never carries into the next byte, so every test is exact; bytes of 0x80 and above
+/// are excluded at the end.
+#[inline(always)]
+fn interesting_bits(x: u64) -> u64 {
+    let low = x & LOW7;
+    let at_least_zero = low + ONES * (0x80 - u64::from(b'0'));
+    let above_colon = low + ONES * (0x80 - u64::from(b':') - 1);
+    let equal = |c: u8| !((low ^ (ONES * u64::from(c))) + LOW7);
+    ((at_least_zero & !above_colon) | equal(b'@') | equal(b'+') | equal(b'(')) & !x & HIGH
+}
+
 /// The compiled search: anchors, enabled detectors, custom detectors.
 pub(crate) struct Engine {
     anchors: AhoCorasick,
     enabled: [bool; DETECTORS.len()],
     custom: Vec<CustomDetector>,
     custom_regex: Option<regex_automata::meta::Regex>,
+    /// Each detector's keywords (built-ins first, then custom ones), indexed by first byte.
+    keywords: Vec<Keywords>,
 }
 
 impl Engine {
@@ -149,7 +192,12 @@ impl Engine {
                     .map_err(|e| crate::Error::Config(format!("custom detector pattern: {e}")))?,
             )
         };
-        Ok(Engine { anchors, enabled, custom, custom_regex })
+        let keywords = DETECTORS
+            .iter()
+            .map(|d| Keywords::new(d.keywords))
+            .chain(custom.iter().map(|c| Keywords::new(&c.keywords)))
+            .collect();
+        Ok(Engine { anchors, enabled, custom, custom_regex, keywords })
     }
 
     /// The custom detectors, in index order after the built-ins.
@@ -197,8 +245,7 @@ impl Engine {
         if !self.on(b) || !keep.contains(&span.start) {
             return;
         }
-        let detector = DETECTORS[b as usize];
-        let raised = keyword_near(hay, span.start, detector.keywords);
+        let raised = self.keyword_near(hay, span.start, b as usize);
         out.push(Found {
             detector: b as u16,
             start: span.start,
@@ -218,6 +265,11 @@ impl Engine {
         for m in self.anchors.find_iter(input) {
             let at = m.start();
             let Some((_, kind)) = ANCHORS.get(m.pattern().as_usize()) else { continue };
+            // Tokens, keys and PEM blocks start at their anchor: outside `keep`, nothing they hold is reported here.
+            let starts_at_anchor = !matches!(kind, Anchor::Url | Anchor::Password | Anchor::Secret);
+            if starts_at_anchor && !keep.contains(&at) {
+                continue;
+            }
             match kind {
                 Anchor::AwsKeyId => {
                     if let Some((s, c)) = d::aws_access_key_id::confirm(hay, at) {
@@ -287,21 +339,10 @@ impl Engine {
         // its end (its `@`, its first colon, its first digit).
         let stop = keep.end.saturating_add(LOOK_BACK).min(hay.len());
         let mut ipv6_done = 0usize;
-        while i < stop {
-            // Most text is letters and spaces: skip 32 bytes at a time when none is interesting. The test is
-            // arithmetic, not a table lookup, so that the compiler can vectorise it.
-            if let Some(block) = hay.get(i..i + 32) {
-                if !block.iter().fold(false, |any, &b| any | interesting(b)) {
-                    i += 32;
-                    continue;
-                }
-            }
-            let class = CLASS[usize::from(hay[i])];
-            if class == 0 {
-                i += 1;
-                continue;
-            }
-            match class {
+        loop {
+            i = next_interesting(hay, i, stop);
+            let Some(&b) = hay.get(i).filter(|_| i < stop) else { break };
+            match CLASS[usize::from(b)] {
                 DIGIT => i = self.digit_run(hay, i, keep, out),
                 PLUS_OR_PAREN => {
                     if hay.get(i + 1).is_some_and(u8::is_ascii_digit) {
@@ -345,6 +386,11 @@ impl Engine {
         let run = Run::read(hay, at);
         let end = run.end.max(at + 1);
         if !run.left_bounded(hay) || !run.right_bounded(hay) || run.count == 0 {
+            return end;
+        }
+        // Every candidate of the run starts inside it: a run wholly in the context before or after `keep` reports
+        // nothing here, and how its groups would be split does not change where the search goes on.
+        if run.end <= keep.start || run.start >= keep.end {
             return end;
         }
         let n = run.count;
@@ -422,7 +468,7 @@ impl Engine {
             self.push(hay, b, start..end, c, keep, out);
         }
         if self.on(Builtin::PhoneNumber) {
-            let near = || keyword_near(hay, start, d::phone_number::DETECTOR.keywords);
+            let near = || self.keyword_near(hay, start, Builtin::PhoneNumber as usize);
             match d::phone_number::confirm(&number, near) {
                 d::phone_number::Verdict::Valid(c) => {
                     accepted = true;
@@ -461,7 +507,7 @@ impl Engine {
             if !c.validator.check(text) {
                 continue;
             }
-            let raised = keyword_near(hay, m.start(), &c.keywords);
+            let raised = self.keyword_near(hay, m.start(), DETECTORS.len() + index);
             out.push(Found {
                 detector: (DETECTORS.len() + index) as u16,
                 start: m.start(),
@@ -474,24 +520,111 @@ impl Engine {
     }
 }
 
-/// Whether one of `keywords` (lowercase) occurs in the [`KEYWORD_WINDOW`] bytes before `at`, on the same line: a
-/// keyword on the line above belongs to another record.
-pub(crate) fn keyword_near<S: AsRef<str>>(hay: &[u8], at: usize, keywords: &[S]) -> bool {
-    if keywords.is_empty() || at > hay.len() {
-        return false;
-    }
+/// The start of the window searched for keywords before `at`: [`KEYWORD_WINDOW`] bytes, on the same line (a
+/// keyword on the line above belongs to another record).
+fn keyword_window(hay: &[u8], at: usize) -> usize {
     let mut from = at.saturating_sub(KEYWORD_WINDOW);
     if let Some(nl) = memchr::memrchr(b'\n', &hay[from..at]) {
         from += nl + 1;
     }
-    let mut window = [0u8; KEYWORD_WINDOW];
-    let src = &hay[from..at.min(hay.len()).max(from)];
-    let w = &mut window[..src.len()];
-    for (dst, s) in w.iter_mut().zip(src) {
-        *dst = s.to_ascii_lowercase();
+    from
+}
+
+/// The most keywords a detector's tables index; a custom detector with more is searched keyword by keyword.
+const INDEXED_KEYWORDS: usize = 16;
+
+/// A detector's keywords, indexed by their first two bytes (in either case), so that the window before a match is
+/// read once rather than once per keyword, no lowercase copy of it is made, and a keyword is compared only where
+/// its first two bytes are.
+struct Keywords {
+    words: Vec<Vec<u8>>,
+    /// Bit `k` of `first[b]` is set when keyword `k` begins with `b` lowercased.
+    first: Box<[u16; 256]>,
+    /// Bit `k` of `second[b]` is set when keyword `k`'s second byte is `b` lowercased, or when it has one byte.
+    second: Box<[u16; 256]>,
+    /// The bits of the one-byte keywords: the only ones that can begin at the window's last byte.
+    single: u16,
+}
+
+impl Keywords {
+    fn new<S: AsRef<str>>(keywords: &[S]) -> Keywords {
+        // An empty keyword never matches: it gets no bit.
+        let words: Vec<Vec<u8>> =
+            keywords.iter().map(|k| k.as_ref().as_bytes().to_vec()).filter(|k| !k.is_empty()).collect();
+        let mut first = Box::new([0u16; 256]);
+        let mut second = Box::new([0u16; 256]);
+        let mut single = 0u16;
+        for (k, w) in words.iter().enumerate().take(INDEXED_KEYWORDS) {
+            let bit = 1u16 << k;
+            if w.len() == 1 {
+                single |= bit;
+            }
+            for b in 0..=255u8 {
+                let lower = b.to_ascii_lowercase();
+                if w.first() == Some(&lower) {
+                    first[usize::from(b)] |= bit;
+                }
+                if w.get(1).is_none_or(|&c| c == lower) {
+                    second[usize::from(b)] |= bit;
+                }
+            }
+        }
+        Keywords { words, first, second, single }
     }
-    // The window is a few dozen bytes: a plain comparison beats building a substring searcher per keyword.
-    keywords.iter().any(|k| contains(w, k.as_ref().as_bytes()))
+
+    /// Whether one of the keywords occurs, case-insensitively, in `window`. Keywords are lowercase: one with a
+    /// capital letter never matches, as the window is compared lowercased.
+    fn any_in(&self, window: &[u8]) -> bool {
+        if self.words.len() > INDEXED_KEYWORDS {
+            let lower = window.to_ascii_lowercase();
+            return self.words.iter().any(|w| contains(&lower, w));
+        }
+        let Some((&last, _)) = window.split_last() else { return false };
+        for (p, pair) in window.windows(2).enumerate() {
+            let mask = self.first[usize::from(pair[0])] & self.second[usize::from(pair[1])];
+            if mask != 0 && self.compare(window, p, mask) {
+                return true;
+            }
+        }
+        self.first[usize::from(last)] & self.single != 0
+    }
+
+    /// Whether one of the keywords of `mask`, whose first two bytes are known to match, occurs whole at `p`.
+    #[cold]
+    fn compare(&self, window: &[u8], p: usize, mut mask: u16) -> bool {
+        while mask != 0 {
+            let w = &self.words[mask.trailing_zeros() as usize];
+            mask &= mask - 1;
+            if let Some(tail) = window.get(p + 1..p + w.len()) {
+                if tail.iter().zip(&w[1..]).all(|(a, b)| a.to_ascii_lowercase() == *b) {
+                    return true;
+                }
+            }
+        }
+        false
+    }
+}
+
+impl Engine {
+    /// Whether one of detector `index`'s keywords (lowercase) occurs in the [`KEYWORD_WINDOW`] bytes before `at`, on
+    /// the same line.
+    fn keyword_near(&self, hay: &[u8], at: usize, index: usize) -> bool {
+        let Some(k) = self.keywords.get(index) else { return false };
+        if k.words.is_empty() || at > hay.len() {
+            return false;
+        }
+        k.any_in(&hay[keyword_window(hay, at)..at])
+    }
+}
+
+/// The reference for [`Engine::keyword_near`]: the window lowercased, then each keyword searched in it.
+#[cfg(test)]
+fn keyword_near<S: AsRef<str>>(hay: &[u8], at: usize, keywords: &[S]) -> bool {
+    if keywords.is_empty() || at > hay.len() {
+        return false;
+    }
+    let w = hay[keyword_window(hay, at)..at].to_ascii_lowercase();
+    keywords.iter().any(|k| contains(&w, k.as_ref().as_bytes()))
 }
 
 /// Substring search for a short needle in a short haystack, byte by byte: no setup, no library call per position.
@@ -673,6 +806,71 @@ mod tests {
             .filter(|f| f.confidence >= Confidence::Possible)
             .map(|f| (text[f.start..f.end].to_string(), DETECTORS[usize::from(f.detector)].id))
             .collect()
+    }
+
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The indexed keyword search finds exactly what lowercasing the window and searching each keyword finds.
+        #[test]
+        fn keyword_tables_agree_with_the_plain_search(
+            text in proptest::collection::vec(
+                prop_oneof![Just(b'\n'), Just(b' '), Just(b':'), Just(b'#'), Just(0xC3u8), b'a'..=b'z', b'A'..=b'Z', b'0'..=b'9'],
+                0..160,
+            ),
+            words in proptest::collection::vec("[a-zA-Z #:]{0,6}", 0..40),
+            at in 0usize..170,
+        ) {
+            let mut hay = text.clone();
+            // Plant a few keywords so that hits are common.
+            for (k, w) in words.iter().enumerate().take(3) {
+                let pos = (k * 37) % (hay.len() + 1);
+                hay.splice(pos..pos, w.to_uppercase().bytes());
+            }
+            let custom = CustomDetector {
+                id: "c".into(),
+                category: crate::Category::Personal,
+                regex: "x".into(),
+                keywords: words.clone(),
+                validator: crate::validate::Validator::None,
+                confidence: Confidence::Possible,
+            };
+            let e = Engine::new(&[], vec![custom]).unwrap();
+            for (index, d) in DETECTORS.iter().enumerate() {
+                prop_assert_eq!(e.keyword_near(&hay, at, index), keyword_near(&hay, at, d.keywords), "{}", d.id);
+            }
+            prop_assert_eq!(e.keyword_near(&hay, at, DETECTORS.len()), keyword_near(&hay, at, &words));
+        }
+    }
+
+    #[test]
+    fn interesting_bytes_found_in_words_and_blocks() {
+        for b in 0..=255u8 {
+            for k in 0..8 {
+                let mut w = [b'a'; 8];
+                w[k] = b;
+                let bits = interesting_bits(u64::from_le_bytes(w));
+                assert_eq!(bits, if interesting(b) { 0x80 << (8 * k) } else { 0 }, "byte {b} at {k}");
+            }
+        }
+        let mut hay = vec![b'x'; 100];
+        for at in [0, 7, 31, 32, 63, 70, 99] {
+            hay[at] = b'5';
+            assert_eq!(next_interesting(&hay, 0, 100), at);
+            assert_eq!(next_interesting(&hay, 0, at), at, "stops at `stop`");
+            hay[at] = b'x';
+        }
+        assert_eq!(next_interesting(&hay, 0, 100), 100);
+    }
+
+    #[test]
+    fn keywords_before_a_match() {
+        let e = Engine::new(&[], Vec::new()).unwrap();
+        let phone = Builtin::PhoneNumber as usize;
+        let hay = b"Office PHONE: 415 867 2331\nx 4158672331";
+        assert!(e.keyword_near(hay, 14, phone));
+        assert!(!e.keyword_near(hay, 29, phone), "a keyword on the line above does not count");
+        assert!(!e.keyword_near(hay, 3, phone));
     }
 
     #[test]
