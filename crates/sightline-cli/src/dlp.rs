@@ -483,6 +483,7 @@ pub fn dlp(command: DlpCommand) -> Result<ExitCode> {
     let mut records: Vec<DataObject> = Vec::new();
     // Objects are scanned a batch at a time on every core, and reported (and saved) in order.
     for batch in objects.chunks(threads * 4) {
+        let batch_records = records.len();
         let next = AtomicUsize::new(0);
         let mut results: Vec<Option<Scanned>> = (0..batch.len()).map(|_| None).collect();
         std::thread::scope(|scope| {
@@ -547,8 +548,7 @@ pub fn dlp(command: DlpCommand) -> Result<ExitCode> {
         }
         if let Some(db) = store.as_mut() {
             // Saved batch by batch: an interrupted scan keeps what it did, and the next run resumes after it.
-            let start = records.len() - batch.len().min(records.len());
-            db.add_data_objects(&records[start..])?;
+            db.add_data_objects(&records[batch_records..])?;
         }
     }
     let summaries = sightline_model::data::summarize(&records);
