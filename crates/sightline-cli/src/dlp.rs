@@ -166,10 +166,113 @@ impl Object {
     }
 }
 
-/// What scanning one object gave.
+/// What scanning one object gave. Matches are folded into per-detector counts as they are found, and (for JSON
+/// output) written to a spool, so memory stays bounded however many matches an object holds.
 pub(crate) struct Scanned {
-    matches: Vec<Match>,
+    detections: BTreeMap<String, DataDetection>,
+    count: usize,
+    worst: Option<Confidence>,
+    spool: Option<Spool>,
     outcome: Result<ObjectOutcome, String>,
+}
+
+/// One object's matches as JSON, kept in memory up to [`SPOOL_IN_MEMORY`] bytes and in a temporary file beyond.
+struct Spool {
+    object: String,
+    memory: Vec<u8>,
+    file: Option<std::fs::File>,
+    error: Option<String>,
+}
+
+/// How much of one object's JSON matches is held in memory before the rest goes to a temporary file.
+const SPOOL_IN_MEMORY: usize = 8 << 20;
+
+impl Spool {
+    fn push(&mut self, m: &Match) {
+        if self.error.is_some() {
+            return;
+        }
+        if !self.memory.is_empty() || self.file.is_some() {
+            self.memory.extend_from_slice(b",\n  ");
+        }
+        if let Err(e) = serde_json::to_writer(&mut self.memory, &JsonMatch { object: &self.object, m }) {
+            self.error = Some(format!("cannot write a match as JSON: {e}"));
+            return;
+        }
+        if self.memory.len() >= SPOOL_IN_MEMORY {
+            let written = match &mut self.file {
+                Some(f) => f.write_all(&self.memory).map_err(|e| e.to_string()),
+                None => tempfile::tempfile().map_err(|e| e.to_string()).and_then(|mut f| {
+                    f.write_all(&self.memory).map_err(|e| e.to_string())?;
+                    self.file = Some(f);
+                    Ok(())
+                }),
+            };
+            match written {
+                Ok(()) => self.memory.clear(),
+                Err(e) => self.error = Some(format!("cannot spool matches to a temporary file: {e}")),
+            }
+        }
+    }
+
+    /// Copies the spooled matches to `out`; says whether there were any.
+    fn drain(mut self, out: &mut impl Write) -> Result<bool> {
+        if let Some(e) = self.error {
+            anyhow::bail!("{}: {e}", self.object);
+        }
+        let any = self.file.is_some() || !self.memory.is_empty();
+        if let Some(mut f) = self.file.take() {
+            use std::io::Seek;
+            f.seek(std::io::SeekFrom::Start(0)).context("cannot read back spooled matches")?;
+            std::io::copy(&mut f, out).context("cannot write the report")?;
+        }
+        out.write_all(&self.memory).context("cannot write the report")?;
+        Ok(any)
+    }
+}
+
+impl Scanned {
+    fn new(object: Option<&str>) -> Scanned {
+        Scanned {
+            detections: BTreeMap::new(),
+            count: 0,
+            worst: None,
+            spool: object.map(|o| Spool { object: o.to_string(), memory: Vec::new(), file: None, error: None }),
+            outcome: Ok(ObjectOutcome::SkippedBinary),
+        }
+    }
+
+    /// Folds one match into the counts (a few redacted samples and locations per detector) and the spool.
+    fn add(&mut self, m: Match) {
+        self.count += 1;
+        self.worst = self.worst.max(Some(m.confidence));
+        if let Some(spool) = &mut self.spool {
+            spool.push(&m);
+        }
+        let d = self.detections.entry(m.detector.clone()).or_insert_with(|| DataDetection {
+            detector: m.detector.clone(),
+            category: m.category.as_str().to_string(),
+            confidence: m.confidence.as_str().to_string(),
+            count: 0,
+            samples: Vec::new(),
+            locations: Vec::new(),
+        });
+        d.count += 1;
+        if sightline_model::data::confidence_rank(m.confidence.as_str())
+            > sightline_model::data::confidence_rank(&d.confidence)
+        {
+            d.confidence = m.confidence.as_str().to_string();
+        }
+        if d.samples.len() < 3 && !d.samples.contains(&m.sample) {
+            d.samples.push(m.sample);
+        }
+        if d.locations.len() < 5 {
+            d.locations.push(match &m.member {
+                Some(member) => format!("{member}: {}", m.location),
+                None => m.location.to_string(),
+            });
+        }
+    }
 }
 
 /// Lists the files under `path`: itself if a file, its files recursively (sorted) if a directory.
@@ -336,52 +439,26 @@ fn sample(objects: Vec<Object>, percent: u8) -> (Vec<Object>, usize) {
     (kept, left)
 }
 
-/// Scans one object.
-fn scan_object(scanner: &Scanner, object: &Object, limit: u64) -> Scanned {
-    let mut matches = Vec::new();
-    let outcome = match object.open(limit) {
+/// Scans one object; `json` keeps its matches for a JSON report.
+fn scan_object(scanner: &Scanner, object: &Object, limit: u64, json: bool) -> Scanned {
+    let mut scanned = Scanned::new(json.then_some(object.url.as_str()));
+    scanned.outcome = match object.open(limit) {
         Err(e) => Err(e.to_string()),
-        Ok(reader) => scanner.scan_named(reader, &object.name, &mut |m| matches.push(m)).map_err(|e| e.to_string()),
+        Ok(reader) => scanner.scan_named(reader, &object.name, &mut |m| scanned.add(m)).map_err(|e| e.to_string()),
     };
-    Scanned { matches, outcome }
+    scanned
 }
 
 /// Scans bytes held in memory as an object named `name`.
 pub(crate) fn scan_bytes(scanner: &Scanner, name: &str, bytes: &[u8]) -> Scanned {
-    let mut matches = Vec::new();
-    let outcome = scanner.scan_named(bytes, name, &mut |m| matches.push(m)).map_err(|e| e.to_string());
-    Scanned { matches, outcome }
+    let mut scanned = Scanned::new(None);
+    scanned.outcome = scanner.scan_named(bytes, name, &mut |m| scanned.add(m)).map_err(|e| e.to_string());
+    scanned
 }
 
 /// The record kept of one scanned object: each detector's count, highest confidence, a few redacted samples and
 /// locations.
 pub(crate) fn record(object: &Object, scanned: &Scanned, limit: u64, now: &str) -> DataObject {
-    let mut detections: BTreeMap<&str, DataDetection> = BTreeMap::new();
-    for m in &scanned.matches {
-        let d = detections.entry(m.detector.as_str()).or_insert_with(|| DataDetection {
-            detector: m.detector.clone(),
-            category: m.category.as_str().to_string(),
-            confidence: m.confidence.as_str().to_string(),
-            count: 0,
-            samples: Vec::new(),
-            locations: Vec::new(),
-        });
-        d.count += 1;
-        if sightline_model::data::confidence_rank(m.confidence.as_str())
-            > sightline_model::data::confidence_rank(&d.confidence)
-        {
-            d.confidence = m.confidence.as_str().to_string();
-        }
-        if d.samples.len() < 3 && !d.samples.contains(&m.sample) {
-            d.samples.push(m.sample.clone());
-        }
-        if d.locations.len() < 5 {
-            d.locations.push(match &m.member {
-                Some(member) => format!("{member}: {}", m.location),
-                None => m.location.to_string(),
-            });
-        }
-    }
     let (outcome, reason, bytes) = match &scanned.outcome {
         Ok(ObjectOutcome::SkippedBinary) => {
             (DataOutcome::SkippedBinary, Some("binary content in no format the scanner reads".into()), 0)
@@ -410,7 +487,7 @@ pub(crate) fn record(object: &Object, scanned: &Scanned, limit: u64, now: &str) 
         scanned_at: now.to_string(),
         outcome,
         reason,
-        detections: detections.into_values().collect(),
+        detections: scanned.detections.values().cloned().collect(),
     }
 }
 
@@ -494,7 +571,7 @@ pub fn dlp(command: DlpCommand) -> Result<ExitCode> {
                         loop {
                             let i = next.fetch_add(1, Ordering::Relaxed);
                             let Some(object) = batch.get(i) else { break };
-                            done.push((i, scan_object(&scanner, object, limit)));
+                            done.push((i, scan_object(&scanner, object, limit, json)));
                         }
                         done
                     })
@@ -508,17 +585,16 @@ pub fn dlp(command: DlpCommand) -> Result<ExitCode> {
             }
         });
         for (object, result) in batch.iter().zip(results) {
-            let Some(result) = result else { continue };
+            let Some(mut result) = result else { continue };
             let name = &object.url;
-            for m in &result.matches {
-                total += 1;
-                worst = worst.max(Some(m.confidence));
-                if json {
-                    let sep = if first_json { "  " } else { ",\n  " };
+            total += result.count;
+            worst = worst.max(result.worst);
+            if let Some(spool) = result.spool.take() {
+                if result.count > 0 {
+                    out.write_all(if first_json { b"  " } else { b",\n  " })?;
                     first_json = false;
-                    write!(out, "{sep}{}", serde_json::to_string(&JsonMatch { object: name, m })?)
-                        .context("cannot write the report")?;
                 }
+                spool.drain(&mut out)?;
             }
             let rec = record(object, &result, limit, &now);
             match &result.outcome {
@@ -528,7 +604,7 @@ pub fn dlp(command: DlpCommand) -> Result<ExitCode> {
                 Ok(o) => {
                     scanned += 1;
                     errors.extend(o.problems().map(|p| (name.clone(), p.to_string())));
-                    if !result.matches.is_empty() {
+                    if result.count > 0 {
                         with_findings += 1;
                         if !json {
                             let format = o.format().map_or("", |f| f.as_str());

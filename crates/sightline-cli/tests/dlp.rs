@@ -137,3 +137,36 @@ fn generate_dlp_corpus_writes_the_corpus() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(std::fs::metadata(&file).unwrap().len() >= 1 << 20);
 }
+
+/// An object with more matches than the JSON spool holds in memory (8 MiB, about 40,000 matches): every match is
+/// reported, in order, as one valid JSON array, and the per-object record counts them all.
+#[test]
+fn dlp_scan_reports_every_match_of_an_object_with_very_many() {
+    let tmp = tempfile::tempdir().unwrap();
+    let n = 60_000;
+    let text: String = (0..n).map(|i| format!("user{i:05}@example.org\n")).collect();
+    std::fs::write(tmp.path().join("emails.txt"), text).unwrap();
+    std::fs::write(tmp.path().join("zz.txt"), "SSN: 536-90-4399\n").unwrap();
+    let db = tmp.path().join("dlp.db");
+    let out = sightline(&[
+        "dlp",
+        "scan",
+        tmp.path().to_str().unwrap(),
+        "--format",
+        "json",
+        "--db",
+        db.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let matches = v.as_array().unwrap();
+    assert_eq!(matches.len(), n + 1);
+    let starts: Vec<u64> = matches[..n].iter().map(|m| m["start"].as_u64().unwrap()).collect();
+    assert!(starts.windows(2).all(|w| w[0] < w[1]), "matches out of order");
+    assert!(matches[..n].iter().all(|m| m["detector"] == "email"));
+    assert_eq!(matches[n]["detector"], "us_ssn");
+    let summary = sightline(&["dlp", "scan", tmp.path().to_str().unwrap()]);
+    let table = String::from_utf8(summary.stdout).unwrap();
+    let email = table.lines().find(|l| l.trim_start().starts_with("email ")).unwrap_or_else(|| panic!("{table}"));
+    assert_eq!(email.split_whitespace().nth(1), Some("60000"), "{table}");
+}
