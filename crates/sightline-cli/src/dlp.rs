@@ -121,7 +121,7 @@ enum Store {
     #[cfg(feature = "live-aws")]
     S3(std::sync::Arc<sightline_collect_aws::objects::Bucket>),
     Azure {
-        service: std::sync::Arc<sightline_azure::blob::BlobService>,
+        service: std::sync::Arc<sightline_collect_azure::blob::BlobService>,
         container: String,
     },
 }
@@ -320,7 +320,7 @@ fn list_target(args: &ScanArgs, target: &str, errors: &mut Vec<(String, String)>
             bail!("{target}: name an account and a container (azure://ACCOUNT/CONTAINER[/PREFIX])");
         }
         let auth = azure_auth()?;
-        let service = sightline_azure::blob::BlobService::new(account, args.azure_endpoint.as_deref(), auth);
+        let service = sightline_collect_azure::blob::BlobService::new(account, args.azure_endpoint.as_deref(), auth);
         let blobs = service.list(container, prefix).with_context(|| format!("{target}: cannot list the container"))?;
         let store = std::sync::Arc::new(Store::Azure {
             service: std::sync::Arc::new(service.clone()),
@@ -397,8 +397,8 @@ fn list_s3(_: &ScanArgs, target: &str, _: &str, _: &str) -> Result<Vec<Object>> 
 }
 
 /// Azure credentials from the environment (see `--azure-endpoint`).
-fn azure_auth() -> Result<sightline_azure::blob::Auth> {
-    use sightline_azure::blob::{Auth, BlobService};
+fn azure_auth() -> Result<sightline_collect_azure::blob::Auth> {
+    use sightline_collect_azure::blob::{Auth, BlobService};
     let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
     Ok(if let Some(key) = var("AZURE_STORAGE_KEY") {
         BlobService::shared_key(&key).context("AZURE_STORAGE_KEY")?

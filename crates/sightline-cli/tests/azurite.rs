@@ -4,7 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use serde_json::Value;
-use sightline_azure::blob::BlobService;
+use sightline_collect_azure::blob::BlobService;
 use std::process::{Command, Output};
 
 /// Azurite's documented development account and key.

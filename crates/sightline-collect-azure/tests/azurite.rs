@@ -3,7 +3,7 @@
 //! under `CI=true`, where a missing emulator is a failure.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use sightline_azure::blob::{Auth, BlobError, BlobService};
+use sightline_collect_azure::blob::{Auth, BlobError, BlobService};
 use std::io::Read;
 
 /// Azurite's documented development account and key.
