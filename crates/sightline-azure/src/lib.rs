@@ -6,3 +6,5 @@
 pub fn same(a: &str, b: &str) -> bool {
     a.eq_ignore_ascii_case(b)
 }
+
+pub mod generate;

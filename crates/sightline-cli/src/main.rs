@@ -391,6 +391,24 @@ enum GenerateCommand {
         #[arg(short, long)]
         output: PathBuf,
     },
+    /// A synthetic Azure tenant (Resource Graph and Microsoft Graph files, as `import azure` reads them).
+    AzureTenant {
+        /// Users, groups, service principals and managed identities together.
+        #[arg(long, default_value_t = 20_000)]
+        principals: usize,
+        /// Azure role assignments, at every scope level.
+        #[arg(long, default_value_t = 50_000)]
+        assignments: usize,
+        #[arg(long, default_value_t = 50)]
+        subscriptions: usize,
+        #[arg(long, default_value_t = 20_000)]
+        resources: usize,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// The directory to write the files into.
+        #[arg(short, long)]
+        output: PathBuf,
+    },
 }
 
 fn main() -> ExitCode {
@@ -507,6 +525,18 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Dlp(command) => dlp::dlp(command),
         Command::Generate(GenerateCommand::DlpCorpus { size_mb, seed, output }) => {
             dlp::generate_corpus(size_mb, seed, &output)
+        }
+        Command::Generate(GenerateCommand::AzureTenant { principals, assignments, subscriptions, resources, seed, output }) => {
+            let size = sightline_azure::generate::TenantSize { principals, assignments, subscriptions, resources, seed };
+            let written = sightline_azure::generate::write_tenant(&output, size)
+                .with_context(|| format!("cannot write the tenant into {}", output.display()))?;
+            eprintln!(
+                "{} file(s), {} bytes, written to {}: {principals} principals, {assignments} role assignments",
+                written.files.len(),
+                written.bytes,
+                output.display()
+            );
+            Ok(ExitCode::SUCCESS)
         }
         Command::WhoCan(args) => {
             let snapshot = args.source.load()?;
