@@ -1,0 +1,262 @@
+//! Live collection of an Azure tenant, read-only: subscriptions, management groups, resources (Resource Graph),
+//! Azure RBAC (role definitions, active and eligible assignments, deny assignments) and Microsoft Entra (users,
+//! groups with members and owners, applications and service principals with owners, directory roles, eligible
+//! directory roles, application permissions, conditional access and authorization policies).
+//!
+//! The responses are kept in their REST shape, one document per listing, as the `import azure` command reads them
+//! from files: collection and import share one reader. Every listing writes a coverage record: collected, denied
+//! (the identity lacks the permission, with Azure's message) or failed.
+
+use crate::rest::{Audience, Rest, RestError};
+use serde_json::{json, Value};
+use sightline_model::{Coverage, CoverageStatus, Provider};
+
+/// What to collect.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Only these subscriptions (ids); all the identity can see when empty.
+    pub subscriptions: Vec<String>,
+    /// The tenant, when the identity sees several; otherwise taken from the subscriptions.
+    pub tenant: Option<String>,
+    /// Skip Microsoft Graph (Entra) entirely.
+    pub skip_graph: bool,
+}
+
+/// One listing's result in its REST shape, named like the file `import azure` would read.
+#[derive(Debug, Clone)]
+pub struct Document {
+    pub name: String,
+    pub body: Value,
+}
+
+/// Everything collected.
+#[derive(Debug, Clone, Default)]
+pub struct Collected {
+    pub tenant: Option<String>,
+    pub documents: Vec<Document>,
+    pub coverage: Vec<Coverage>,
+    /// Calls that failed for another reason than a missing permission, for the summary.
+    pub errors: Vec<String>,
+}
+
+impl Collected {
+    fn record(&mut self, account: &str, service: &str, operation: &str, outcome: Result<(), &RestError>) {
+        let (status, detail) = match outcome {
+            Ok(()) => (CoverageStatus::Collected, None),
+            Err(e) if e.is_denied() => (CoverageStatus::Denied, Some(e.to_string())),
+            Err(e) => {
+                self.errors.push(e.to_string());
+                (CoverageStatus::Failed, Some(e.to_string()))
+            }
+        };
+        self.coverage.push(Coverage {
+            provider: Provider::Azure,
+            account_id: account.to_string(),
+            service: service.to_string(),
+            region: None,
+            operation: operation.to_string(),
+            status,
+            detail,
+        });
+    }
+}
+
+const ARM_LIST: &str = "2022-12-01";
+const AUTHORIZATION: &str = "2022-04-01";
+const PIM: &str = "2020-10-01";
+
+/// Collects the tenant.
+pub fn collect(rest: &Rest, options: &Options) -> Collected {
+    let mut out = Collected::default();
+    // Subscriptions the identity can see.
+    let subscriptions = match rest.list(Audience::Arm, &format!("/subscriptions?api-version={ARM_LIST}")) {
+        Ok(subs) => subs,
+        Err(e) => {
+            out.record(options.tenant.as_deref().unwrap_or("unknown"), "Microsoft.Resources", "subscriptions", Err(&e));
+            Vec::new()
+        }
+    };
+    let subscriptions: Vec<Value> = subscriptions
+        .into_iter()
+        .filter(|s| {
+            options.subscriptions.is_empty()
+                || s["subscriptionId"].as_str().is_some_and(|id| options.subscriptions.iter().any(|w| w.eq_ignore_ascii_case(id)))
+        })
+        .collect();
+    let tenant = options
+        .tenant
+        .clone()
+        .or_else(|| subscriptions.iter().find_map(|s| s["tenantId"].as_str().map(str::to_string)));
+    out.tenant = tenant.clone();
+    let tenant_id = tenant.clone().unwrap_or_else(|| "unknown".into());
+    let ids: Vec<String> = subscriptions.iter().filter_map(|s| s["subscriptionId"].as_str().map(str::to_string)).collect();
+    if !ids.is_empty() {
+        out.record(&tenant_id, "Microsoft.Resources", "subscriptions", Ok(()));
+    }
+
+    // Resource Graph: containers (subscriptions, resource groups), management groups, resources, security settings.
+    let graph_queries: [(&str, &str, &str, bool); 4] = [
+        ("resourcegraph-containers.json", "resourcecontainers", "resourcecontainers", false),
+        ("resourcegraph-management-groups.json", "managementGroups", "resourcecontainers | where type =~ 'microsoft.management/managementgroups'", true),
+        ("resourcegraph-resources.json", "resources", "resources", false),
+        ("resourcegraph-security.json", "securityresources", "securityresources | where type in~ ('microsoft.security/pricings', 'microsoft.security/securitycontacts', 'microsoft.security/autoprovisioningsettings', 'microsoft.security/settings')", false),
+    ];
+    for (name, operation, query, by_group) in graph_queries {
+        if ids.is_empty() && !by_group {
+            continue;
+        }
+        let Some(tenant) = tenant.as_deref() else { continue };
+        let rows = rest.resource_graph(query, &ids, by_group.then_some(tenant));
+        match rows {
+            Ok(rows) => {
+                out.record(&tenant_id, "Microsoft.ResourceGraph", operation, Ok(()));
+                let n = rows.len();
+                out.documents.push(Document {
+                    name: name.to_string(),
+                    body: json!({"totalRecords": n, "count": n, "data": rows, "resultTruncated": "false"}),
+                });
+            }
+            Err(e) => out.record(&tenant_id, "Microsoft.ResourceGraph", operation, Err(&e)),
+        }
+    }
+
+    // Azure RBAC, per subscription (each listing includes what is inherited from management groups).
+    for id in &ids {
+        let lists = [
+            ("roleDefinitions", format!("/subscriptions/{id}/providers/Microsoft.Authorization/roleDefinitions?api-version={AUTHORIZATION}")),
+            ("roleAssignments", format!("/subscriptions/{id}/providers/Microsoft.Authorization/roleAssignments?api-version={AUTHORIZATION}")),
+            ("denyAssignments", format!("/subscriptions/{id}/providers/Microsoft.Authorization/denyAssignments?api-version={AUTHORIZATION}")),
+            (
+                "roleEligibilityScheduleInstances",
+                format!("/subscriptions/{id}/providers/Microsoft.Authorization/roleEligibilityScheduleInstances?api-version={PIM}"),
+            ),
+        ];
+        for (operation, path) in lists {
+            match rest.list(Audience::Arm, &path) {
+                Ok(values) => {
+                    out.record(id, "Microsoft.Authorization", operation, Ok(()));
+                    out.documents.push(Document { name: format!("arm-{operation}-{id}.json"), body: json!({"value": values}) });
+                }
+                Err(e) => out.record(id, "Microsoft.Authorization", operation, Err(&e)),
+            }
+        }
+    }
+
+    if !options.skip_graph {
+        collect_graph(rest, &tenant_id, &mut out);
+    }
+    out
+}
+
+/// Microsoft Graph (v1.0): one document per entity set, with members and owners inline as `$expand` would give.
+fn collect_graph(rest: &Rest, tenant: &str, out: &mut Collected) {
+    let list = |path: &str| rest.list(Audience::Graph, path);
+    let put = |out: &mut Collected, name: &str, context: &str, operation: &str, result: Result<Vec<Value>, RestError>| -> Vec<Value> {
+        match result {
+            Ok(values) => {
+                out.record(tenant, "graph", operation, Ok(()));
+                out.documents.push(Document {
+                    name: format!("graph-{name}.json"),
+                    body: json!({"@odata.context": format!("https://graph.microsoft.com/v1.0/$metadata#{context}"), "value": values.clone()}),
+                });
+                values
+            }
+            Err(e) => {
+                out.record(tenant, "graph", operation, Err(&e));
+                Vec::new()
+            }
+        }
+    };
+    put(
+        out,
+        "users",
+        "users",
+        "users",
+        list("/v1.0/users?$select=id,displayName,userPrincipalName,mail,userType,accountEnabled,createdDateTime,onPremisesSyncEnabled&$top=999"),
+    );
+    // Groups, then each group's members and owners (an `$expand` stops at 20 of them).
+    let groups = match list("/v1.0/groups?$select=id,displayName,securityEnabled,mailEnabled,isAssignableToRole,groupTypes&$top=999") {
+        Ok(groups) => {
+            let mut expanded = Vec::with_capacity(groups.len());
+            let (mut members_ok, mut owners_ok) = (Ok(()), Ok(()));
+            for mut group in groups {
+                let Some(id) = group["id"].as_str().map(str::to_string) else { continue };
+                match list(&format!("/v1.0/groups/{id}/members?$select=id&$top=999")) {
+                    Ok(members) => group["members"] = json!(members),
+                    Err(e) => members_ok = Err(e),
+                }
+                match list(&format!("/v1.0/groups/{id}/owners?$select=id")) {
+                    Ok(owners) => group["owners"] = json!(owners),
+                    Err(e) => owners_ok = Err(e),
+                }
+                expanded.push(group);
+            }
+            out.record(tenant, "graph", "groups/members", members_ok.as_ref().map(|_| ()));
+            out.record(tenant, "graph", "groups/owners", owners_ok.as_ref().map(|_| ()));
+            Ok(expanded)
+        }
+        Err(e) => Err(e),
+    };
+    put(out, "groups", "groups(members(),owners())", "groups", groups);
+    let with_owners = |path: &str, kind: &str| -> Result<Vec<Value>, RestError> {
+        let mut items = list(path)?;
+        for item in &mut items {
+            if let Some(id) = item["id"].as_str().map(str::to_string) {
+                // Owners matter for the tenant's own objects; a missing permission leaves them out.
+                if let Ok(owners) = list(&format!("/v1.0/{kind}/{id}/owners?$select=id")) {
+                    item["owners"] = json!(owners);
+                }
+            }
+        }
+        Ok(items)
+    };
+    put(
+        out,
+        "applications",
+        "applications(owners())",
+        "applications",
+        with_owners("/v1.0/applications?$select=id,appId,displayName,signInAudience,createdDateTime,passwordCredentials,keyCredentials,requiredResourceAccess&$top=999", "applications"),
+    );
+    let sps = put(
+        out,
+        "service-principals",
+        "servicePrincipals(owners())",
+        "servicePrincipals",
+        with_owners("/v1.0/servicePrincipals?$select=id,appId,displayName,servicePrincipalType,accountEnabled,appOwnerOrganizationId,appRoles,passwordCredentials,keyCredentials,alternativeNames,servicePrincipalNames&$top=999", "servicePrincipals"),
+    );
+    put(out, "role-definitions", "roleManagement/directory/roleDefinitions", "roleDefinitions", list("/v1.0/roleManagement/directory/roleDefinitions"));
+    put(out, "role-assignments", "roleManagement/directory/roleAssignments", "roleAssignments", list("/v1.0/roleManagement/directory/roleAssignments"));
+    put(
+        out,
+        "role-eligibility-schedules",
+        "roleManagement/directory/roleEligibilitySchedules",
+        "roleEligibilitySchedules",
+        list("/v1.0/roleManagement/directory/roleEligibilitySchedules"),
+    );
+    // Application permissions: who was granted which app role of each API that defines app roles.
+    let mut granted = Ok(Vec::new());
+    for sp in sps.iter().filter(|sp| sp["appRoles"].as_array().is_some_and(|r| !r.is_empty())) {
+        let Some(id) = sp["id"].as_str() else { continue };
+        match (&mut granted, list(&format!("/v1.0/servicePrincipals/{id}/appRoleAssignedTo?$top=999"))) {
+            (Ok(all), Ok(values)) => all.extend(values),
+            (Ok(_), Err(e)) => granted = Err(e),
+            (Err(_), _) => {}
+        }
+    }
+    put(out, "app-role-assignments", "appRoleAssignments", "appRoleAssignments", granted);
+    put(
+        out,
+        "conditional-access-policies",
+        "identity/conditionalAccess/policies",
+        "conditionalAccessPolicies",
+        list("/v1.0/identity/conditionalAccess/policies"),
+    );
+    match rest.get(Audience::Graph, "/v1.0/policies/authorizationPolicy") {
+        Ok(mut policy) => {
+            out.record(tenant, "graph", "authorizationPolicy", Ok(()));
+            policy["@odata.context"] = json!("https://graph.microsoft.com/v1.0/$metadata#policies/authorizationPolicy/$entity");
+            out.documents.push(Document { name: "graph-authorization-policy.json".into(), body: policy });
+        }
+        Err(e) => out.record(tenant, "graph", "authorizationPolicy", Err(&e)),
+    }
+}
