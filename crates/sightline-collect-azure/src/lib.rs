@@ -5,4 +5,5 @@
 
 pub mod blob;
 pub mod collect;
+pub mod identity;
 pub mod rest;
