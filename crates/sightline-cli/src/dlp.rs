@@ -35,7 +35,8 @@ pub struct ScanArgs {
     /// `s3://BUCKET[/PREFIX]`, `azure://ACCOUNT/CONTAINER[/PREFIX]`.
     #[arg(required_unless_present = "snapshot_buckets")]
     targets: Vec<String>,
-    /// Scan every S3 bucket of the newest snapshot in the database given with --db (after any targets named).
+    /// Scan every S3 bucket and Azure Blob container of the newest snapshot in the database given with --db (after
+    /// any targets named).
     #[arg(long, requires = "db")]
     snapshot_buckets: bool,
     #[arg(long, value_enum, default_value_t)]
@@ -304,7 +305,12 @@ fn local_etag(meta: &std::fs::Metadata) -> Option<String> {
 }
 
 /// The objects of one target, or why it cannot be listed (a usage error: no such path, bucket or container).
-fn list_target(args: &ScanArgs, target: &str, errors: &mut Vec<(String, String)>) -> Result<Vec<Object>> {
+fn list_target(
+    args: &ScanArgs,
+    target: &str,
+    snapshot: Option<&sightline_model::Snapshot>,
+    errors: &mut Vec<(String, String)>,
+) -> Result<Vec<Object>> {
     if let Some(rest) = target.strip_prefix("s3://") {
         let (bucket, prefix) = rest.split_once('/').unwrap_or((rest, ""));
         if bucket.is_empty() {
@@ -326,7 +332,7 @@ fn list_target(args: &ScanArgs, target: &str, errors: &mut Vec<(String, String)>
             service: std::sync::Arc::new(service.clone()),
             container: container.to_string(),
         });
-        let resource = format!("azure://{account}/{container}");
+        let resource = azure_resource(snapshot, account, container);
         return Ok(blobs
             .into_iter()
             .map(|b| Object {
@@ -439,6 +445,41 @@ fn sample(objects: Vec<Object>, percent: u8) -> (Vec<Object>, usize) {
     (kept, left)
 }
 
+/// The storage account and container names of a Blob container resource of the snapshot.
+fn azure_container_of(r: &sightline_model::Resource) -> Option<(&str, &str)> {
+    if r.provider != Provider::Azure
+        || !r.resource_type.eq_ignore_ascii_case("Microsoft.Storage/storageAccounts/blobServices/containers")
+    {
+        return None;
+    }
+    let after = |key: &str| {
+        let at = r.id.to_ascii_lowercase().find(&key.to_ascii_lowercase())? + key.len();
+        r.id[at..].split('/').next().filter(|s| !s.is_empty())
+    };
+    Some((after("/storageAccounts/")?, after("/containers/")?))
+}
+
+/// What the objects of a container are recorded against: the container's resource id when the snapshot has the
+/// container, else the storage account's, else `azure://ACCOUNT/CONTAINER`.
+fn azure_resource(snapshot: Option<&sightline_model::Snapshot>, account: &str, container: &str) -> String {
+    if let Some(snapshot) = snapshot {
+        let same = |a: &str, b: &str| a.eq_ignore_ascii_case(b);
+        if let Some(r) = snapshot.resources.iter().find(|r| {
+            azure_container_of(r).is_some_and(|(a, c)| same(a, account) && c == container)
+        }) {
+            return r.id.clone();
+        }
+        if let Some(r) = snapshot.resources.iter().find(|r| {
+            r.provider == Provider::Azure
+                && same(&r.resource_type, "Microsoft.Storage/storageAccounts")
+                && same(&r.name, account)
+        }) {
+            return r.id.clone();
+        }
+    }
+    format!("azure://{account}/{container}")
+}
+
 /// Scans one object; `json` keeps its matches for a JSON report.
 fn scan_object(scanner: &Scanner, object: &Object, limit: u64, json: bool) -> Scanned {
     let mut scanned = Scanned::new(json.then_some(object.url.as_str()));
@@ -515,15 +556,28 @@ pub fn dlp(command: DlpCommand) -> Result<ExitCode> {
     let mut objects = Vec::new();
     let mut errors: Vec<(String, String)> = Vec::new();
     let mut targets = args.targets.clone();
+    // The newest snapshot, if any: it names the buckets and containers to scan, and the Azure resources that
+    // results are recorded against.
+    let snapshot = match &store {
+        Some(db) => match db.latest() {
+            Ok(id) => Some(db.load(id)?),
+            Err(e) if args.snapshot_buckets => return Err(e.into()),
+            Err(_) => None,
+        },
+        None => None,
+    };
     if args.snapshot_buckets {
-        if let Some(db) = &store {
-            let snapshot = db.load(db.latest()?)?;
+        if let Some(snapshot) = &snapshot {
             let buckets = snapshot.resources.iter().filter(|r| r.resource_type == "AWS::S3::Bucket");
             targets.extend(buckets.map(|b| format!("s3://{}", b.name)));
+            targets.extend(snapshot.resources.iter().filter_map(|r| {
+                let (account, container) = azure_container_of(r)?;
+                Some(format!("azure://{account}/{container}"))
+            }));
         }
     }
     for target in &targets {
-        match list_target(&args, target, &mut errors) {
+        match list_target(&args, target, snapshot.as_ref(), &mut errors) {
             Ok(listed) => objects.extend(listed),
             Err(e) => unlisted.push(format!("{e:#}")),
         }
