@@ -63,7 +63,10 @@ fn resource_graph_resources_keep_the_arm_object_under_canonical_types() {
     assert_eq!(resource(s, "wf-01").resource_type, "contoso.widgets/widgetfactories");
     let w = import.warnings.iter().find(|w| w.message.contains("contoso.widgets/widgetfactories (1)")).unwrap();
     assert!(w.to_string().contains("resource-graph-resources.json"), "{w}");
-    assert!(s.coverage.iter().any(|c| c.service == "Microsoft.KeyVault" && c.operation == "vaults" && c.account_id == SUB1));
+    assert!(s
+        .coverage
+        .iter()
+        .any(|c| c.service == "Microsoft.KeyVault" && c.operation == "vaults" && c.account_id == SUB1));
 }
 
 #[test]
@@ -153,9 +156,13 @@ fn graph_objects_become_principals_and_resources() {
     assert_eq!(count("Microsoft.Graph/authorizationPolicy"), 1);
     let ga = s.policies.iter().find(|p| p.name == "Global Administrator").unwrap();
     assert_eq!(ga.id, "/providers/Microsoft.Graph/roleDefinitions/62e90394-69f5-4237-9190-012177145e10");
-    for op in ["users", "groups", "servicePrincipals", "roleDefinitions", "conditionalAccessPolicies", "authorizationPolicy"] {
+    for op in
+        ["users", "groups", "servicePrincipals", "roleDefinitions", "conditionalAccessPolicies", "authorizationPolicy"]
+    {
         assert!(
-            s.coverage.iter().any(|c| c.service == "graph" && c.operation == op && c.status == CoverageStatus::Collected),
+            s.coverage
+                .iter()
+                .any(|c| c.service == "graph" && c.operation == op && c.status == CoverageStatus::Collected),
             "{op}"
         );
     }
@@ -218,7 +225,10 @@ fn azurehound_output_is_read() {
     assert!(s.principals.iter().find(|p| p.name == "reporting-export").unwrap().properties["owners"].is_array());
     assert!(resource(s, "reporting-export").properties["owners"].is_array());
     assert_eq!(s.policies[0].name, "Helpdesk Administrator");
-    assert_eq!(s.accounts[0].parent_id.as_deref(), Some("/providers/Microsoft.Management/managementGroups/mg-production"));
+    assert_eq!(
+        s.accounts[0].parent_id.as_deref(),
+        Some("/providers/Microsoft.Management/managementGroups/mg-production")
+    );
     assert_eq!(s.organizations[0].units[0].name, "Production");
     let types: Vec<&str> = s.resources.iter().map(|r| r.resource_type.as_str()).collect();
     for t in [
@@ -234,7 +244,10 @@ fn azurehound_output_is_read() {
     let kv = resource(s, "kv-reporting");
     assert!(kv.properties.get("subscriptionId").is_none() && kv.properties.get("resourceGroup").is_none());
     // The derived and unread kinds are reported, not imported.
-    assert!(import.warnings.iter().any(|w| w.message.contains("AZSubscriptionOwner (1)") && w.message.contains("AZDevice (1)")));
+    assert!(import
+        .warnings
+        .iter()
+        .any(|w| w.message.contains("AZSubscriptionOwner (1)") && w.message.contains("AZDevice (1)")));
 }
 
 #[test]

@@ -10,7 +10,8 @@ use sightline_model::{Account, OrganizationUnit, Policy, PolicyKind, Provider, R
 
 /// Columns Resource Graph (and `az resource list`, and AzureHound) add to the ARM object: dropped, so that the
 /// stored object is the one ARM returns.
-pub(crate) const ADDED_COLUMNS: [&str; 5] = ["subscriptionId", "resourceGroup", "tenantId", "resourceGroupId", "resourceGroupName"];
+pub(crate) const ADDED_COLUMNS: [&str; 5] =
+    ["subscriptionId", "resourceGroup", "tenantId", "resourceGroupId", "resourceGroupName"];
 
 /// Resource Graph columns that ARM leaves out when empty.
 const OPTIONAL_COLUMNS: [&str; 10] =
@@ -36,7 +37,10 @@ pub(crate) fn record(b: &mut Builder, value: Value, tenant: Option<&str>) {
     } else {
         b.counts.skipped += 1;
         let id = str_of(&obj, "id").map(str::to_string);
-        b.warn(id.as_deref(), "not a record Sightline recognises (no ARM type, not a subscription, not a Graph object): skipped");
+        b.warn(
+            id.as_deref(),
+            "not a record Sightline recognises (no ARM type, not a subscription, not a Graph object): skipped",
+        );
     }
 }
 
@@ -58,7 +62,8 @@ fn is_subscription(obj: &Map<String, Value>) -> bool {
 
 pub(crate) fn subscription(b: &mut Builder, obj: Map<String, Value>, tenant: Option<&str>) {
     let given = str_of(&obj, "id").unwrap_or_default();
-    let Some(id) = str_of(&obj, "subscriptionId").or_else(|| subscription_of(given)).or((!given.is_empty()).then_some(given))
+    let Some(id) =
+        str_of(&obj, "subscriptionId").or_else(|| subscription_of(given)).or((!given.is_empty()).then_some(given))
     else {
         b.counts.skipped += 1;
         b.warn(None, "a subscription without an id: skipped");
@@ -130,7 +135,8 @@ pub(crate) fn object(b: &mut Builder, mut obj: Map<String, Value>, tenant: Optio
                 }
             };
             let scope = properties.get("scope").and_then(Value::as_str).unwrap_or_default();
-            let account = subscription_of(&id).or_else(|| subscription_of(scope)).map_or_else(tenant_or_none, str::to_string);
+            let account =
+                subscription_of(&id).or_else(|| subscription_of(scope)).map_or_else(tenant_or_none, str::to_string);
             b.covered_type(&account, &resource_type);
             let name = str_of(&obj, "name").unwrap_or_default().to_string();
             b.resource(Resource {
@@ -207,7 +213,8 @@ fn children_of(b: &mut Builder, parent: &str, children: &[Value], tenant: Option
         let Some(child) = child.as_object() else { continue };
         let Some(id) = str_of(child, "id") else { continue };
         let kind = str_of(child, "type").unwrap_or_default();
-        if kind.eq_ignore_ascii_case("/subscriptions") || kind.eq_ignore_ascii_case("Microsoft.Resources/subscriptions") {
+        if kind.eq_ignore_ascii_case("/subscriptions") || kind.eq_ignore_ascii_case("Microsoft.Resources/subscriptions")
+        {
             if let Some(sub) = subscription_of(id) {
                 b.subscription_parent(sub, parent);
             }
@@ -329,7 +336,9 @@ mod tests {
         assert_eq!(s.organizations.len(), 1);
         let units = &s.organizations[0].units;
         assert_eq!(units.len(), 2);
-        assert!(units.iter().any(|u| u.name == "Production" && u.parent_id.as_deref().is_some_and(|p| p.ends_with("root-tenant"))));
+        assert!(units
+            .iter()
+            .any(|u| u.name == "Production" && u.parent_id.as_deref().is_some_and(|p| p.ends_with("root-tenant"))));
         assert_eq!(s.accounts[0].id, "s1");
         assert_eq!(s.accounts[0].parent_id.as_deref(), Some("/providers/Microsoft.Management/managementGroups/prod"));
         assert_eq!(s.accounts[0].organization_id.as_deref(), Some("T1"));
@@ -338,7 +347,11 @@ mod tests {
     #[test]
     fn unknown_types_are_kept_and_counted() {
         let mut b = Builder::default();
-        record(&mut b, json!({"id": "/subscriptions/s/resourceGroups/r/providers/Contoso.Widgets/widgets/w", "type": "contoso.widgets/widgets", "properties": {}}), None);
+        record(
+            &mut b,
+            json!({"id": "/subscriptions/s/resourceGroups/r/providers/Contoso.Widgets/widgets/w", "type": "contoso.widgets/widgets", "properties": {}}),
+            None,
+        );
         assert_eq!(b.counts.unknown_types["contoso.widgets/widgets"], 1);
         let (s, _) = b.finish("t", Some("tenant"));
         assert_eq!(s.resources[0].resource_type, "contoso.widgets/widgets");

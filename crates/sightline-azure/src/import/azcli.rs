@@ -31,7 +31,8 @@ const ENVELOPE: [&str; 14] = [
 const ADDED: [&str; 1] = ["resourceGroup"];
 
 /// Members ARM keeps in `properties` for some types although they are envelope members for most: (type, member).
-const IN_PROPERTIES: [(&str, &str); 2] = [("Microsoft.KeyVault/vaults", "sku"), ("Microsoft.KeyVault/vaults", "tenantId")];
+const IN_PROPERTIES: [(&str, &str); 2] =
+    [("Microsoft.KeyVault/vaults", "sku"), ("Microsoft.KeyVault/vaults", "tenantId")];
 
 /// Members at the top level of ARM objects of some types besides the envelope: (type, member).
 const ALSO_ENVELOPE: [(&str, &str); 1] = [("Microsoft.Compute/virtualMachines", "resources")];
@@ -164,7 +165,9 @@ mod tests {
         assert_eq!(u["properties"]["supportsHttpsTrafficOnly"], true);
         assert_eq!(u["properties"]["networkAcls"]["ipRules"][0]["value"], "203.0.113.0/24");
         assert_eq!(u["sku"]["name"], "Standard_LRS");
-        assert!(!u.contains_key("resourceGroup") && !u["properties"].as_object().unwrap().contains_key("resourceGroup"));
+        assert!(
+            !u.contains_key("resourceGroup") && !u["properties"].as_object().unwrap().contains_key("resourceGroup")
+        );
     }
 
     #[test]
@@ -178,8 +181,10 @@ mod tests {
         assert_eq!(u["properties"]["principalId"], "p");
         let d = unflatten(
             "Microsoft.Authorization/roleDefinitions",
-            obj(json!({"id": "x", "type": "Microsoft.Authorization/roleDefinitions", "roleName": "Reader", "roleType": "BuiltInRole",
-                       "permissions": [], "assignableScopes": ["/"]})),
+            obj(
+                json!({"id": "x", "type": "Microsoft.Authorization/roleDefinitions", "roleName": "Reader", "roleType": "BuiltInRole",
+                       "permissions": [], "assignableScopes": ["/"]}),
+            ),
         );
         assert_eq!(d["properties"]["type"], "BuiltInRole");
         assert_eq!(d["type"], "Microsoft.Authorization/roleDefinitions");
@@ -202,8 +207,10 @@ mod tests {
     fn key_vaults_keep_sku_and_tenant_in_properties() {
         let u = unflatten(
             "Microsoft.KeyVault/vaults",
-            obj(json!({"id": "v", "type": "Microsoft.KeyVault/vaults", "sku": {"family": "A", "name": "standard"}, "tenantId": "t",
-                       "enableRbacAuthorization": true})),
+            obj(
+                json!({"id": "v", "type": "Microsoft.KeyVault/vaults", "sku": {"family": "A", "name": "standard"}, "tenantId": "t",
+                       "enableRbacAuthorization": true}),
+            ),
         );
         assert_eq!(u["properties"]["sku"]["name"], "standard");
         assert_eq!(u["properties"]["tenantId"], "t");

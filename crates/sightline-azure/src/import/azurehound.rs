@@ -164,9 +164,7 @@ fn descendant(b: &mut Builder, data: &Map<String, Value>, tenant: Option<&str>) 
         let sub = super::builder::subscription_of(id).unwrap_or(id).to_string();
         b.subscription_parent(&sub, parent);
     } else {
-        let name = properties
-            .and_then(|p| p.get("display_name").or(p.get("displayName")))
-            .and_then(Value::as_str);
+        let name = properties.and_then(|p| p.get("display_name").or(p.get("displayName"))).and_then(Value::as_str);
         b.unit_parent(tenant.map(str::to_string), id, name, parent);
     }
     b.counts.imported += 1;

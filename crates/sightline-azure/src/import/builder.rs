@@ -5,8 +5,7 @@ use super::types::split_type;
 use super::Warning;
 use serde_json::{Map, Value};
 use sightline_model::{
-    Account, Coverage, CoverageStatus, Organization, OrganizationUnit, Policy, Principal, Provider, Resource,
-    Snapshot,
+    Account, Coverage, CoverageStatus, Organization, OrganizationUnit, Policy, Principal, Provider, Resource, Snapshot,
 };
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
@@ -71,10 +70,9 @@ pub(crate) fn str_of<'a>(obj: &'a Map<String, Value>, key: &str) -> Option<&'a s
 /// Tags as the snapshot keeps them: string values as they are, others in their JSON text.
 pub(crate) fn tags_of(obj: &Map<String, Value>) -> BTreeMap<String, String> {
     match obj.get("tags") {
-        Some(Value::Object(tags)) => tags
-            .iter()
-            .map(|(k, v)| (k.clone(), v.as_str().map_or_else(|| v.to_string(), str::to_string)))
-            .collect(),
+        Some(Value::Object(tags)) => {
+            tags.iter().map(|(k, v)| (k.clone(), v.as_str().map_or_else(|| v.to_string(), str::to_string))).collect()
+        }
         _ => BTreeMap::new(),
     }
 }
@@ -370,11 +368,8 @@ impl Builder {
         snapshot.coverage = coverage.into_values().collect();
         let without_tenant = without_tenant.get();
         if without_tenant > 0 {
-            let why = if self.tenants.len() > 1 {
-                "the files hold several tenants"
-            } else {
-                "no file names the tenant"
-            };
+            let why =
+                if self.tenants.len() > 1 { "the files hold several tenants" } else { "no file names the tenant" };
             self.warn_file(format!(
                 "{without_tenant} record(s) have no tenant id and {why}: give the tenant with --tenant"
             ));

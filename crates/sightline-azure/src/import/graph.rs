@@ -353,7 +353,8 @@ fn expanded(b: &mut Builder, id: &str, obj: &mut Map<String, Value>, tenant: Opt
 pub(crate) fn object(b: &mut Builder, hint: Option<Entity>, mut obj: Map<String, Value>, tenant: Option<&str>) {
     // AzureHound adds the tenant to every object.
     obj.remove("tenantName");
-    let tenant = obj.remove("tenantId").and_then(|t| t.as_str().map(|t| b.tenant(t))).or_else(|| tenant.map(str::to_string));
+    let tenant =
+        obj.remove("tenantId").and_then(|t| t.as_str().map(|t| b.tenant(t))).or_else(|| tenant.map(str::to_string));
     let tenant = tenant.as_deref();
     let Some(entity) = entity_of(&obj, hint) else {
         b.counts.skipped += 1;
@@ -443,7 +444,14 @@ fn role_definition(b: &mut Builder, entity: Entity, id: &str, mut obj: Map<Strin
                 });
                 let Value::Object(properties) = properties else { continue };
                 let assignment_id = format!("{id}/members/{member_id}");
-                resource(b, "Microsoft.Graph/roleAssignments", assignment_id.clone(), assignment_id, account.clone(), properties);
+                resource(
+                    b,
+                    "Microsoft.Graph/roleAssignments",
+                    assignment_id.clone(),
+                    assignment_id,
+                    account.clone(),
+                    properties,
+                );
             }
             b.covered(&account, "graph", "roleAssignments");
         }

@@ -98,8 +98,12 @@ fn kind_name(v: &Value) -> &'static str {
 
 /// The rows of a Resource Graph table result as objects keyed by column name.
 fn table_rows(table: &Map<String, Value>) -> Option<Vec<Value>> {
-    let columns: Vec<&str> =
-        table.get("columns")?.as_array()?.iter().map(|c| c.get("name").and_then(Value::as_str)).collect::<Option<_>>()?;
+    let columns: Vec<&str> = table
+        .get("columns")?
+        .as_array()?
+        .iter()
+        .map(|c| c.get("name").and_then(Value::as_str))
+        .collect::<Option<_>>()?;
     let rows = table.get("rows")?.as_array()?;
     Some(
         rows.iter()
@@ -211,8 +215,11 @@ fn members(b: &[u8], start: usize, out: &mut Parsed) {
         };
         i = skip_ws(b, key_end);
         if b.get(i) != Some(&b':') {
-            out.problem =
-                Some(if i >= b.len() { "the file is cut short".to_string() } else { format!("malformed JSON at byte {i}") });
+            out.problem = Some(if i >= b.len() {
+                "the file is cut short".to_string()
+            } else {
+                format!("malformed JSON at byte {i}")
+            });
             return;
         }
         i = skip_ws(b, i + 1);
@@ -312,8 +319,8 @@ mod tests {
 
     #[test]
     fn truncated_files_keep_their_whole_records() {
-        let p = parse(br#"{"totalRecords": 3, "data": [{"id": "a", "s": "x}]"}, {"id": "b"}, {"id": "c", "pro"#)
-            .unwrap();
+        let p =
+            parse(br#"{"totalRecords": 3, "data": [{"id": "a", "s": "x}]"}, {"id": "b"}, {"id": "c", "pro"#).unwrap();
         assert_eq!(ok_count(&p), 2);
         assert_eq!(p.envelope["totalRecords"], 3);
         assert!(p.problem.as_deref().unwrap().contains("cut short in record 2"), "{:?}", p.problem);
@@ -333,8 +340,10 @@ mod tests {
 
     #[test]
     fn table_results_become_objects() {
-        let p = parse(br#"{"data": {"columns": [{"name": "id", "type": "string"}, {"name": "type"}], "rows": [["/x", "t"]]}}"#)
-            .unwrap();
+        let p = parse(
+            br#"{"data": {"columns": [{"name": "id", "type": "string"}, {"name": "type"}], "rows": [["/x", "t"]]}}"#,
+        )
+        .unwrap();
         match &p.items[0] {
             Item::Ok(v) => assert_eq!(v["type"], "t"),
             Item::Malformed(e) => panic!("{e}"),

@@ -198,7 +198,10 @@ impl Importer {
         let shape = match self.options.shape {
             Some(s) => s,
             None => detect(&parsed).ok_or_else(|| {
-                error(name, "not an Azure export Sightline recognises (see docs/azure-import.md for the accepted shapes)")
+                error(
+                    name,
+                    "not an Azure export Sightline recognises (see docs/azure-import.md for the accepted shapes)",
+                )
             })?,
         };
         let b = &mut self.builder;
@@ -259,7 +262,9 @@ fn detect(parsed: &Parsed) -> Option<Shape> {
     if first.is_some_and(azurehound::is_record) || meta_type.is_some_and(|t| t.to_ascii_lowercase().starts_with("az")) {
         return Some(Shape::AzureHound);
     }
-    if env.contains_key("@odata.context") || graph::is_wrapper(env) || first.is_some_and(|v| v.get("@odata.type").is_some())
+    if env.contains_key("@odata.context")
+        || graph::is_wrapper(env)
+        || first.is_some_and(|v| v.get("@odata.type").is_some())
     {
         return Some(Shape::Graph);
     }
@@ -280,7 +285,8 @@ fn detect(parsed: &Parsed) -> Option<Shape> {
         return Some(if resource_graph_row { Shape::ResourceGraph } else { Shape::AzCli });
     }
     // A single ARM object.
-    let is_arm = env.get("id").and_then(Value::as_str).is_some_and(|id| id.starts_with('/')) && env.contains_key("type");
+    let is_arm =
+        env.get("id").and_then(Value::as_str).is_some_and(|id| id.starts_with('/')) && env.contains_key("type");
     is_arm.then_some(Shape::Arm)
 }
 

@@ -2,7 +2,8 @@
 //! (`microsoft.storage/storageaccounts`); ARM and the `az` CLI give them as the provider registered them.
 
 /// Types whose Resource Graph name differs from the ARM type by more than case: (Resource Graph, ARM).
-const RENAMED: [(&str, &str); 1] = [("microsoft.resources/subscriptions/resourcegroups", "Microsoft.Resources/resourceGroups")];
+const RENAMED: [(&str, &str); 1] =
+    [("microsoft.resources/subscriptions/resourcegroups", "Microsoft.Resources/resourceGroups")];
 
 /// Every type Sightline knows, in its canonical ARM casing.
 pub const KNOWN_TYPES: &[&str] = &[
