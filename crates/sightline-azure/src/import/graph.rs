@@ -108,7 +108,7 @@ pub(crate) fn context(text: &str) -> Context {
         "roleEligibilitySchedules" => Some(Entity::RoleEligibilitySchedule),
         "roleEligibilityScheduleInstances" => Some(Entity::RoleEligibilityScheduleInstance),
         "appRoleAssignments" | "appRoleAssignedTo" => Some(Entity::AppRoleAssignment),
-        "policies" if segments.iter().any(|s| *s == "conditionalAccess") => Some(Entity::ConditionalAccessPolicy),
+        "policies" if segments.contains(&"conditionalAccess") => Some(Entity::ConditionalAccessPolicy),
         "authorizationPolicy" => Some(Entity::AuthorizationPolicy),
         "members" | "owners" | "directoryObjects" => Some(Entity::DirectoryObject),
         _ => None,
