@@ -304,6 +304,9 @@ impl Builder {
             }
             if account.organization_id.as_deref() == Some(NO_TENANT) {
                 account.organization_id = tenant.clone();
+                if account.organization_id.is_none() {
+                    without_tenant.set(without_tenant.get() + 1);
+                }
             }
             snapshot.accounts.push(account);
         }

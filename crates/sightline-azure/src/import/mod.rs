@@ -102,6 +102,7 @@ pub struct Warning {
     pub record: Option<usize>,
     /// The record's id, when known.
     pub id: Option<String>,
+    /// What is wrong, and what was done about it.
     pub message: String,
 }
 
@@ -124,7 +125,9 @@ impl fmt::Display for Warning {
 #[derive(Debug, thiserror::Error)]
 #[error("{}: {message}", file.display())]
 pub struct ImportError {
+    /// The file (or directory) at fault.
     pub file: PathBuf,
+    /// What is wrong with it.
     pub message: String,
 }
 
@@ -135,7 +138,9 @@ fn error(file: &Path, message: impl Into<String>) -> ImportError {
 /// What was read from one file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FileReport {
+    /// The file, as named to the importer.
     pub file: PathBuf,
+    /// The shape it was read as.
     pub shape: Shape,
     /// Records in the file (list items, or 1 for a single object).
     pub records: usize,
@@ -150,8 +155,11 @@ pub struct FileReport {
 /// The result of an import: the snapshot, the problems met, and what each file held.
 #[derive(Debug)]
 pub struct Import {
+    /// Everything read, in the shapes of `docs/azure.md`.
     pub snapshot: Snapshot,
+    /// The problems met, file by file, then those of the import as a whole.
     pub warnings: Vec<Warning>,
+    /// What each file held, in the order read.
     pub files: Vec<FileReport>,
 }
 
@@ -182,7 +190,8 @@ impl Importer {
         self.add_bytes(name, &bytes)
     }
 
-    /// Reads an export held in memory, named `name` in messages.
+    /// Reads an export held in memory, named `name` in messages. After an error the importer may hold part of
+    /// the file's records: an import that goes on after one says so to its user.
     pub fn add_bytes(&mut self, name: &Path, bytes: &[u8]) -> Result<&FileReport, ImportError> {
         let parsed = json::parse(bytes).map_err(|e| error(name, e))?;
         self.add_parsed(name, parsed)
