@@ -345,6 +345,29 @@ mod tests {
     }
 
     #[test]
+    fn az_management_group_output_is_read_flattened() {
+        // `az account management-group list`, and `show --expand --recurse`.
+        let s = run(vec![
+            json!({"displayName": "Production", "id": "/providers/Microsoft.Management/managementGroups/prod",
+                   "name": "prod", "tenantId": "T1", "type": "Microsoft.Management/managementGroups"}),
+            json!({"displayName": "Platform", "id": "/providers/Microsoft.Management/managementGroups/platform", "name": "platform",
+                   "tenantId": "T1", "type": "Microsoft.Management/managementGroups",
+                   "details": {"parent": {"id": "/providers/Microsoft.Management/managementGroups/T1", "name": "T1"}},
+                   "children": [{"displayName": "Shared", "id": "/subscriptions/s9", "name": "s9", "type": "/subscriptions", "children": null}]}),
+            json!({"cloudName": "AzureCloud", "homeTenantId": "T1", "id": "s9", "isDefault": false, "name": "Shared",
+                   "state": "Enabled", "tenantId": "T1"}),
+        ]);
+        let units = &s.organizations[0].units;
+        assert_eq!(units.len(), 2);
+        let platform = units.iter().find(|u| u.name == "Platform").unwrap();
+        assert_eq!(platform.parent_id.as_deref(), Some("/providers/Microsoft.Management/managementGroups/T1"));
+        assert_eq!(
+            s.accounts[0].parent_id.as_deref(),
+            Some("/providers/Microsoft.Management/managementGroups/platform")
+        );
+    }
+
+    #[test]
     fn unknown_types_are_kept_and_counted() {
         let mut b = Builder::default();
         record(
