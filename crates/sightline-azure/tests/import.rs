@@ -169,6 +169,24 @@ fn graph_objects_become_principals_and_resources() {
 }
 
 #[test]
+fn batch_responses_are_read_with_their_request_ids() {
+    let paths = [fixture("graph-users.json"), fixture("graph-service-principals.json"), fixture("graph-batch.json")];
+    let import = import_paths(&paths, &Options { tenant: Some(TENANT.into()), ..Default::default() }).unwrap();
+    assert_eq!(import.files[2].shape, Shape::Graph);
+    let s = &import.snapshot;
+    let ana = s.principals.iter().find(|p| p.name == "Ana Lima").unwrap();
+    assert_eq!(ana.groups, vec!["5e9a1d3c-7b24-4f86-9c0e-a3d5b7f1e249"]);
+    let ci = s.principals.iter().find(|p| p.name == "github-deploy").unwrap();
+    assert_eq!(ci.properties["owners"][0], "e7b3d5f9-1a2c-4e84-b6d0-3f9a1c5e7b42");
+    // A failed request is reported, and the rest read.
+    let w = import.warnings.iter().find(|w| w.message.contains("status 403")).unwrap();
+    assert!(w.message.contains("identity/conditionalAccess/policies") && w.message.contains("required scopes"), "{w}");
+    let denied = s.coverage.iter().find(|c| c.operation == "conditionalAccessPolicies").unwrap();
+    assert_eq!(denied.status, CoverageStatus::Denied);
+    assert_eq!(denied.account_id, TENANT);
+}
+
+#[test]
 fn az_cli_output_is_mapped_back_to_rest() {
     let dir: Vec<PathBuf> = [
         "az-account-list.json",
@@ -320,5 +338,5 @@ fn the_whole_fixture_directory_imports_into_one_snapshot() {
     ids.sort();
     ids.dedup();
     assert_eq!(ids.len(), s.resources.len());
-    assert_eq!(import.files.len(), 31);
+    assert_eq!(import.files.len(), 32);
 }

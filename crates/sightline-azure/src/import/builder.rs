@@ -51,8 +51,8 @@ pub(crate) struct Builder {
     owners: BTreeMap<String, BTreeSet<String>>,
     /// The management group above each subscription, by lowercase subscription id.
     subscription_parents: BTreeMap<String, String>,
-    /// Coverage by (account, service, operation): `None` when collected, the reason when the list is incomplete.
-    coverage: BTreeMap<(String, String, String), Option<String>>,
+    /// Coverage by (account, service, operation): the status, and why when not collected.
+    coverage: BTreeMap<(String, String, String), (CoverageStatus, Option<String>)>,
 }
 
 /// A record without a known tenant carries this until [`Builder::finish`] fills it in.
@@ -112,15 +112,30 @@ impl Builder {
     /// Notes that a list of `operation` of `service` in `account` was read.
     pub fn covered(&mut self, account: &str, service: &str, operation: &str) {
         let key = (account.to_string(), service.to_string(), operation.to_string());
-        let incomplete = self.place.truncated.then(|| format!("{} could not be read whole", self.place.file.display()));
+        let status = match self.place.truncated {
+            true => (CoverageStatus::Failed, Some(format!("{} could not be read whole", self.place.file.display()))),
+            false => (CoverageStatus::Collected, None),
+        };
+        self.set_coverage(key, status);
+    }
+
+    /// Notes that a list could not be read: `denied` (the API refused it) or failed, and why.
+    pub fn not_covered(&mut self, account: &str, service: &str, operation: &str, denied: bool, why: String) {
+        let key = (account.to_string(), service.to_string(), operation.to_string());
+        let status = if denied { CoverageStatus::Denied } else { CoverageStatus::Failed };
+        self.set_coverage(key, (status, Some(why)));
+    }
+
+    /// A collected list wins over an incomplete or refused one (from another file, or another page).
+    fn set_coverage(&mut self, key: (String, String, String), status: (CoverageStatus, Option<String>)) {
         match self.coverage.get_mut(&key) {
-            Some(status) => {
-                if incomplete.is_none() {
-                    *status = None;
+            Some(existing) => {
+                if existing.0 != CoverageStatus::Collected {
+                    *existing = status;
                 }
             }
             None => {
-                self.coverage.insert(key, incomplete);
+                self.coverage.insert(key, status);
             }
         }
     }
@@ -343,12 +358,8 @@ impl Builder {
             snapshot.resources.push(r);
         }
         let mut coverage = BTreeMap::new();
-        for ((mut account, service, operation), incomplete) in std::mem::take(&mut self.coverage) {
+        for ((mut account, service, operation), (status, detail)) in std::mem::take(&mut self.coverage) {
             fill(&mut account);
-            let (status, detail) = match incomplete {
-                None => (CoverageStatus::Collected, None),
-                Some(why) => (CoverageStatus::Failed, Some(why)),
-            };
             let record = Coverage {
                 provider: Provider::Azure,
                 account_id: account.clone(),

@@ -173,12 +173,79 @@ pub(crate) fn is_wrapper(envelope: &Map<String, Value>) -> bool {
 
 /// Reads a Graph file: a list response, a single object, or the member and owner wrapper.
 pub(crate) fn file(b: &mut Builder, parsed: Parsed, tenant: Option<&str>) {
+    if is_batch(&parsed.envelope) {
+        batch(b, parsed.envelope, tenant);
+        return;
+    }
+    body(b, parsed, tenant, None);
+}
+
+/// Whether a file's envelope is a `$batch` response (`{"responses": [{"id", "status", "body"}]}`).
+pub(crate) fn is_batch(envelope: &Map<String, Value>) -> bool {
+    envelope
+        .get("responses")
+        .and_then(Value::as_array)
+        .is_some_and(|r| r.iter().all(|x| x.get("status").is_some() && x.get("id").is_some()))
+}
+
+/// The relation a request URL names (`/groups/{id}/members`, `groups/{id}/owners`,
+/// `servicePrincipals/{id}/owners`, `applications/{id}/owners`, with or without the API version and the query).
+pub(crate) fn relation_of_url(url: &str) -> Option<(Relation, String)> {
+    let path = url.split('?').next().unwrap_or(url);
+    let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    let n = segments.len();
+    if n < 3 {
+        return None;
+    }
+    let relation = match segments[n - 1] {
+        "members" => Relation::Members,
+        "owners" => Relation::Owners,
+        _ => return None,
+    };
+    let collection = segments[n - 3];
+    let known = ["groups", "servicePrincipals", "applications", "directoryRoles"];
+    known.iter().any(|k| k.eq_ignore_ascii_case(collection)).then(|| (relation, segments[n - 2].to_string()))
+}
+
+/// A `$batch` response: each successful response's body is read like a file. Graph's responses do not repeat the
+/// request's URL: a member or owner list is linked to its object when the request's `id` is its URL
+/// (`"id": "groups/{id}/members"`), the convention docs/azure-import.md sets.
+fn batch(b: &mut Builder, mut envelope: Map<String, Value>, tenant: Option<&str>) {
+    let Some(Value::Array(responses)) = envelope.remove("responses") else { return };
+    for response in responses {
+        let id = response.get("id").and_then(Value::as_str).unwrap_or_default().to_string();
+        let status = response.get("status").and_then(Value::as_u64).unwrap_or(0);
+        let Some(body_value) = response.get("body").cloned() else { continue };
+        if !(200..300).contains(&status) {
+            let message = body_value.pointer("/error/message").and_then(Value::as_str).unwrap_or("no message");
+            b.warn_file(format!("batch request {id} failed with status {status}: {message}"));
+            // When the request id is its URL, the list it was for is known: not collected.
+            if let Some(entity) = context(&format!("$metadata#{}", id.trim_start_matches('/'))).entity {
+                let why = format!("status {status}: {message}");
+                let account = tenant.unwrap_or(NO_TENANT);
+                b.not_covered(account, "graph", entity.operation(), status == 401 || status == 403, why);
+            }
+            continue;
+        }
+        match super::json::from_value(body_value) {
+            Ok(parsed) => body(b, parsed, tenant, relation_of_url(&id)),
+            Err(e) => b.warn_file(format!("batch request {id}: {e}")),
+        }
+    }
+}
+
+/// One Graph response: a list, a single object, or the member and owner wrapper; `relation` says whose member
+/// or owner list it is when the response does not.
+fn body(b: &mut Builder, parsed: Parsed, tenant: Option<&str>, relation: Option<(Relation, String)>) {
     let mut envelope = parsed.envelope;
     if is_wrapper(&envelope) {
         wrapper(b, &envelope, tenant);
         return;
     }
-    let ctx = str_of(&envelope, "@odata.context").map(context).unwrap_or_default();
+    let mut ctx = str_of(&envelope, "@odata.context").map(context).unwrap_or_default();
+    if ctx.relation.is_none() {
+        ctx.relation = relation;
+    }
     if let Some(entity) = ctx.entity {
         if entity != Entity::DirectoryObject {
             b.covered(tenant.unwrap_or(NO_TENANT), "graph", entity.operation());

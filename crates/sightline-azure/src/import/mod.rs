@@ -273,6 +273,7 @@ fn detect(parsed: &Parsed) -> Option<Shape> {
     }
     if env.contains_key("@odata.context")
         || graph::is_wrapper(env)
+        || graph::is_batch(env)
         || first.is_some_and(|v| v.get("@odata.type").is_some())
     {
         return Some(Shape::Graph);
