@@ -359,7 +359,10 @@ impl Builder {
         }
         let mut coverage = BTreeMap::new();
         for ((mut account, service, operation), (status, detail)) in std::mem::take(&mut self.coverage) {
-            fill(&mut account);
+            // Counted with the records themselves, not again here.
+            if let Some(t) = tenant.as_ref().filter(|_| account == NO_TENANT) {
+                account.clone_from(t);
+            }
             let record = Coverage {
                 provider: Provider::Azure,
                 account_id: account.clone(),
