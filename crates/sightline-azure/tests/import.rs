@@ -289,6 +289,9 @@ fn a_malformed_record_is_skipped_with_its_index() {
     let w = import.warnings.iter().find(|w| w.record == Some(1)).unwrap();
     assert!(w.message.contains("malformed"), "{w}");
     assert_eq!(import.files[0].skipped, 1);
+    // The list is not whole: the coverage of what it held says so.
+    let c = import.snapshot.coverage.iter().find(|c| c.operation == "virtualNetworks").unwrap();
+    assert_eq!(c.status, CoverageStatus::Failed);
 }
 
 #[test]

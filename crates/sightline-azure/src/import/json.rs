@@ -46,12 +46,16 @@ pub(crate) fn parse(bytes: &[u8]) -> Result<Parsed, String> {
     match serde_json::from_slice::<Value>(bytes) {
         Ok(value) => from_value(value),
         Err(whole) => {
-            let salvaged = salvage(bytes);
+            let mut salvaged = salvage(bytes);
             if salvaged.is_empty() {
-                Err(format!("not JSON: {whole}"))
-            } else {
-                Ok(salvaged)
+                return Err(format!("not JSON: {whole}"));
             }
+            // The walk found every part whole: what the parser objected to lies outside them (text after the
+            // end of the document, say).
+            if salvaged.problem.is_none() && !salvaged.items.iter().any(|i| matches!(i, Item::Malformed(_))) {
+                salvaged.problem = Some(format!("malformed JSON: {whole}"));
+            }
+            Ok(salvaged)
         }
     }
 }
@@ -336,6 +340,13 @@ mod tests {
         assert!(matches!(p.items[1], Item::Malformed(_)));
         assert_eq!(ok_count(&p), 2);
         assert!(p.envelope.contains_key("nextLink"));
+    }
+
+    #[test]
+    fn text_after_the_document_is_reported() {
+        let p = parse(br#"{"value": [{"id": "a"}]} trailing"#).unwrap();
+        assert_eq!(ok_count(&p), 1);
+        assert!(p.problem.as_deref().unwrap().contains("trailing"), "{:?}", p.problem);
     }
 
     #[test]

@@ -214,7 +214,9 @@ impl Importer {
             })?,
         };
         let b = &mut self.builder;
-        b.place = builder::Place { file: name.to_path_buf(), index: None, truncated: parsed.problem.is_some() };
+        // A list with a record cut off or unreadable is not the whole list: its coverage says so.
+        let incomplete = parsed.problem.is_some() || parsed.items.iter().any(|i| matches!(i, Item::Malformed(_)));
+        b.place = builder::Place { file: name.to_path_buf(), index: None, truncated: incomplete };
         b.counts = Default::default();
         let warnings_before = b.warnings.len();
         let problem = parsed.problem.clone();
