@@ -1,6 +1,7 @@
 //! `sightline`: argument parsing and wiring. Every command's logic lives in the library crates.
 
 mod activity;
+mod azure_import;
 #[cfg(feature = "live-aws")]
 mod collect;
 mod demo;
@@ -211,6 +212,8 @@ enum ImportCommand {
         #[command(flatten)]
         db: DbArg,
     },
+    /// Azure exports: Resource Graph, ARM and Microsoft Graph responses, `az` CLI output, AzureHound output.
+    Azure(azure_import::AzureImportArgs),
     /// A snapshot exported with `sightline export snapshot`.
     Snapshot {
         file: PathBuf,
@@ -460,6 +463,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             }
             save(&db.db, snapshot)
         }
+        Command::Import(ImportCommand::Azure(args)) => azure_import::run(args),
         Command::Import(ImportCommand::Snapshot { file, db }) => {
             let bytes = std::fs::read(&file).with_context(|| format!("{}: cannot read", file.display()))?;
             let snapshot = sightline_model::read_jsonl(&bytes).with_context(|| format!("{}", file.display()))?;
