@@ -1,6 +1,7 @@
 //! `sightline`: argument parsing and wiring. Every command's logic lives in the library crates.
 
 mod activity;
+mod azure_collect;
 mod azure_import;
 #[cfg(feature = "live-aws")]
 mod collect;
@@ -156,6 +157,9 @@ struct DemoArgs {
 enum CollectCommand {
     /// An AWS account (and, with --org, every account of its organization), with the AWS SDK's credential chain.
     Aws(CollectAwsArgs),
+    /// An Azure tenant: subscriptions, resources, RBAC and Microsoft Entra, read-only, with the azure_identity
+    /// credentials (client secret, managed identity, Azure CLI) or tokens in AZURE_ARM_TOKEN / AZURE_GRAPH_TOKEN.
+    Azure(azure_collect::AzureCollectArgs),
 }
 
 #[derive(Args)]
@@ -464,6 +468,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             save(&db.db, snapshot)
         }
         Command::Import(ImportCommand::Azure(args)) => azure_import::run(args),
+        Command::Collect(CollectCommand::Azure(args)) => azure_collect::run(args),
         Command::Import(ImportCommand::Snapshot { file, db }) => {
             let bytes = std::fs::read(&file).with_context(|| format!("{}: cannot read", file.display()))?;
             let snapshot = sightline_model::read_jsonl(&bytes).with_context(|| format!("{}", file.display()))?;

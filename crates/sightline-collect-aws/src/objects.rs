@@ -162,39 +162,11 @@ impl Bucket {
     }
 
     /// A reader of the first `limit` bytes of an object of `size` bytes, fetched a range at a time.
-    pub fn reader(&self, key: &str, size: u64, limit: u64) -> ObjectReader<'_> {
-        ObjectReader { bucket: self, key: key.to_string(), end: size.min(limit), offset: 0, buffer: Vec::new(), at: 0 }
+    pub fn reader(&self, key: &str, size: u64, limit: u64) -> impl Read + '_ {
+        let key = key.to_string();
+        sightline_model::ranged::RangedReader::new(size.min(limit), self.range_bytes, move |offset, len| {
+            self.read_range(&key, offset, len)
+        })
     }
 }
 
-/// Reads an object one ranged request at a time.
-pub struct ObjectReader<'b> {
-    bucket: &'b Bucket,
-    key: String,
-    end: u64,
-    offset: u64,
-    buffer: Vec<u8>,
-    at: usize,
-}
-
-impl Read for ObjectReader<'_> {
-    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
-        if self.at >= self.buffer.len() {
-            if self.offset >= self.end {
-                return Ok(0);
-            }
-            let len = self.bucket.range_bytes.min(self.end - self.offset);
-            self.buffer = self.bucket.read_range(&self.key, self.offset, len).map_err(std::io::Error::other)?;
-            self.at = 0;
-            if self.buffer.is_empty() {
-                self.offset = self.end;
-                return Ok(0);
-            }
-            self.offset += self.buffer.len() as u64;
-        }
-        let n = out.len().min(self.buffer.len() - self.at);
-        out[..n].copy_from_slice(&self.buffer[self.at..self.at + n]);
-        self.at += n;
-        Ok(n)
-    }
-}

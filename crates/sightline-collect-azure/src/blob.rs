@@ -191,16 +191,11 @@ impl BlobService {
     }
 
     /// A reader of the first `limit` bytes of a blob of `size` bytes, fetched a range at a time.
-    pub fn reader(&self, container: &str, name: &str, size: u64, limit: u64) -> BlobReader<'_> {
-        BlobReader {
-            service: self,
-            container: container.to_string(),
-            name: name.to_string(),
-            end: size.min(limit),
-            offset: 0,
-            buffer: Vec::new(),
-            at: 0,
-        }
+    pub fn reader(&self, container: &str, name: &str, size: u64, limit: u64) -> impl Read + '_ {
+        let (container, name) = (container.to_string(), name.to_string());
+        sightline_model::ranged::RangedReader::new(size.min(limit), self.range_bytes, move |offset, len| {
+            self.read_range(&container, &name, offset, len)
+        })
     }
 
     /// Creates a container (no error if it exists); `public` sets its anonymous access level (`blob`,
@@ -382,42 +377,6 @@ impl BlobService {
         let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(key).map_err(|e| BlobError::Key(e.to_string()))?;
         mac.update(text.as_bytes());
         Ok(base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes()))
-    }
-}
-
-/// Reads a blob one ranged request at a time, so that memory holds one range whatever the blob's size.
-pub struct BlobReader<'s> {
-    service: &'s BlobService,
-    container: String,
-    name: String,
-    end: u64,
-    offset: u64,
-    buffer: Vec<u8>,
-    at: usize,
-}
-
-impl Read for BlobReader<'_> {
-    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
-        if self.at >= self.buffer.len() {
-            if self.offset >= self.end {
-                return Ok(0);
-            }
-            let len = self.service.range_bytes.min(self.end - self.offset);
-            self.buffer = self
-                .service
-                .read_range(&self.container, &self.name, self.offset, len)
-                .map_err(std::io::Error::other)?;
-            self.at = 0;
-            if self.buffer.is_empty() {
-                self.offset = self.end;
-                return Ok(0);
-            }
-            self.offset += self.buffer.len() as u64;
-        }
-        let n = out.len().min(self.buffer.len() - self.at);
-        out[..n].copy_from_slice(&self.buffer[self.at..self.at + n]);
-        self.at += n;
-        Ok(n)
     }
 }
 

@@ -62,8 +62,119 @@ impl Collected {
 }
 
 const ARM_LIST: &str = "2022-12-01";
-const AUTHORIZATION: &str = "2022-04-01";
-const PIM: &str = "2020-10-01";
+
+/// The listings made once per subscription: (namespace, listed type, path below the subscription, API version).
+const SUBSCRIPTION_LISTS: &[(&str, &str, &str, &str)] = &[
+    ("Microsoft.Authorization", "roleDefinitions", "/providers/Microsoft.Authorization/roleDefinitions", "2022-04-01"),
+    ("Microsoft.Authorization", "roleAssignments", "/providers/Microsoft.Authorization/roleAssignments", "2022-04-01"),
+    ("Microsoft.Authorization", "denyAssignments", "/providers/Microsoft.Authorization/denyAssignments", "2022-04-01"),
+    (
+        "Microsoft.Authorization",
+        "roleEligibilityScheduleInstances",
+        "/providers/Microsoft.Authorization/roleEligibilityScheduleInstances",
+        "2020-10-01",
+    ),
+    ("Microsoft.Authorization", "locks", "/providers/Microsoft.Authorization/locks", "2020-05-01"),
+    ("Microsoft.Insights", "diagnosticSettings", "/providers/Microsoft.Insights/diagnosticSettings", "2021-05-01-preview"),
+    ("Microsoft.Security", "pricings", "/providers/Microsoft.Security/pricings", "2024-01-01"),
+    ("Microsoft.Security", "securityContacts", "/providers/Microsoft.Security/securityContacts", "2023-12-01-preview"),
+    ("Microsoft.Security", "autoProvisioningSettings", "/providers/Microsoft.Security/autoProvisioningSettings", "2017-08-01-preview"),
+    ("Microsoft.Security", "settings", "/providers/Microsoft.Security/settings", "2022-05-01"),
+];
+
+/// Child and extension listings per resource: (the parent's type, lowercase; the path below the parent; API version;
+/// the listed type; whether the path names one document, `config/web`, rather than a list).
+const CHILD_LISTS: &[(&str, &str, &str, &str, bool)] = &[
+    ("microsoft.storage/storageaccounts", "/blobServices", "2023-05-01", "Microsoft.Storage/storageAccounts/blobServices", false),
+    ("microsoft.storage/storageaccounts", "/fileServices", "2023-05-01", "Microsoft.Storage/storageAccounts/fileServices", false),
+    (
+        "microsoft.storage/storageaccounts",
+        "/blobServices/default/containers",
+        "2023-05-01",
+        "Microsoft.Storage/storageAccounts/blobServices/containers",
+        false,
+    ),
+    ("microsoft.keyvault/vaults", "/keys", "2023-07-01", "Microsoft.KeyVault/vaults/keys", false),
+    ("microsoft.keyvault/vaults", "/secrets", "2023-07-01", "Microsoft.KeyVault/vaults/secrets", false),
+    (
+        "microsoft.keyvault/vaults",
+        "/providers/Microsoft.Insights/diagnosticSettings",
+        "2021-05-01-preview",
+        "Microsoft.Insights/diagnosticSettings",
+        false,
+    ),
+    ("microsoft.network/networkwatchers", "/flowLogs", "2024-05-01", "Microsoft.Network/networkWatchers/flowLogs", false),
+    ("microsoft.sql/servers", "/auditingSettings", "2021-11-01", "Microsoft.Sql/servers/auditingSettings", false),
+    ("microsoft.sql/servers", "/firewallRules", "2021-11-01", "Microsoft.Sql/servers/firewallRules", false),
+    ("microsoft.sql/servers", "/administrators", "2021-11-01", "Microsoft.Sql/servers/administrators", false),
+    ("microsoft.web/sites", "/config/web", "2023-12-01", "Microsoft.Web/sites/config", true),
+];
+
+/// The ARM types of the Resource Graph `resources` table that rules read (top-level types: one `/`).
+const TOP_LEVEL: &[&str] = &[
+    "Microsoft.Storage/storageAccounts",
+    "Microsoft.KeyVault/vaults",
+    "Microsoft.Compute/virtualMachines",
+    "Microsoft.Compute/disks",
+    "Microsoft.Network/networkSecurityGroups",
+    "Microsoft.Network/networkWatchers",
+    "Microsoft.Network/virtualNetworks",
+    "Microsoft.Network/applicationGateways",
+    "Microsoft.Network/ApplicationGatewayWebApplicationFirewallPolicies",
+    "Microsoft.Network/publicIPAddresses",
+    "Microsoft.Network/bastionHosts",
+    "Microsoft.Network/virtualNetworkGateways",
+    "Microsoft.Insights/activityLogAlerts",
+    "Microsoft.Insights/components",
+    "Microsoft.Sql/servers",
+    "Microsoft.DBforPostgreSQL/flexibleServers",
+    "Microsoft.DBforMySQL/flexibleServers",
+    "Microsoft.Web/sites",
+    "Microsoft.ManagedIdentity/userAssignedIdentities",
+    "Microsoft.ContainerService/managedClusters",
+];
+
+/// `Microsoft.Storage/storageAccounts/blobServices` → (`Microsoft.Storage`, `storageAccounts/blobServices`).
+fn split_type(t: &str) -> (&str, &str) {
+    t.split_once('/').unwrap_or((t, ""))
+}
+
+/// The listings of [`CHILD_LISTS`] for every resource of a parent type; one coverage record per subscription and
+/// listed type (denied or failed if any call for it was).
+fn children(rest: &Rest, ids: &[String], resources: &[Value], out: &mut Collected) {
+    use std::collections::BTreeMap;
+    for (parent, suffix, version, listed, single) in CHILD_LISTS {
+        let mut outcome: BTreeMap<String, Result<(), RestError>> =
+            ids.iter().map(|id| (id.to_ascii_lowercase(), Ok(()))).collect();
+        let mut values = Vec::new();
+        for r in resources.iter().filter(|r| r["type"].as_str().is_some_and(|t| t.eq_ignore_ascii_case(parent))) {
+            let (Some(id), Some(sub)) = (r["id"].as_str(), r["subscriptionId"].as_str()) else { continue };
+            let path = format!("{id}{suffix}?api-version={version}");
+            let result = if *single {
+                rest.get(Audience::Arm, &path).map(|v| vec![v])
+            } else {
+                rest.list(Audience::Arm, &path)
+            };
+            match result {
+                Ok(found) => values.extend(found),
+                Err(e) => {
+                    outcome.insert(sub.to_ascii_lowercase(), Err(e));
+                }
+            }
+        }
+        let (namespace, operation) = split_type(listed);
+        for id in ids {
+            match outcome.get(&id.to_ascii_lowercase()) {
+                Some(Err(e)) => out.record(id, namespace, operation, Err(e)),
+                _ => out.record(id, namespace, operation, Ok(())),
+            }
+        }
+        if !values.is_empty() {
+            let file = operation.replace('/', "-");
+            out.documents.push(Document { name: format!("arm-{file}.json"), body: json!({"value": values}) });
+        }
+    }
+}
 
 /// Collects the tenant.
 pub fn collect(rest: &Rest, options: &Options) -> Collected {
@@ -94,53 +205,71 @@ pub fn collect(rest: &Rest, options: &Options) -> Collected {
         out.record(&tenant_id, "Microsoft.Resources", "subscriptions", Ok(()));
     }
 
-    // Resource Graph: containers (subscriptions, resource groups), management groups, resources, security settings.
-    let graph_queries: [(&str, &str, &str, bool); 4] = [
+    // Resource Graph: containers (subscriptions, resource groups), management groups, and every resource.
+    let queries: [(&str, &str, &str, bool); 3] = [
         ("resourcegraph-containers.json", "resourcecontainers", "resourcecontainers", false),
         ("resourcegraph-management-groups.json", "managementGroups", "resourcecontainers | where type =~ 'microsoft.management/managementgroups'", true),
         ("resourcegraph-resources.json", "resources", "resources", false),
-        ("resourcegraph-security.json", "securityresources", "securityresources | where type in~ ('microsoft.security/pricings', 'microsoft.security/securitycontacts', 'microsoft.security/autoprovisioningsettings', 'microsoft.security/settings')", false),
     ];
-    for (name, operation, query, by_group) in graph_queries {
+    let mut resources: Vec<Value> = Vec::new();
+    for (name, operation, query, by_group) in queries {
         if ids.is_empty() && !by_group {
             continue;
         }
         let Some(tenant) = tenant.as_deref() else { continue };
-        let rows = rest.resource_graph(query, &ids, by_group.then_some(tenant));
-        match rows {
+        match rest.resource_graph(query, &ids, by_group.then_some(tenant)) {
             Ok(rows) => {
                 out.record(&tenant_id, "Microsoft.ResourceGraph", operation, Ok(()));
+                if operation == "resources" {
+                    resources.clone_from(&rows);
+                }
                 let n = rows.len();
                 out.documents.push(Document {
                     name: name.to_string(),
                     body: json!({"totalRecords": n, "count": n, "data": rows, "resultTruncated": "false"}),
                 });
+                if operation == "resources" {
+                    for id in &ids {
+                        for t in TOP_LEVEL.iter() {
+                            let (namespace, rest) = split_type(t);
+                            out.record(id, namespace, rest, Ok(()));
+                        }
+                    }
+                }
             }
-            Err(e) => out.record(&tenant_id, "Microsoft.ResourceGraph", operation, Err(&e)),
+            Err(e) => {
+                out.record(&tenant_id, "Microsoft.ResourceGraph", operation, Err(&e));
+                if operation == "resources" {
+                    // Every type the query would have listed is missing, and rules must say so.
+                    for id in &ids {
+                        for t in TOP_LEVEL.iter() {
+                            let (namespace, rest) = split_type(t);
+                            out.record(id, namespace, rest, Err(&e));
+                        }
+                    }
+                }
+            }
         }
     }
 
-    // Azure RBAC, per subscription (each listing includes what is inherited from management groups).
+    // Per subscription: Azure RBAC (each listing includes what is inherited from management groups), locks,
+    // the activity log's diagnostic settings, Defender for Cloud.
     for id in &ids {
-        let lists = [
-            ("roleDefinitions", format!("/subscriptions/{id}/providers/Microsoft.Authorization/roleDefinitions?api-version={AUTHORIZATION}")),
-            ("roleAssignments", format!("/subscriptions/{id}/providers/Microsoft.Authorization/roleAssignments?api-version={AUTHORIZATION}")),
-            ("denyAssignments", format!("/subscriptions/{id}/providers/Microsoft.Authorization/denyAssignments?api-version={AUTHORIZATION}")),
-            (
-                "roleEligibilityScheduleInstances",
-                format!("/subscriptions/{id}/providers/Microsoft.Authorization/roleEligibilityScheduleInstances?api-version={PIM}"),
-            ),
-        ];
-        for (operation, path) in lists {
+        for (namespace, operation, path, version) in SUBSCRIPTION_LISTS {
+            let path = format!("/subscriptions/{id}{path}?api-version={version}");
             match rest.list(Audience::Arm, &path) {
                 Ok(values) => {
-                    out.record(id, "Microsoft.Authorization", operation, Ok(()));
-                    out.documents.push(Document { name: format!("arm-{operation}-{id}.json"), body: json!({"value": values}) });
+                    out.record(id, namespace, operation, Ok(()));
+                    let file = operation.replace('/', "-");
+                    out.documents.push(Document { name: format!("arm-{file}-{id}.json"), body: json!({"value": values}) });
                 }
-                Err(e) => out.record(id, "Microsoft.Authorization", operation, Err(&e)),
+                Err(e) => out.record(id, namespace, operation, Err(&e)),
             }
         }
     }
+
+    // Per resource: the child and extension resources Resource Graph does not hold.
+    children(rest, &ids, &resources, &mut out);
 
     if !options.skip_graph {
         collect_graph(rest, &tenant_id, &mut out);
@@ -251,6 +380,15 @@ fn collect_graph(rest: &Rest, tenant: &str, out: &mut Collected) {
         "conditionalAccessPolicies",
         list("/v1.0/identity/conditionalAccess/policies"),
     );
+    match rest.get(Audience::Graph, "/v1.0/policies/identitySecurityDefaultsEnforcementPolicy") {
+        Ok(mut policy) => {
+            out.record(tenant, "graph", "identitySecurityDefaultsEnforcementPolicy", Ok(()));
+            policy["@odata.context"] =
+                json!("https://graph.microsoft.com/v1.0/$metadata#policies/identitySecurityDefaultsEnforcementPolicy/$entity");
+            out.documents.push(Document { name: "graph-security-defaults.json".into(), body: policy });
+        }
+        Err(e) => out.record(tenant, "graph", "identitySecurityDefaultsEnforcementPolicy", Err(&e)),
+    }
     match rest.get(Audience::Graph, "/v1.0/policies/authorizationPolicy") {
         Ok(mut policy) => {
             out.record(tenant, "graph", "authorizationPolicy", Ok(()));

@@ -73,9 +73,12 @@ fn route(base: &str, method: &str, target: &str, body: &str, throttled: &AtomicU
                     "name": name, "type": "microsoft.compute/virtualmachines", "tenantId": TENANT, "location": "westeurope",
                     "resourceGroup": "rg-build", "subscriptionId": SUB1, "properties": {"hardwareProfile": {"vmSize": "Standard_D2s_v5"}}, "tags": {}});
                 if request["options"].get("$skipToken").is_some() {
-                    return ok(json!({"totalRecords": 2, "count": 1, "data": [vm("vm-2")], "resultTruncated": "false"}));
+                    let storage = json!({"id": format!("/subscriptions/{SUB1}/resourceGroups/rg-data/providers/Microsoft.Storage/storageAccounts/nwdata"),
+                        "name": "nwdata", "type": "microsoft.storage/storageaccounts", "tenantId": TENANT, "location": "westeurope", "kind": "StorageV2",
+                        "resourceGroup": "rg-data", "subscriptionId": SUB1, "properties": {"allowBlobPublicAccess": true, "minimumTlsVersion": "TLS1_0"}, "tags": {}});
+                    return ok(json!({"totalRecords": 3, "count": 2, "data": [vm("vm-2"), storage], "resultTruncated": "false"}));
                 }
-                return ok(json!({"totalRecords": 2, "count": 1, "data": [vm("vm-1")], "resultTruncated": "false", "$skipToken": "ew0KICAiJGlkIjogIjEiDQp9"}));
+                return ok(json!({"totalRecords": 3, "count": 1, "data": [vm("vm-1")], "resultTruncated": "false", "$skipToken": "ew0KICAiJGlkIjogIjEiDQp9"}));
             }
             if query.starts_with("resourcecontainers") {
                 return ok(json!({"totalRecords": 1, "count": 1, "resultTruncated": "false", "data": [
@@ -97,8 +100,18 @@ fn route(base: &str, method: &str, target: &str, body: &str, throttled: &AtomicU
              "type": "Microsoft.Authorization/roleDefinitions", "name": "8e3af657-a8ff-443c-a75c-2fe8c4bcb635",
              "properties": {"roleName": "Owner", "type": "BuiltInRole", "assignableScopes": ["/"],
                 "permissions": [{"actions": ["*"], "notActions": [], "dataActions": [], "notDataActions": []}]}}]})),
-        ("GET", p) if p.ends_with("/providers/Microsoft.Authorization/denyAssignments") => ok(json!({"value": []})),
-        ("GET", p) if p.ends_with("/providers/Microsoft.Authorization/roleEligibilityScheduleInstances") => ok(json!({"value": []})),
+        ("GET", p) if p.ends_with("/storageAccounts/nwdata/blobServices") => ok(json!({"value": [
+            {"id": format!("/subscriptions/{SUB1}/resourceGroups/rg-data/providers/Microsoft.Storage/storageAccounts/nwdata/blobServices/default"),
+             "name": "default", "type": "Microsoft.Storage/storageAccounts/blobServices",
+             "properties": {"deleteRetentionPolicy": {"enabled": false}, "containerDeleteRetentionPolicy": {"enabled": false}}}]})),
+        ("GET", p) if p.ends_with("/storageAccounts/nwdata/blobServices/default/containers") => ok(json!({"value": [
+            {"id": format!("/subscriptions/{SUB1}/resourceGroups/rg-data/providers/Microsoft.Storage/storageAccounts/nwdata/blobServices/default/containers/exports"),
+             "name": "exports", "type": "Microsoft.Storage/storageAccounts/blobServices/containers", "properties": {"publicAccess": "Container"}}]})),
+        ("GET", p) if p.ends_with("/storageAccounts/nwdata/fileServices") => denied("Microsoft.Storage/storageAccounts/fileServices/read"),
+        ("GET", "/v1.0/policies/identitySecurityDefaultsEnforcementPolicy") => ok(json!({"id": "00000000-0000-0000-0000-000000000005",
+            "displayName": "Security Defaults", "isEnabled": false})),
+        // Every other ARM list below a subscription: nothing of that kind.
+        ("GET", p) if p.starts_with("/subscriptions/") && p.contains("/providers/Microsoft.") => ok(json!({"value": []})),
         // Microsoft Graph.
         ("GET", "/v1.0/users") if query.contains("skiptoken") => ok(json!({
             "@odata.context": "https://graph.microsoft.com/v1.0/$metadata#users(id,displayName)",
@@ -199,7 +212,10 @@ fn collects_a_tenant_with_paging_throttling_and_missing_permissions() {
     };
     // Paging: both pages of resources ($skipToken) and of users (@odata.nextLink); subscriptions (nextLink) give
     // both subscriptions' RBAC listings.
-    assert_eq!(doc("resourcegraph-resources.json").body["data"].as_array().unwrap().len(), 2);
+    assert_eq!(doc("resourcegraph-resources.json").body["data"].as_array().unwrap().len(), 3);
+    // Child resources Resource Graph does not hold are listed per parent.
+    assert_eq!(doc("arm-storageAccounts-blobServices-containers.json").body["value"][0]["properties"]["publicAccess"], "Container");
+    assert!(collected.documents.iter().any(|d| d.name == format!("arm-locks-{SUB1}.json")));
     assert_eq!(doc("graph-users.json").body["value"].as_array().unwrap().len(), 2);
     assert!(collected.documents.iter().any(|d| d.name == format!("arm-roleDefinitions-{SUB2}.json")));
     // Members and owners inline, as `$expand` gives them.
@@ -224,6 +240,11 @@ fn collects_a_tenant_with_paging_throttling_and_missing_permissions() {
     assert_eq!(status(TENANT, "managementGroups").0, CoverageStatus::Denied);
     assert_eq!(status(TENANT, "conditionalAccessPolicies").0, CoverageStatus::Denied);
     assert_eq!(status(TENANT, "users").0, CoverageStatus::Collected);
+    // A child listing denied for one storage account makes that listing denied for its subscription.
+    assert_eq!(status(SUB1, "storageAccounts/fileServices").0, CoverageStatus::Denied);
+    assert_eq!(status(SUB1, "storageAccounts/blobServices").0, CoverageStatus::Collected);
+    assert_eq!(status(SUB1, "storageAccounts").0, CoverageStatus::Collected);
+    assert_eq!(status(SUB2, "pricings").0, CoverageStatus::Collected);
     assert!(collected.errors.is_empty(), "{:?}", collected.errors);
 
     // Throttling: the first Resource Graph call was answered 429 and retried after Retry-After.

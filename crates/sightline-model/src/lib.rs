@@ -10,6 +10,7 @@ mod jsonl;
 mod parallel;
 
 mod props;
+pub mod ranged;
 pub use jsonl::{looks_like_jsonl, read_jsonl, write_jsonl, JsonlError};
 pub use parallel::{decode_in_order, parallel_map};
 pub use props::Props;
