@@ -72,6 +72,22 @@ fn refuse_aws_options(context: &[String], session: bool) -> Result<()> {
     Ok(())
 }
 
+/// Warns when an operation asked (by default) as a control-plane action is a data action of some role: the
+/// answer is then about a control-plane operation of that name, which is rarely what was meant.
+fn hint_data_action(index: &RbacIndex, op: &Operation, plane: Option<PlaneArg>) {
+    if plane.is_some() || op.plane != Plane::Action {
+        return;
+    }
+    let roles = index.roles_with_data_action(&op.name);
+    if let Some(first) = roles.first() {
+        eprintln!(
+            "note: {} is a data action of {first}{}; it was evaluated as a control-plane action (add --plane data-action)",
+            op.name,
+            if roles.len() > 1 { format!(" and {} other role(s)", roles.len() - 1) } else { String::new() }
+        );
+    }
+}
+
 fn index(snapshot: &Snapshot) -> RbacIndex {
     let index = RbacIndex::new(snapshot);
     let problems = index.problems();
@@ -123,6 +139,7 @@ pub(crate) fn can(args: &CanArgs, snapshot: &Snapshot) -> Result<Option<ExitCode
     let index = index(snapshot);
     let principal = index.find_principal(snapshot, &args.principal)?;
     let op = operation(&args.action, args.azure.plane);
+    hint_data_action(&index, &op, args.azure.plane);
     let decision = index.decide(&principal, &op, &args.resource);
     let name = index.principal_name(&principal);
     match args.request.format {
@@ -156,6 +173,7 @@ pub(crate) fn who_can(args: &WhoCanArgs, snapshot: &Snapshot) -> Result<Option<E
     refuse_aws_options(&args.request.context, false)?;
     let index = index(snapshot);
     let op = operation(&args.action, args.azure.plane);
+    hint_data_action(&index, &op, args.azure.plane);
     let found = index.who_can(&op, &args.resource);
     match args.request.format {
         Format::Json => {

@@ -73,6 +73,10 @@ fn can_answers_azure_questions_with_explanations() {
     assert_eq!(v["explanation"]["grants"][0]["condition_version"], "2.0");
     let v = json(&["can", ALICE, blob_read, &container, "--plane", "data-action", "--db", &db, "--format", "json"]);
     assert_eq!(v["decision"], "not_allowed");
+    // Asked without --plane, the data action is evaluated as a control-plane action, and a note says so.
+    let out = sightline(&["can", ALICE, blob_read, &container, "--db", &db]);
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--plane data-action"));
 
     // Alice is Owner of the subscription, but the deny assignment on rg-locked removes deletes.
     let locked_vm = format!("{}/providers/Microsoft.Compute/virtualMachines/vm9", rg("rg-locked"));

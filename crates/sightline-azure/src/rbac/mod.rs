@@ -861,6 +861,16 @@ impl RbacIndex {
         }
     }
 
+    /// The names of the role definitions whose `DataActions` cover `operation`: when a question was asked as a
+    /// control-plane action, these tell that it is a data action (which `*` in `Actions` never grants).
+    pub fn roles_with_data_action(&self, operation: &str) -> Vec<String> {
+        self.roles
+            .iter()
+            .filter(|r| matches!(check_blocks(&r.blocks, Plane::DataAction, operation), RoleMatch::Granted { .. }))
+            .map(|r| r.name.clone())
+            .collect()
+    }
+
     /// The display name of a principal, when the snapshot has it.
     pub fn principal_name(&self, id: &str) -> Option<&str> {
         let s = self.subject(id)?;
@@ -1078,9 +1088,8 @@ impl RbacIndex {
         }
         let subscription = scope::path(&scope::key(scope)).subscription;
         for (account, service, list, status) in &self.gaps {
-            let applies = subscription.as_deref() == Some(account.as_str())
-                || self.tenants.contains(account)
-                || !self.subscription_parent.contains_key(account);
+            // A list of one subscription bears on scopes in it; a tenant's lists (management groups, root) on all.
+            let applies = subscription.as_deref() == Some(account.as_str()) || self.tenants.contains(account);
             if applies {
                 notes.push(format!("{service} {list} of {account} was not collected ({status})"));
             }

@@ -255,6 +255,7 @@ fn data_actions_come_only_from_data_actions() {
     s.resources.push(active(1, ALICE, OWNER, &format!("/subscriptions/{SUB}")));
     s.resources.push(active(2, BOB, BLOB_DATA_READER, &storage()));
     let read = Operation::data_action(BLOB_READ);
+    assert_eq!(RbacIndex::new(&s).roles_with_data_action(BLOB_READ), vec!["Storage Blob Data Reader".to_string()]);
     let blob = format!("{}/blobs/report.csv", container());
     let d = decide(&s, ALICE, &read, &container());
     assert_eq!(d.verdict, Verdict::NotAllowed, "Owner must not read blobs: {d:?}");
