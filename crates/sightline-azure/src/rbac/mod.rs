@@ -903,8 +903,8 @@ impl RbacIndex {
     }
 
     /// Every principal for which `operation` at `scope` is allowed, conditional, eligible, denied (by a deny
-    /// assignment, despite a grant) or not evaluated, with its decision; principals that nothing grants are left
-    /// out. Groups holding the grant are listed as well as their members. Sorted by name, then id.
+    /// assignment, despite a grant) or not evaluated, with its decision; principals that nothing grants (and no
+    /// unresolved assignment might grant) are left out. Groups holding the grant are listed as well as their members. Sorted by name, then id.
     pub fn who_can(&self, operation: &Operation, scope: &str) -> Vec<Access> {
         let mut candidates: Vec<SubjectId> = Vec::new();
         let mut seen = HashSet::new();
@@ -954,7 +954,8 @@ impl RbacIndex {
         }
         let mut access: Vec<Access> = out
             .into_iter()
-            .filter(|(_, d)| d.verdict != Verdict::NotAllowed)
+            // A deny assignment that names a principal nothing grants anything to is not worth listing.
+            .filter(|(_, d)| d.verdict != Verdict::NotAllowed && !(d.grants.is_empty() && d.unresolved.is_empty()))
             .map(|(s, decision)| Access {
                 principal: self.subjects[s as usize].id.clone(),
                 principal_name: self.subjects[s as usize].principal.map(|p| self.principals[p].name.clone()),

@@ -672,3 +672,55 @@ fn who_can_is_fast_at_scale() {
     assert!(built.as_secs_f64() < 5.0, "index built in {built:?}");
     assert!(asked.as_secs_f64() < 1.0, "who-can took {asked:?}");
 }
+
+mod consistency {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn principals() -> [&'static str; 5] {
+        [ALICE, BOB, CAROL, OPS, ENGINEERING]
+    }
+    fn scopes() -> [String; 4] {
+        ["/providers/Microsoft.Management/managementGroups/contoso".to_string(), format!("/subscriptions/{SUB}"), rg(), vm()]
+    }
+    const ROLES: [&str; 5] = [OWNER, READER, VM_CONTRIBUTOR, CONTRIBUTOR, "deadbeef-0000-0000-0000-000000000000"];
+    const OPERATIONS: [&str; 3] = [VM_START, "Microsoft.Compute/virtualMachines/read", ROLE_ASSIGNMENT_WRITE];
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        // who-can must list exactly the principals for which decide finds a grant (or cannot tell), with the same
+        // verdict: the two queries walk the indexes from opposite ends.
+        #[test]
+        fn who_can_agrees_with_decide(
+            assignments in proptest::collection::vec((0..5usize, 0..5usize, 0..4usize, any::<bool>(), any::<bool>()), 0..12),
+            denies in proptest::collection::vec((0..6usize, 0..4usize, any::<bool>()), 0..3),
+            operation in 0..3usize,
+            at in 0..4usize,
+        ) {
+            let mut s = base();
+            for (n, (p, r, sc, eligible, conditional)) in assignments.iter().enumerate() {
+                let kind = if *eligible { ROLE_ELIGIBILITY_TYPE } else { ROLE_ASSIGNMENT_TYPE };
+                let extra = if *conditional { json!({"condition": "@Resource[x] StringEquals 'y'", "conditionVersion": "2.0"}) } else { json!({}) };
+                s.resources.push(assign(kind, n as u32, principals()[*p], ROLES[*r], &scopes()[*sc], extra));
+            }
+            for (n, (p, sc, no_children)) in denies.iter().enumerate() {
+                let who = if *p == 5 { json!([{"id": EVERYONE, "type": "SystemDefined"}]) } else { json!([{"id": principals()[*p], "type": "User"}]) };
+                s.resources.push(deny(n as u32, &scopes()[*sc], who, json!([]),
+                    json!([{"actions": ["*/write", "*/action"], "notActions": [], "dataActions": [], "notDataActions": []}]), *no_children));
+            }
+            let index = RbacIndex::new(&s);
+            let op = Operation::action(OPERATIONS[operation]);
+            let scope = &scopes()[at];
+            let listed: HashMap<String, Verdict> =
+                index.who_can(&op, scope).into_iter().map(|a| (a.principal, a.decision.verdict)).collect();
+            for p in principals() {
+                let d = index.decide(p, &op, scope);
+                if d.verdict == Verdict::NotAllowed || (d.verdict == Verdict::Denied && d.grants.is_empty() && d.unresolved.is_empty()) {
+                    prop_assert!(!listed.contains_key(p), "{p} listed but decide says {:?}", d);
+                } else {
+                    prop_assert_eq!(listed.get(p), Some(&d.verdict), "{}", p);
+                }
+            }
+        }
+    }
+}
