@@ -129,10 +129,7 @@ struct WhoCanJson<'a> {
 
 /// Answers `can` when it is an Azure question (`None` otherwise, for the AWS engine to answer).
 pub(crate) fn can(args: &CanArgs, snapshot: &Snapshot) -> Result<Option<ExitCode>> {
-    if args.azure.plane.is_none()
-        && !is_azure_scope(&args.resource)
-        && !is_azure_principal(&args.principal, snapshot)
-    {
+    if args.azure.plane.is_none() && !is_azure_scope(&args.resource) && !is_azure_principal(&args.principal, snapshot) {
         return Ok(None);
     }
     refuse_aws_options(&args.request.context, args.session_name.is_some() || args.session_policy.is_some())?;

@@ -64,7 +64,8 @@ fn can_answers_azure_questions_with_explanations() {
     let v = json(&["can", CAROL, start, &vm, "--db", &db, "--format", "json"]);
     assert_eq!(v["decision"], "eligible");
     assert_eq!(v["explanation"]["grants"][0]["source"], "role_eligibility");
-    let container = format!("{}/providers/Microsoft.Storage/storageAccounts/sa1/blobServices/default/containers/c", rg("rg-app"));
+    let container =
+        format!("{}/providers/Microsoft.Storage/storageAccounts/sa1/blobServices/default/containers/c", rg("rg-app"));
     let blob_read = "Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read";
     let v = json(&["can", "Dave", blob_read, &container, "--plane", "data-action", "--db", &db, "--format", "json"]);
     assert_eq!(v["principal"], DAVE);
@@ -80,13 +81,15 @@ fn can_answers_azure_questions_with_explanations() {
 
     // Alice is Owner of the subscription, but the deny assignment on rg-locked removes deletes.
     let locked_vm = format!("{}/providers/Microsoft.Compute/virtualMachines/vm9", rg("rg-locked"));
-    let v = json(&["can", ALICE, "Microsoft.Compute/virtualMachines/delete", &locked_vm, "--db", &db, "--format", "json"]);
+    let v =
+        json(&["can", ALICE, "Microsoft.Compute/virtualMachines/delete", &locked_vm, "--db", &db, "--format", "json"]);
     assert_eq!(v["decision"], "denied");
     let denial = &v["explanation"]["denials"][0];
     assert_eq!(denial["name"], "locked by managed application");
     assert_eq!(denial["pattern"], "*/delete");
     assert_eq!(denial["matched_principal"], "00000000-0000-0000-0000-000000000000");
-    let v = json(&["can", ALICE, "Microsoft.Compute/virtualMachines/write", &locked_vm, "--db", &db, "--format", "json"]);
+    let v =
+        json(&["can", ALICE, "Microsoft.Compute/virtualMachines/write", &locked_vm, "--db", &db, "--format", "json"]);
     assert_eq!(v["decision"], "allowed");
 
     // Bob's Reader at the management group above the subscription reaches the resource.
@@ -95,11 +98,29 @@ fn can_answers_azure_questions_with_explanations() {
     assert_eq!(v["explanation"]["grants"][0]["scope"], "/providers/Microsoft.Management/managementGroups/contoso");
 
     // Entra: a directory role, ownership, and an application permission.
-    let v = json(&["can", "Alice", "microsoft.directory/users/password/update", &format!("/{BOB}"), "--db", &db, "--format", "json"]);
+    let v = json(&[
+        "can",
+        "Alice",
+        "microsoft.directory/users/password/update",
+        &format!("/{BOB}"),
+        "--db",
+        &db,
+        "--format",
+        "json",
+    ]);
     assert_eq!(v["plane"], "directory");
     assert_eq!(v["decision"], "allowed");
     assert_eq!(v["explanation"]["grants"][0]["role_name"], "Helpdesk Administrator");
-    let v = json(&["can", CAROL, "microsoft.directory/groups/members/update", &format!("/{OPS}"), "--db", &db, "--format", "json"]);
+    let v = json(&[
+        "can",
+        CAROL,
+        "microsoft.directory/groups/members/update",
+        &format!("/{OPS}"),
+        "--db",
+        &db,
+        "--format",
+        "json",
+    ]);
     assert_eq!(v["decision"], "allowed");
     assert_eq!(v["explanation"]["grants"][0]["source"], "ownership");
     let v = json(&["can", "deploy-bot", "RoleManagement.ReadWrite.Directory", "/", "--db", &db, "--format", "json"]);
@@ -122,7 +143,15 @@ fn can_answers_azure_questions_with_explanations() {
 fn who_can_lists_every_principal_with_its_verdict() {
     let (_dir, db) = database();
     let locked_vm = format!("{}/providers/Microsoft.Compute/virtualMachines/vm9", rg("rg-locked"));
-    let v = json(&["who-can", "Microsoft.Compute/virtualMachines/start/action", &locked_vm, "--db", &db, "--format", "json"]);
+    let v = json(&[
+        "who-can",
+        "Microsoft.Compute/virtualMachines/start/action",
+        &locked_vm,
+        "--db",
+        &db,
+        "--format",
+        "json",
+    ]);
     let rows: Vec<(String, String, String)> = v
         .as_array()
         .unwrap()
@@ -152,7 +181,16 @@ fn who_can_lists_every_principal_with_its_verdict() {
     assert_eq!(v[0]["principal_type"], "service_principal");
 
     // AWS questions still go to the IAM engine, and AWS-only options are refused for Azure.
-    let out = sightline(&["can", ALICE, "Microsoft.Compute/virtualMachines/read", &vm, "--db", &db, "--context", "aws:SourceIp=10.0.0.1"]);
+    let out = sightline(&[
+        "can",
+        ALICE,
+        "Microsoft.Compute/virtualMachines/read",
+        &vm,
+        "--db",
+        &db,
+        "--context",
+        "aws:SourceIp=10.0.0.1",
+    ]);
     assert_eq!(out.status.code(), Some(2));
     let out = sightline(&["can", "nobody@contoso.com", "Microsoft.Compute/virtualMachines/read", &vm, "--db", &db]);
     assert_eq!(out.status.code(), Some(2));

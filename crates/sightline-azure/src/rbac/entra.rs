@@ -3,8 +3,8 @@
 
 use super::pattern::directory_action_matches;
 use super::{
-    finish, last_segment, text, AppPermission, Decision, EffectiveAssignment, Grant, GrantSource, Operation, Owned,
-    Problem, RbacIndex, SubjectId, Unresolved,
+    last_segment, text, AppPermission, Decision, EffectiveAssignment, Grant, GrantSource, Operation, Owned, Problem,
+    RbacIndex, SubjectId, Unresolved,
 };
 use sightline_model::{Principal, PrincipalKind, Props, Resource};
 use std::collections::HashMap;
@@ -193,8 +193,7 @@ impl EntraIndex {
             .iter()
             .map(|perm| {
                 let actions = super::strings(perm.get("allowedResourceActions"));
-                let condition =
-                    perm.get("condition").and_then(|c| c.as_str()).map(str::trim).filter(|c| !c.is_empty());
+                let condition = perm.get("condition").and_then(|c| c.as_str()).map(str::trim).filter(|c| !c.is_empty());
                 (actions, condition.map(str::to_string))
             })
             .collect();
@@ -232,7 +231,10 @@ impl EntraIndex {
     pub(super) fn add_app_role_assignment(&mut self, r: &Resource, subject: SubjectId, problems: &mut Vec<Problem>) {
         let (Some(resource), Some(app_role)) = (text(&r.properties, "resourceId"), text(&r.properties, "appRoleId"))
         else {
-            problems.push(Problem { record: r.id.clone(), message: "app role assignment without resourceId or appRoleId".into() });
+            problems.push(Problem {
+                record: r.id.clone(),
+                message: "app role assignment without resourceId or appRoleId".into(),
+            });
             return;
         };
         let i = self.app_assignments.len();
@@ -389,7 +391,9 @@ impl RbacIndex {
         self.gaps
             .iter()
             .filter(|(_, service, _, _)| service.eq_ignore_ascii_case("graph"))
-            .map(|(account, service, list, status)| format!("{service} {list} of {account} was not collected ({status})"))
+            .map(|(account, service, list, status)| {
+                format!("{service} {list} of {account} was not collected ({status})")
+            })
             .collect()
     }
 
@@ -404,8 +408,11 @@ impl RbacIndex {
         for (m, via) in self.with_groups(s, &self.direct_groups[s as usize]) {
             for a in self.entra.by_subject.get(&m).into_iter().flatten().filter_map(|i| self.entra.assignments.get(*i))
             {
-                let source =
-                    if a.eligible { GrantSource::DirectoryRoleEligibility } else { GrantSource::DirectoryRoleAssignment };
+                let source = if a.eligible {
+                    GrantSource::DirectoryRoleEligibility
+                } else {
+                    GrantSource::DirectoryRoleAssignment
+                };
                 let Some(r) = self.entra.role_by_key.get(&a.role_key) else {
                     if EntraIndex::covers(&a.scope_key, &key) {
                         unresolved.push(Unresolved {
@@ -465,7 +472,7 @@ impl RbacIndex {
                 }
             }
         }
-        finish(operation, grants, Vec::new(), unresolved, notes, incomplete)
+        self.finish(operation, grants, Vec::new(), unresolved, notes, incomplete)
     }
 
     /// Application permissions are app role assignments to the principal itself; a group's app role assignments
@@ -476,8 +483,13 @@ impl RbacIndex {
         let notes = self.entra_gaps();
         let incomplete = !notes.is_empty();
         for (m, via) in self.with_groups(s, &self.direct_groups[s as usize]) {
-            for a in
-                self.entra.app_by_subject.get(&m).into_iter().flatten().filter_map(|i| self.entra.app_assignments.get(*i))
+            for a in self
+                .entra
+                .app_by_subject
+                .get(&m)
+                .into_iter()
+                .flatten()
+                .filter_map(|i| self.entra.app_assignments.get(*i))
             {
                 match self.entra.value_of(a) {
                     Ok(Some(v)) if v.eq_ignore_ascii_case(&operation.name) => grants.push(Grant {
@@ -485,7 +497,12 @@ impl RbacIndex {
                         assignment: a.id.clone(),
                         role: a.app_role.clone(),
                         role_name: v.to_string(),
-                        scope: self.entra.service_principal_names.get(&a.resource_key).cloned().unwrap_or(a.resource.clone()),
+                        scope: self
+                            .entra
+                            .service_principal_names
+                            .get(&a.resource_key)
+                            .cloned()
+                            .unwrap_or(a.resource.clone()),
                         via_group: via.clone(),
                         permission_block: None,
                         pattern: v.to_string(),
@@ -503,6 +520,6 @@ impl RbacIndex {
                 }
             }
         }
-        finish(operation, grants, Vec::new(), unresolved, notes, incomplete)
+        self.finish(operation, grants, Vec::new(), unresolved, notes, incomplete)
     }
 }

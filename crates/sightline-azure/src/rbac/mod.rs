@@ -662,8 +662,10 @@ impl RbacIndex {
                 continue;
             }
             if document.get("permissions").and_then(serde_json::Value::as_array).is_none() {
-                self.problems
-                    .push(Problem { record: p.id.clone(), message: "role definition without a permissions list".into() });
+                self.problems.push(Problem {
+                    record: p.id.clone(),
+                    message: "role definition without a permissions list".into(),
+                });
                 continue;
             }
             let key = last_segment(&p.id);
@@ -840,13 +842,16 @@ impl RbacIndex {
         }
         let by_property = |key: &str| {
             azure()
-                .find(|p| p.properties.get(key).and_then(|v| v.as_str()).is_some_and(|v| v.eq_ignore_ascii_case(wanted)))
+                .find(|p| {
+                    p.properties.get(key).and_then(|v| v.as_str()).is_some_and(|v| v.eq_ignore_ascii_case(wanted))
+                })
                 .map(|p| p.id.clone())
         };
         if let Some(id) = by_property("userPrincipalName").or_else(|| by_property("appId")) {
             return Ok(id);
         }
-        let named: Vec<String> = azure().filter(|p| p.name.eq_ignore_ascii_case(wanted)).map(|p| p.id.clone()).collect();
+        let named: Vec<String> =
+            azure().filter(|p| p.name.eq_ignore_ascii_case(wanted)).map(|p| p.id.clone()).collect();
         match named.len() {
             1 => Ok(named.into_iter().next().unwrap_or_default()),
             0 => {
@@ -888,7 +893,7 @@ impl RbacIndex {
     /// (application permissions hold tenant-wide).
     pub fn decide(&self, principal: &str, operation: &Operation, scope: &str) -> Decision {
         let Some(s) = self.subject(principal) else {
-            let mut d = finish(operation, Vec::new(), Vec::new(), Vec::new(), Vec::new(), false);
+            let mut d = self.finish(operation, Vec::new(), Vec::new(), Vec::new(), Vec::new(), false);
             d.notes.push(format!("{principal} is not in the snapshot and no assignment names it"));
             return d;
         };
@@ -1036,7 +1041,9 @@ impl RbacIndex {
             out.push((k.clone(), false));
         }
         if key != "/" && path.chain.first().map(String::as_str) != Some(key.as_str()) {
-            notes.push(format!("{scope} is not an ARM scope Sightline recognizes; only the scopes its id spells are used"));
+            notes.push(format!(
+                "{scope} is not an ARM scope Sightline recognizes; only the scopes its id spells are used"
+            ));
         }
         let mut group = match (&path.management_group, &path.subscription) {
             (Some(mg), _) => self.management_group_parent.get(mg).cloned().unwrap_or_else(|| {
@@ -1081,7 +1088,8 @@ impl RbacIndex {
                 if deny.no_children && !is_self {
                     continue;
                 }
-                if let RoleMatch::Granted { block, pattern } = check_blocks(&deny.blocks, operation.plane, &operation.name)
+                if let RoleMatch::Granted { block, pattern } =
+                    check_blocks(&deny.blocks, operation.plane, &operation.name)
                 {
                     denies.push((*d, block, pattern));
                 }
@@ -1180,7 +1188,7 @@ impl RbacIndex {
             }
         }
         let incomplete = notes.iter().any(|n| n.contains("was not collected"));
-        finish(q.operation, grants, denials, unresolved, notes, incomplete)
+        self.finish(q.operation, grants, denials, unresolved, notes, incomplete)
     }
 }
 
@@ -1191,58 +1199,69 @@ pub fn looks_like_guid(s: &str) -> bool {
         && parts.iter().zip([8, 4, 4, 4, 12]).all(|(p, n)| p.len() == n && p.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
-/// Makes the verdict and summary from the evidence. A deny assignment wins over every grant; then an active
-/// unconditional grant; then, when an applicable assignment could not be evaluated (or the data was not
-/// collected), the answer is unknown; then a conditional grant; then an eligible one.
-fn finish(
-    operation: &Operation,
-    grants: Vec<Grant>,
-    denials: Vec<Denial>,
-    unresolved: Vec<Unresolved>,
-    notes: Vec<String>,
-    incomplete: bool,
-) -> Decision {
-    let describe = |g: &Grant| {
-        let via = g.via_group.as_ref().map(|v| format!(" through group {v}")).unwrap_or_default();
-        format!("{} at {}{via}", g.role_name, g.scope)
-    };
-    let active_plain = grants.iter().find(|g| g.source.is_active() && g.condition.is_none());
-    let active_conditional = grants.iter().find(|g| g.source.is_active() && g.condition.is_some());
-    let eligible = grants.iter().find(|g| !g.source.is_active());
-    let op = &operation.name;
-    let (verdict, summary) = if let Some(d) = denials.first() {
-        (Verdict::Denied, format!("deny assignment {} at {} denies {op}", d.name, d.scope))
-    } else if let Some(g) = active_plain {
-        let how = match g.source {
-            GrantSource::Ownership => format!("ownership of {}", g.scope),
-            GrantSource::AppRoleAssignment => format!("application permission {} of {}", g.role_name, g.scope),
-            _ => describe(g),
+impl RbacIndex {
+    /// Makes the verdict and summary from the evidence. A deny assignment wins over every grant; then an active
+    /// unconditional grant; then, when an applicable assignment could not be evaluated (or the data was not
+    /// collected), the answer is unknown; then a conditional grant; then an eligible one.
+    fn finish(
+        &self,
+        operation: &Operation,
+        grants: Vec<Grant>,
+        denials: Vec<Denial>,
+        unresolved: Vec<Unresolved>,
+        notes: Vec<String>,
+        incomplete: bool,
+    ) -> Decision {
+        let describe = |g: &Grant| {
+            let via = g
+                .via_group
+                .as_deref()
+                .map(|v| format!(" through group {}", self.principal_name(v).unwrap_or(v)))
+                .unwrap_or_default();
+            format!("{} at {}{via}", g.role_name, g.scope)
         };
-        (Verdict::Allowed, format!("allowed by {how}"))
-    } else if let Some(u) = unresolved.first() {
-        (Verdict::NotEvaluated, format!("cannot tell: assignment {} at {}: {}", u.assignment, u.scope, u.reason))
-    } else if incomplete {
-        (
-            Verdict::NotEvaluated,
-            "cannot tell: the role assignments or definitions the answer rests on were not collected".to_string(),
-        )
-    } else if let Some(g) = active_conditional {
-        (
-            Verdict::Conditional,
-            format!("allowed only when the condition of {} holds: {}", describe(g), g.condition.clone().unwrap_or_default()),
-        )
-    } else if let Some(g) = eligible {
-        (Verdict::Eligible, format!("not active: eligible for {} (allowed once activated)", describe(g)))
-    } else {
-        let what = match operation.plane {
-            Plane::Action => "no role assignment of the principal or its groups at this scope or above grants",
-            Plane::DataAction => {
-                "no role assignment of the principal or its groups at this scope or above grants the data action"
-            }
-            Plane::Directory => "no directory role or ownership of the principal grants",
-            Plane::AppPermission => "the principal holds no application permission",
+        let active_plain = grants.iter().find(|g| g.source.is_active() && g.condition.is_none());
+        let active_conditional = grants.iter().find(|g| g.source.is_active() && g.condition.is_some());
+        let eligible = grants.iter().find(|g| !g.source.is_active());
+        let op = &operation.name;
+        let (verdict, summary) = if let Some(d) = denials.first() {
+            (Verdict::Denied, format!("deny assignment {} at {} denies {op}", d.name, d.scope))
+        } else if let Some(g) = active_plain {
+            let how = match g.source {
+                GrantSource::Ownership => format!("ownership of {}", g.scope),
+                GrantSource::AppRoleAssignment => format!("application permission {} of {}", g.role_name, g.scope),
+                _ => describe(g),
+            };
+            (Verdict::Allowed, format!("allowed by {how}"))
+        } else if let Some(u) = unresolved.first() {
+            (Verdict::NotEvaluated, format!("cannot tell: assignment {} at {}: {}", u.assignment, u.scope, u.reason))
+        } else if incomplete {
+            (
+                Verdict::NotEvaluated,
+                "cannot tell: the role assignments or definitions the answer rests on were not collected".to_string(),
+            )
+        } else if let Some(g) = active_conditional {
+            (
+                Verdict::Conditional,
+                format!(
+                    "allowed only when the condition of {} holds: {}",
+                    describe(g),
+                    g.condition.clone().unwrap_or_default()
+                ),
+            )
+        } else if let Some(g) = eligible {
+            (Verdict::Eligible, format!("not active: eligible for {} (allowed once activated)", describe(g)))
+        } else {
+            let what = match operation.plane {
+                Plane::Action => "no role assignment of the principal or its groups at this scope or above grants",
+                Plane::DataAction => {
+                    "no role assignment of the principal or its groups at this scope or above grants the data action"
+                }
+                Plane::Directory => "no directory role or ownership of the principal grants",
+                Plane::AppPermission => "the principal holds no application permission",
+            };
+            (Verdict::NotAllowed, format!("{what} {op}"))
         };
-        (Verdict::NotAllowed, format!("{what} {op}"))
-    };
-    Decision { verdict, summary, grants, denials, unresolved, notes }
+        Decision { verdict, summary, grants, denials, unresolved, notes }
+    }
 }

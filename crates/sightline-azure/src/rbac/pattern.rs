@@ -79,10 +79,7 @@ mod tests {
         match pattern.split_first() {
             None => text.is_empty(),
             Some((b'*', rest)) => (0..=text.len()).any(|i| reference(rest, &text[i..])),
-            Some((c, rest)) => {
-                text.first().is_some_and(|t| t.eq_ignore_ascii_case(c))
-                    && reference(rest, &text[1..])
-            }
+            Some((c, rest)) => text.first().is_some_and(|t| t.eq_ignore_ascii_case(c)) && reference(rest, &text[1..]),
         }
     }
 
@@ -99,9 +96,15 @@ mod tests {
             "Microsoft.Compute/virtualMachines/*/action",
             "Microsoft.Compute/virtualMachines/restart/action"
         ));
-        assert!(!operation_matches("Microsoft.Compute/virtualMachines/*/action", "Microsoft.Compute/virtualMachines/write"));
+        assert!(!operation_matches(
+            "Microsoft.Compute/virtualMachines/*/action",
+            "Microsoft.Compute/virtualMachines/write"
+        ));
         assert!(operation_matches("microsoft.storage/*", "Microsoft.Storage/storageAccounts/listKeys/action"));
-        assert!(!operation_matches("Microsoft.Storage/storageAccounts/read", "Microsoft.Storage/storageAccounts/readx"));
+        assert!(!operation_matches(
+            "Microsoft.Storage/storageAccounts/read",
+            "Microsoft.Storage/storageAccounts/readx"
+        ));
         assert!(!operation_matches("", "x"));
         assert!(operation_matches("", ""));
     }

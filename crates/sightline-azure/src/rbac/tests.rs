@@ -132,13 +132,35 @@ fn base() -> Snapshot {
         parent_id: Some(mg("production")),
         tags: Default::default(),
     });
-    s.principals.push(principal(ALICE, PrincipalKind::User, "Alice", &[], json!({"userPrincipalName": "alice@contoso.com"})));
-    s.principals.push(principal(BOB, PrincipalKind::User, "Bob", &[OPS], json!({"userPrincipalName": "bob@contoso.com"})));
-    s.principals.push(principal(CAROL, PrincipalKind::User, "Carol", &[], json!({"userPrincipalName": "carol@contoso.com"})));
+    s.principals.push(principal(
+        ALICE,
+        PrincipalKind::User,
+        "Alice",
+        &[],
+        json!({"userPrincipalName": "alice@contoso.com"}),
+    ));
+    s.principals.push(principal(
+        BOB,
+        PrincipalKind::User,
+        "Bob",
+        &[OPS],
+        json!({"userPrincipalName": "bob@contoso.com"}),
+    ));
+    s.principals.push(principal(
+        CAROL,
+        PrincipalKind::User,
+        "Carol",
+        &[],
+        json!({"userPrincipalName": "carol@contoso.com"}),
+    ));
     // Ops is nested in Engineering: Bob is a transitive member of Engineering.
     s.principals.push(principal(OPS, PrincipalKind::Group, "Ops", &[ENGINEERING], json!({})));
     s.principals.push(principal(ENGINEERING, PrincipalKind::Group, "Engineering", &[], json!({})));
-    s.policies.push(role(OWNER, "Owner", json!([{"actions": ["*"], "notActions": [], "dataActions": [], "notDataActions": []}])));
+    s.policies.push(role(
+        OWNER,
+        "Owner",
+        json!([{"actions": ["*"], "notActions": [], "dataActions": [], "notDataActions": []}]),
+    ));
     s.policies.push(role(
         CONTRIBUTOR,
         "Contributor",
@@ -149,7 +171,11 @@ fn base() -> Snapshot {
             "Microsoft.Purview/consents/write", "Microsoft.Purview/consents/delete"
         ], "dataActions": [], "notDataActions": []}]),
     ));
-    s.policies.push(role(READER, "Reader", json!([{"actions": ["*/read"], "notActions": [], "dataActions": [], "notDataActions": []}])));
+    s.policies.push(role(
+        READER,
+        "Reader",
+        json!([{"actions": ["*/read"], "notActions": [], "dataActions": [], "notDataActions": []}]),
+    ));
     s.policies.push(role(
         USER_ACCESS_ADMIN,
         "User Access Administrator",
@@ -195,7 +221,10 @@ fn role_assignments_grant_at_their_scope_and_below() {
     assert_eq!(g.scope, rg());
     assert!(d.summary.contains("Virtual Machine Contributor"));
     // Not at the subscription above the assignment, nor for another operation, nor for another principal.
-    assert_eq!(decide(&s, ALICE, &Operation::action(VM_START), &format!("/subscriptions/{SUB}")).verdict, Verdict::NotAllowed);
+    assert_eq!(
+        decide(&s, ALICE, &Operation::action(VM_START), &format!("/subscriptions/{SUB}")).verdict,
+        Verdict::NotAllowed
+    );
     assert_eq!(
         decide(&s, ALICE, &Operation::action("Microsoft.Storage/storageAccounts/write"), &storage()).verdict,
         Verdict::NotAllowed
@@ -217,11 +246,22 @@ fn scopes_inherit_down_the_management_group_tree() {
     assert_eq!(d.verdict, Verdict::Allowed);
     assert_eq!(d.grants[0].scope, "/providers/Microsoft.Management/managementGroups/Contoso");
     assert_eq!(d.grants[0].pattern, "*/read");
-    assert_eq!(decide(&s, ALICE, &read, "/providers/Microsoft.Management/managementGroups/production").verdict, Verdict::Allowed);
-    assert_eq!(decide(&s, ALICE, &read, &format!("/providers/Microsoft.Management/managementGroups/{TENANT}")).verdict, Verdict::NotAllowed);
+    assert_eq!(
+        decide(&s, ALICE, &read, "/providers/Microsoft.Management/managementGroups/production").verdict,
+        Verdict::Allowed
+    );
+    assert_eq!(
+        decide(&s, ALICE, &read, &format!("/providers/Microsoft.Management/managementGroups/{TENANT}")).verdict,
+        Verdict::NotAllowed
+    );
     assert_eq!(decide(&s, CAROL, &read, &vm()).verdict, Verdict::NotAllowed);
     // A parent resource's assignment reaches its child resources.
-    let d = decide(&s, BOB, &Operation::action("Microsoft.Storage/storageAccounts/blobServices/containers/write"), &container());
+    let d = decide(
+        &s,
+        BOB,
+        &Operation::action("Microsoft.Storage/storageAccounts/blobServices/containers/write"),
+        &container(),
+    );
     assert_eq!(d.verdict, Verdict::Allowed);
     // The root scope `/` is above everything.
     s.resources.push(active(4, CAROL, READER, "/"));
@@ -237,7 +277,11 @@ fn not_actions_subtract_but_do_not_deny() {
     let op = Operation::action(ROLE_ASSIGNMENT_WRITE);
     let d = decide(&s, ALICE, &op, &rg());
     assert_eq!(d.verdict, Verdict::NotAllowed);
-    assert!(d.notes.iter().any(|n| n.contains("Microsoft.Authorization/*/Write") && n.contains("Contributor")), "{:?}", d.notes);
+    assert!(
+        d.notes.iter().any(|n| n.contains("Microsoft.Authorization/*/Write") && n.contains("Contributor")),
+        "{:?}",
+        d.notes
+    );
     assert_eq!(decide(&s, ALICE, &Operation::action(VM_START), &vm()).verdict, Verdict::Allowed);
     s.resources.push(active(2, ALICE, USER_ACCESS_ADMIN, &rg()));
     let d = decide(&s, ALICE, &op, &rg());
@@ -369,7 +413,10 @@ fn deny_assignments_take_precedence() {
     assert_eq!(d.verdict, Verdict::Allowed);
     assert!(d.notes.iter().any(|n| n.contains("excludes")));
     // Outside the deny's scope nothing is denied.
-    assert_eq!(decide(&s, ALICE, &write, &format!("/subscriptions/{SUB}/resourceGroups/rg-other")).verdict, Verdict::Allowed);
+    assert_eq!(
+        decide(&s, ALICE, &write, &format!("/subscriptions/{SUB}/resourceGroups/rg-other")).verdict,
+        Verdict::Allowed
+    );
     // A deny that does not apply to child scopes denies at its own scope only.
     let mut s2 = base();
     s2.resources.push(active(1, ALICE, OWNER, &format!("/subscriptions/{SUB}")));
@@ -517,7 +564,13 @@ fn directory_assignment(kind: &str, n: u32, principal: &str, role: &str, scope: 
 fn directory_roles_grant_at_their_directory_scope() {
     let mut s = entra();
     s.resources.push(directory_assignment(DIRECTORY_ROLE_ASSIGNMENT_TYPE, 1, ALICE, HELPDESK, "/"));
-    s.resources.push(directory_assignment(DIRECTORY_ROLE_ASSIGNMENT_TYPE, 2, CAROL, APP_ADMIN, &format!("/{APPLICATION_ID}")));
+    s.resources.push(directory_assignment(
+        DIRECTORY_ROLE_ASSIGNMENT_TYPE,
+        2,
+        CAROL,
+        APP_ADMIN,
+        &format!("/{APPLICATION_ID}"),
+    ));
     s.resources.push(directory_assignment(DIRECTORY_ROLE_ELIGIBILITY_TYPE, 3, BOB, HELPDESK, "/"));
     let reset = Operation::directory("microsoft.directory/users/password/update");
     let d = decide(&s, ALICE, &reset, &format!("/{BOB}"));
@@ -531,7 +584,10 @@ fn directory_roles_grant_at_their_directory_scope() {
     assert_eq!(d.grants[0].pattern, "microsoft.directory/applications/allProperties/allTasks");
     assert_eq!(decide(&s, CAROL, &creds, "/").verdict, Verdict::NotAllowed, "scoped to one application");
     // Azure RBAC roles grant nothing in Entra, and directory roles nothing in ARM.
-    assert_eq!(decide(&s, ALICE, &Operation::action("microsoft.directory/users/password/update"), "/").verdict, Verdict::NotAllowed);
+    assert_eq!(
+        decide(&s, ALICE, &Operation::action("microsoft.directory/users/password/update"), "/").verdict,
+        Verdict::NotAllowed
+    );
     // A role assigned to a group reaches its direct members only (role-assignable groups admit no nested groups).
     s.resources.push(directory_assignment(DIRECTORY_ROLE_ASSIGNMENT_TYPE, 4, OPS, HELPDESK, "/"));
     s.resources.push(directory_assignment(DIRECTORY_ROLE_ASSIGNMENT_TYPE, 5, ENGINEERING, APP_ADMIN, "/"));
@@ -540,7 +596,13 @@ fn directory_roles_grant_at_their_directory_scope() {
     assert_eq!(d.grants.iter().find(|g| g.source.is_active()).unwrap().via_group.as_deref(), Some(OPS));
     assert_eq!(decide(&s, BOB, &creds, "/").verdict, Verdict::NotAllowed);
     // An assignment naming an unknown directory role is reported.
-    s.resources.push(directory_assignment(DIRECTORY_ROLE_ASSIGNMENT_TYPE, 6, CAROL, "62e90394-69f5-4237-9190-012177145e10", "/"));
+    s.resources.push(directory_assignment(
+        DIRECTORY_ROLE_ASSIGNMENT_TYPE,
+        6,
+        CAROL,
+        "62e90394-69f5-4237-9190-012177145e10",
+        "/",
+    ));
     assert_eq!(decide(&s, CAROL, &reset, "/").verdict, Verdict::NotEvaluated);
 }
 
@@ -578,7 +640,10 @@ fn owners_manage_what_they_own() {
     assert_eq!(index.owners_of(GROUP_ID), vec![CAROL.to_string()]);
     let owned = index.owned_by(BOB);
     assert_eq!(owned.len(), 1);
-    assert_eq!((owned[0].object.as_str(), owned[0].object_type, owned[0].name.as_str()), (APPLICATION_ID, "application", "Payroll"));
+    assert_eq!(
+        (owned[0].object.as_str(), owned[0].object_type, owned[0].name.as_str()),
+        (APPLICATION_ID, "application", "Payroll")
+    );
     let who = index.who_can(&add_member, &format!("/{GROUP_ID}"));
     assert_eq!(who.iter().map(|a| a.principal.as_str()).collect::<Vec<_>>(), vec![CAROL]);
 }
@@ -600,14 +665,27 @@ fn application_permissions_resolve_through_app_roles() {
             {"id": "06b708a9-e830-4db3-a914-8e69da51d44f", "value": "AppRoleAssignment.ReadWrite.All", "allowedMemberTypes": ["Application"]}
         ]}),
     ));
-    s.principals.push(principal(APP_SP, PrincipalKind::ServicePrincipal, "deploy-bot", &[], json!({"appId": "0a0a0a0a-0000-0000-0000-000000000000"})));
-    s.resources.push(graph(APP_ROLE_ASSIGNMENT_TYPE, "ara-1", json!({"principalId": APP_SP, "resourceId": GRAPH_SP, "appRoleId": rm})));
+    s.principals.push(principal(
+        APP_SP,
+        PrincipalKind::ServicePrincipal,
+        "deploy-bot",
+        &[],
+        json!({"appId": "0a0a0a0a-0000-0000-0000-000000000000"}),
+    ));
+    s.resources.push(graph(
+        APP_ROLE_ASSIGNMENT_TYPE,
+        "ara-1",
+        json!({"principalId": APP_SP, "resourceId": GRAPH_SP, "appRoleId": rm}),
+    ));
     let index = RbacIndex::new(&s);
     let op = Operation::app_permission("RoleManagement.ReadWrite.Directory");
     let d = index.decide(APP_SP, &op, "/");
     assert_eq!(d.verdict, Verdict::Allowed);
     assert_eq!(d.grants[0].scope, "Microsoft Graph");
-    assert_eq!(index.decide(APP_SP, &Operation::app_permission("AppRoleAssignment.ReadWrite.All"), "/").verdict, Verdict::NotAllowed);
+    assert_eq!(
+        index.decide(APP_SP, &Operation::app_permission("AppRoleAssignment.ReadWrite.All"), "/").verdict,
+        Verdict::NotAllowed
+    );
     let perms = index.app_permissions(APP_SP);
     assert_eq!(perms[0].value.as_deref(), Some("RoleManagement.ReadWrite.Directory"));
     assert_eq!(perms[0].resource_name.as_deref(), Some("Microsoft Graph"));
@@ -632,7 +710,13 @@ fn principals_are_found_by_id_upn_and_name() {
     assert_eq!(index.find_principal(&s, &CAROL.to_uppercase()).unwrap(), CAROL);
     assert!(matches!(index.find_principal(&s, "nobody"), Err(LookupError::NotFound(_))));
     let mut twice = base();
-    twice.principals.push(principal("aaaaaaaa-0000-0000-0000-0000000000ff", PrincipalKind::User, "Alice", &[], json!({})));
+    twice.principals.push(principal(
+        "aaaaaaaa-0000-0000-0000-0000000000ff",
+        PrincipalKind::User,
+        "Alice",
+        &[],
+        json!({}),
+    ));
     assert!(matches!(RbacIndex::new(&twice).find_principal(&twice, "alice"), Err(LookupError::Ambiguous { .. })));
 }
 
@@ -681,7 +765,12 @@ mod consistency {
         [ALICE, BOB, CAROL, OPS, ENGINEERING]
     }
     fn scopes() -> [String; 4] {
-        ["/providers/Microsoft.Management/managementGroups/contoso".to_string(), format!("/subscriptions/{SUB}"), rg(), vm()]
+        [
+            "/providers/Microsoft.Management/managementGroups/contoso".to_string(),
+            format!("/subscriptions/{SUB}"),
+            rg(),
+            vm(),
+        ]
     }
     const ROLES: [&str; 5] = [OWNER, READER, VM_CONTRIBUTOR, CONTRIBUTOR, "deadbeef-0000-0000-0000-000000000000"];
     const OPERATIONS: [&str; 3] = [VM_START, "Microsoft.Compute/virtualMachines/read", ROLE_ASSIGNMENT_WRITE];
