@@ -240,9 +240,17 @@ fn render(s: &mut String, d: &Decision, index: &RbacIndex, indent: &str) {
         ));
     }
     for x in &d.denials {
+        let names = if x.matched_principal == rbac::EVERYONE {
+            "everyone".to_string()
+        } else {
+            match index.principal_name(&x.matched_principal) {
+                Some(name) => format!("{name} ({})", x.matched_principal),
+                None => x.matched_principal.clone(),
+            }
+        };
         s.push_str(&format!(
-            "{indent}  deny   deny assignment {} ({}) at {}, permission block {} matches {:?}, names {}\n",
-            x.name, x.deny_assignment, x.scope, x.permission_block, x.pattern, x.matched_principal
+            "{indent}  deny   deny assignment {} ({}) at {}, permission block {} matches {:?}, names {names}\n",
+            x.name, x.deny_assignment, x.scope, x.permission_block, x.pattern
         ));
     }
     for u in &d.unresolved {

@@ -196,3 +196,12 @@ fn who_can_lists_every_principal_with_its_verdict() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no Azure principal"));
 }
+
+#[test]
+fn text_explanations_are_stable() {
+    let (_dir, db) = database();
+    let vm = format!("{}/providers/Microsoft.Compute/virtualMachines/vm9", rg("rg-locked"));
+    let out = sightline(&["who-can", "Microsoft.Compute/virtualMachines/delete", &vm, "--db", &db]);
+    assert!(out.status.success());
+    insta::assert_snapshot!(String::from_utf8_lossy(&out.stdout));
+}
