@@ -438,6 +438,29 @@ fn deny_assignments_take_precedence() {
     assert_eq!(verdicts, vec![(ALICE, Verdict::Denied), (BOB, Verdict::Allowed)]);
 }
 
+// https://learn.microsoft.com/en-us/azure/role-based-access-control/deny-assignments#deny-assignment-properties
+// A deny assignment may name a group (its members, nested ones included, are denied) and may deny data actions,
+// which it lists under DataActions like a role definition.
+#[test]
+fn deny_assignments_reach_group_members_and_data_actions() {
+    let mut s = base();
+    s.resources.push(active(1, BOB, BLOB_DATA_READER, &storage()));
+    s.resources.push(deny(
+        1,
+        &storage(),
+        json!([{"id": ENGINEERING, "type": "Group"}]),
+        json!([]),
+        json!([{"actions": [], "notActions": [], "dataActions": ["Microsoft.Storage/storageAccounts/blobServices/containers/blobs/*"], "notDataActions": []}]),
+        false,
+    ));
+    let d = decide(&s, BOB, &Operation::data_action(BLOB_READ), &container());
+    assert_eq!(d.verdict, Verdict::Denied);
+    assert_eq!(d.denials[0].matched_principal, ENGINEERING);
+    // The control-plane read of the container is not in the deny's DataActions.
+    let read = Operation::action("Microsoft.Storage/storageAccounts/blobServices/containers/read");
+    assert_eq!(decide(&s, BOB, &read, &container()).verdict, Verdict::Allowed);
+}
+
 // https://learn.microsoft.com/en-us/azure/role-based-access-control/conditions-overview
 // A role assignment with a condition grants only when the condition holds: reported as conditional, with the text.
 #[test]
@@ -595,6 +618,18 @@ fn directory_roles_grant_at_their_directory_scope() {
     assert_eq!(d.verdict, Verdict::Allowed);
     assert_eq!(d.grants.iter().find(|g| g.source.is_active()).unwrap().via_group.as_deref(), Some(OPS));
     assert_eq!(decide(&s, BOB, &creds, "/").verdict, Verdict::NotAllowed);
+    // A role scoped to an administrative unit is noted, not applied: unit membership is not in the snapshot.
+    s.resources.push(directory_assignment(
+        DIRECTORY_ROLE_ASSIGNMENT_TYPE,
+        7,
+        CAROL,
+        HELPDESK,
+        "/administrativeUnits/au-1",
+    ));
+    let d = decide(&s, CAROL, &reset, &format!("/{BOB}"));
+    assert_eq!(d.verdict, Verdict::NotAllowed);
+    assert!(d.notes.iter().any(|n| n.contains("administrative unit")), "{:?}", d.notes);
+    assert_eq!(decide(&s, CAROL, &reset, "/administrativeUnits/AU-1").verdict, Verdict::Allowed);
     // An assignment naming an unknown directory role is reported.
     s.resources.push(directory_assignment(
         DIRECTORY_ROLE_ASSIGNMENT_TYPE,
