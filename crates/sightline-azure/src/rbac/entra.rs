@@ -48,6 +48,7 @@ const SERVICE_PRINCIPAL_OWNER_ACTIONS: &[&str] = &[
 ];
 
 /// The actions that ownership of an object of `kind` gives over that object.
+/// (`kind` is `group`, `application` or `service_principal`, as in [`super::Owned::object_type`].)
 pub fn owner_actions(kind: &str) -> &'static [&'static str] {
     match kind {
         "group" => GROUP_OWNER_ACTIONS,

@@ -15,6 +15,7 @@ mod scope;
 #[cfg(test)]
 mod tests;
 
+pub use entra::owner_actions;
 pub use pattern::{directory_action_matches, operation_matches};
 
 use serde::Serialize;
