@@ -75,6 +75,8 @@ struct DirectoryAssignment {
     scope: String,
     scope_key: String,
     eligible: bool,
+    /// For an eligibility whose schedule does not cover the snapshot's time: why.
+    outside: Option<String>,
 }
 
 struct AppAssignment {
@@ -213,7 +215,7 @@ impl EntraIndex {
         }
     }
 
-    pub(super) fn add_assignment(&mut self, r: &Resource, subject: SubjectId, eligible: bool) {
+    pub(super) fn add_assignment(&mut self, r: &Resource, subject: SubjectId, eligible: bool, outside: Option<String>) {
         let role = text(&r.properties, "roleDefinitionId").unwrap_or_default();
         let scope = text(&r.properties, "directoryScopeId").unwrap_or_else(|| "/".to_string());
         let i = self.assignments.len();
@@ -226,6 +228,7 @@ impl EntraIndex {
             scope_key: directory_scope_key(&scope),
             scope,
             eligible,
+            outside,
         });
     }
 
@@ -428,6 +431,13 @@ impl RbacIndex {
                 };
                 let Some((block, pattern, condition)) = self.entra.role_grants(*r, &operation.name) else { continue };
                 let role_name = self.entra.roles.get(*r).map(|x| x.name.clone()).unwrap_or_default();
+                if let Some(why) = &a.outside {
+                    notes.push(format!(
+                        "eligibility {} for {role_name} at {} is not in effect at the snapshot's time: {why}",
+                        a.id, a.scope
+                    ));
+                    continue;
+                }
                 if !EntraIndex::covers(&a.scope_key, &key) {
                     if a.scope_key.starts_with("/administrativeunits/") && key != "/" {
                         notes.push(format!(

@@ -365,6 +365,8 @@ struct RoleAssignment {
     condition: Option<String>,
     condition_version: Option<String>,
     eligible: bool,
+    /// For an eligibility whose start or end puts the snapshot's time outside it: why.
+    outside: Option<String>,
 }
 
 enum DenyPrincipal {
@@ -438,6 +440,8 @@ pub struct RbacIndex {
     gaps: Vec<(String, String, String, String)>,
     tenants: HashSet<String>,
     problems: Vec<Problem>,
+    /// The snapshot's time, against which PIM schedules are read.
+    now: Option<chrono::DateTime<chrono::FixedOffset>>,
 }
 
 /// What the index keeps of each principal of the snapshot, to name it in answers.
@@ -553,6 +557,7 @@ impl RbacIndex {
             gaps: Vec::new(),
             tenants: HashSet::new(),
             problems: Vec::new(),
+            now: chrono::DateTime::parse_from_rfc3339(snapshot.created_at.trim()).ok(),
         };
         index.load_principals(snapshot);
         index.load_tree(snapshot);
@@ -699,7 +704,16 @@ impl RbacIndex {
                     continue;
                 };
                 let s = self.intern(&principal);
-                self.entra.add_assignment(r, s, t.eq_ignore_ascii_case(DIRECTORY_ROLE_ELIGIBILITY_TYPE));
+                let eligible = t.eq_ignore_ascii_case(DIRECTORY_ROLE_ELIGIBILITY_TYPE);
+                let outside = if eligible {
+                    self.outside_window(
+                        r.properties.pointer("/scheduleInfo/startDateTime"),
+                        r.properties.pointer("/scheduleInfo/expiration/endDateTime"),
+                    )
+                } else {
+                    None
+                };
+                self.entra.add_assignment(r, s, eligible, outside);
             } else if t.eq_ignore_ascii_case(APP_ROLE_ASSIGNMENT_TYPE) {
                 let Some(principal) = text(&r.properties, "principalId") else {
                     self.problems.push(Problem { record: r.id.clone(), message: "no principalId".into() });
@@ -751,8 +765,27 @@ impl RbacIndex {
             scope_id,
             condition: text(p, "condition"),
             condition_version: text(p, "conditionVersion"),
+            outside: if eligible { self.outside_window(p.get("startDateTime"), p.get("endDateTime")) } else { None },
             eligible,
         });
+    }
+
+    /// Why the snapshot's time falls outside a schedule from `start` to `end` (either may be open), if it does.
+    /// Without a snapshot time, or with times that cannot be read, the schedule is taken as in effect.
+    fn outside_window(&self, start: Option<&Props>, end: Option<&Props>) -> Option<String> {
+        let now = self.now?;
+        let read = |v: Option<&Props>| {
+            v.and_then(Props::as_str).and_then(|t| chrono::DateTime::parse_from_rfc3339(t.trim()).ok())
+        };
+        if let Some(end) = read(end) {
+            if end <= now {
+                return Some(format!("it ended at {}", end.to_rfc3339()));
+            }
+        }
+        match read(start) {
+            Some(start) if start > now => Some(format!("it starts at {}", start.to_rfc3339())),
+            _ => None,
+        }
     }
 
     fn add_deny_assignment(&mut self, r: &sightline_model::Resource) {
@@ -1135,6 +1168,13 @@ impl RbacIndex {
                 };
                 let role = &self.roles[r];
                 match &q.roles[r] {
+                    RoleMatch::Granted { .. } if a.outside.is_some() => notes.push(format!(
+                        "eligibility {} for {} at {} is not in effect at the snapshot's time: {}",
+                        a.id,
+                        role.name,
+                        a.scope,
+                        a.outside.as_deref().unwrap_or_default()
+                    )),
                     RoleMatch::Granted { block, pattern } => grants.push(Grant {
                         source: if a.eligible { GrantSource::RoleEligibility } else { GrantSource::RoleAssignment },
                         assignment: a.id.clone(),

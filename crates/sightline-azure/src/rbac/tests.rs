@@ -509,6 +509,13 @@ fn eligible_assignments_are_not_in_force() {
     let index = RbacIndex::new(&s);
     let sources: Vec<GrantSource> = index.assignments_of(ALICE).iter().map(|a| a.source).collect();
     assert_eq!(sources, vec![GrantSource::RoleEligibility, GrantSource::RoleAssignment]);
+    // Against the snapshot's time, an eligibility that has ended (or not yet started) is not one.
+    s.created_at = "2027-03-01T00:00:00Z".into();
+    let d = decide(&s, ALICE, &Operation::action(VM_START), &vm());
+    assert_eq!(d.verdict, Verdict::NotAllowed);
+    assert!(d.notes.iter().any(|n| n.contains("ended at 2027-01-01")), "{:?}", d.notes);
+    s.created_at = "2026-06-01T00:00:00+02:00".into();
+    assert_eq!(decide(&s, ALICE, &Operation::action(VM_START), &vm()).verdict, Verdict::Eligible);
 }
 
 // https://learn.microsoft.com/en-us/azure/role-based-access-control/overview#how-azure-rbac-determines-if-a-user-has-access-to-a-resource
