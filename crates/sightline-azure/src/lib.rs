@@ -10,3 +10,4 @@ pub fn same(a: &str, b: &str) -> bool {
 
 pub mod generate;
 pub mod import;
+pub mod rbac;

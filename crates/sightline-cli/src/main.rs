@@ -1,6 +1,7 @@
 //! `sightline`: argument parsing and wiring. Every command's logic lives in the library crates.
 
 mod activity;
+mod azure_access;
 mod azure_collect;
 mod azure_import;
 #[cfg(feature = "live-aws")]
@@ -291,6 +292,8 @@ struct CanArgs {
     /// A session policy in force (JSON file).
     #[arg(long)]
     session_policy: Option<PathBuf>,
+    #[command(flatten)]
+    azure: azure_access::AzureArgs,
 }
 
 #[derive(Args)]
@@ -303,6 +306,8 @@ struct WhoCanArgs {
     source: Source,
     #[command(flatten)]
     request: RequestArgs,
+    #[command(flatten)]
+    azure: azure_access::AzureArgs,
 }
 
 #[derive(Subcommand)]
@@ -499,6 +504,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Can(args) => {
             let snapshot = args.source.load()?;
+            if let Some(code) = azure_access::can(&args, &snapshot)? {
+                return Ok(code);
+            }
             let authz = authorizer(&snapshot)?;
             let session_policy = match &args.session_policy {
                 Some(path) => {
@@ -549,6 +557,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::WhoCan(args) => {
             let snapshot = args.source.load()?;
+            if let Some(code) = azure_access::who_can(&args, &snapshot)? {
+                return Ok(code);
+            }
             let authz = authorizer(&snapshot)?;
             let allowed = authz.who_can(&args.action, &args.resource, &args.request.context()?)?;
             output::who_can(&args.action, &args.resource, &allowed, args.request.format)?;
