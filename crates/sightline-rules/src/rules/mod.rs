@@ -1,5 +1,6 @@
 //! The built-in rules, one file each, and the registry that lists them.
 
+mod azure;
 mod credential_report;
 mod identity_policies;
 mod monitoring;
@@ -240,6 +241,9 @@ mod tests {
 
     const ACCOUNT: &str = "123456789012";
     const REGION: &str = "us-east-1";
+    /// The subscription and tenant of the Azure rules' fixtures.
+    pub(crate) const SUBSCRIPTION: &str = "00000000-0000-0000-0000-00000000000a";
+    pub(crate) const TENANT: &str = "00000000-0000-0000-0000-0000000000aa";
 
     /// Builds a snapshot from a fixture, filling `provider` and `account_id`, one account, and a `collected`
     /// coverage record for each of the rule's needs (in us-east-1 for regional ones) unless the fixture has its own
@@ -248,12 +252,28 @@ mod tests {
         let mut v: Value =
             serde_json::from_str(fixture).unwrap_or_else(|e| panic!("{}: bad fixture: {e}", rule.meta.id));
         let o = v.as_object_mut().unwrap();
-        for key in ["resources", "principals", "policies", "coverage", "accounts", "activity", "activity_periods"] {
+        let azure = rule.meta.provider() == sightline_model::Provider::Azure;
+        let (provider, account) = if azure { ("azure", SUBSCRIPTION) } else { ("aws", ACCOUNT) };
+        for key in [
+            "resources",
+            "principals",
+            "policies",
+            "coverage",
+            "accounts",
+            "activity",
+            "activity_periods",
+            "organizations",
+        ] {
             for item in o.entry(key).or_insert_with(|| json!([])).as_array_mut().unwrap() {
                 let item = item.as_object_mut().unwrap();
-                item.entry("provider").or_insert(json!("aws"));
-                if key != "policies" && key != "accounts" {
-                    item.entry("account_id").or_insert(json!(ACCOUNT));
+                item.entry("provider").or_insert(json!(provider));
+                let graph = key == "principals"
+                    || item
+                        .get("resource_type")
+                        .and_then(Value::as_str)
+                        .is_some_and(|t| t.starts_with("Microsoft.Graph/"));
+                if key != "policies" && key != "accounts" && key != "organizations" {
+                    item.entry("account_id").or_insert(json!(if azure && graph { TENANT } else { account }));
                 }
                 if key == "principals" {
                     for k in ["name", "kind"] {
@@ -263,7 +283,12 @@ mod tests {
             }
         }
         if o["accounts"].as_array().unwrap().is_empty() {
-            o.insert("accounts".into(), json!([{"provider": "aws", "id": ACCOUNT}]));
+            let account = if azure {
+                json!({"provider": "azure", "id": SUBSCRIPTION, "name": "fixture", "organization_id": TENANT})
+            } else {
+                json!({"provider": "aws", "id": ACCOUNT})
+            };
+            o.insert("accounts".into(), json!([account]));
         }
         if o["coverage"].as_array().unwrap().is_empty() {
             let status = if fail_needs { "failed" } else { "collected" };
@@ -272,7 +297,8 @@ mod tests {
                 .needs
                 .iter()
                 .map(|n| {
-                    let mut c = json!({"provider": "aws", "account_id": ACCOUNT, "service": n.service,
+                    let at = if azure && n.service == "graph" { TENANT } else { account };
+                    let mut c = json!({"provider": provider, "account_id": at, "service": n.service,
                                        "operation": n.operation, "status": status, "detail": "fixture"});
                     if n.regional {
                         c["region"] = json!(REGION);
@@ -294,6 +320,7 @@ mod tests {
                 "policies" => snapshot.policies = parse(id, key, records),
                 "coverage" => snapshot.coverage = parse(id, key, records),
                 "accounts" => snapshot.accounts = parse(id, key, records),
+                "organizations" => snapshot.organizations = parse(id, key, records),
                 "activity" => snapshot.activity = parse(id, key, records),
                 "activity_periods" => snapshot.activity_periods = parse(id, key, records),
                 "data_objects" => snapshot.data_objects = parse(id, key, records),
@@ -386,6 +413,37 @@ mod tests {
         }
     }
 
+    /// An Azure rule never passes a subscription, location or tenant whose listings were not collected: with no
+    /// coverage record at all, its PASS and FAIL findings are only about records the fixture holds, and every
+    /// subscription- and tenant-wide verdict is NOT_EVALUATED.
+    #[test]
+    fn azure_rules_without_coverage_judge_only_what_they_see() {
+        let now = chrono::DateTime::parse_from_rfc3339("2026-11-28T00:00:00Z").unwrap().with_timezone(&chrono::Utc);
+        for rule in RULES.iter().filter(|r| r.meta.provider() == sightline_model::Provider::Azure) {
+            for fixture in rule.fixtures.pass.iter().chain(rule.fixtures.fail) {
+                let mut snapshot = snapshot(rule, fixture, false);
+                snapshot.coverage.clear();
+                let held: std::collections::HashSet<&str> = snapshot.resources.iter().map(|r| r.id.as_str()).collect();
+                let scan = Scan::new(&snapshot, now);
+                let mut out = Out::new(&rule.meta);
+                (rule.check)(&scan, &mut out);
+                for f in &out.findings {
+                    assert_eq!(f.provider, sightline_model::Provider::Azure, "{}", rule.meta.id);
+                    if f.status != FindingStatus::NotEvaluated {
+                        assert!(
+                            held.contains(f.resource_id.as_str()),
+                            "{}: {} {} without coverage: {}",
+                            rule.meta.id,
+                            f.status.as_str(),
+                            f.resource_id,
+                            f.message
+                        );
+                    }
+                }
+            }
+        }
+    }
+
     #[test]
     fn ids_are_unique_and_well_formed() {
         let mut seen = std::collections::HashSet::new();
@@ -393,7 +451,7 @@ mod tests {
             let m = &rule.meta;
             assert!(seen.insert(m.id), "duplicate rule id {}", m.id);
             assert!(
-                m.id.starts_with("aws-")
+                (m.id.starts_with("aws-") || m.id.starts_with("azure-"))
                     && m.id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'),
                 "{}",
                 m.id

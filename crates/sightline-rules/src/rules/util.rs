@@ -33,10 +33,15 @@ pub(crate) fn each_resource<'s>(
 ) {
     // Regions where the data is missing: one NOT_EVALUATED for the region, so that a failed listing is visible
     // even though it left no resource to report on.
-    let accounts: Vec<&str> = scan.aws_accounts().collect();
+    // The accounts of the rule's cloud: AWS accounts, or Azure subscriptions (whose needs are never regional).
+    let provider = out.meta().provider();
+    let accounts: Vec<&str> = match provider {
+        sightline_model::Provider::Aws => scan.aws_accounts().collect(),
+        sightline_model::Provider::Azure => scan.azure_subscriptions().collect(),
+    };
     for account in &accounts {
         if let Some(why) = scan.gap(account, None, &global(needs), false) {
-            out.not_evaluated(Subject::account(account), why);
+            out.not_evaluated(Subject::account_of(provider, account), why);
         }
         for region in scan.regions(account) {
             if let Some(why) = scan.gap(account, Some(region), &regional(needs), false) {
