@@ -113,6 +113,27 @@ mod sqs_queue_encrypted;
 mod sqs_queue_public;
 mod unused;
 
+mod azure_storage_blob_versioning;
+mod azure_storage_cross_tenant_replication;
+mod azure_storage_default_entra_authorization;
+mod azure_storage_default_network_deny;
+mod azure_storage_delete_lock;
+mod azure_storage_geo_redundant;
+mod azure_storage_key_rotation_reminder;
+mod azure_storage_keys_rotated;
+mod azure_storage_min_tls_1_2;
+mod azure_storage_private_endpoints;
+mod azure_storage_public_blob_access_disabled;
+mod azure_storage_public_network_access;
+mod azure_storage_readonly_lock;
+mod azure_storage_secure_transfer;
+mod azure_storage_shared_key_disabled;
+mod azure_storage_smb_channel_encryption;
+mod azure_storage_smb_version;
+mod azure_storage_soft_delete_blobs;
+mod azure_storage_soft_delete_containers;
+mod azure_storage_soft_delete_file_shares;
+mod azure_storage_trusted_services_bypass;
 mod iam_access_key_rotated;
 mod iam_password_min_length;
 mod iam_password_reuse;
@@ -230,6 +251,27 @@ pub static RULES: &[&Rule] = &[
     &iam_access_key_unused::RULE,
     &iam_unused_services::RULE,
     &iam_unused_actions::RULE,
+    &azure_storage_secure_transfer::RULE,
+    &azure_storage_min_tls_1_2::RULE,
+    &azure_storage_public_blob_access_disabled::RULE,
+    &azure_storage_shared_key_disabled::RULE,
+    &azure_storage_public_network_access::RULE,
+    &azure_storage_default_network_deny::RULE,
+    &azure_storage_trusted_services_bypass::RULE,
+    &azure_storage_private_endpoints::RULE,
+    &azure_storage_cross_tenant_replication::RULE,
+    &azure_storage_default_entra_authorization::RULE,
+    &azure_storage_key_rotation_reminder::RULE,
+    &azure_storage_keys_rotated::RULE,
+    &azure_storage_geo_redundant::RULE,
+    &azure_storage_soft_delete_blobs::RULE,
+    &azure_storage_soft_delete_containers::RULE,
+    &azure_storage_blob_versioning::RULE,
+    &azure_storage_soft_delete_file_shares::RULE,
+    &azure_storage_smb_version::RULE,
+    &azure_storage_smb_channel_encryption::RULE,
+    &azure_storage_delete_lock::RULE,
+    &azure_storage_readonly_lock::RULE,
 ];
 
 #[cfg(test)]
