@@ -113,6 +113,14 @@ mod sqs_queue_encrypted;
 mod sqs_queue_public;
 mod unused;
 
+mod azure_keyvault_key_rotation;
+mod azure_keyvault_keys_expiry;
+mod azure_keyvault_logging;
+mod azure_keyvault_private_endpoints;
+mod azure_keyvault_public_network;
+mod azure_keyvault_purge_protection;
+mod azure_keyvault_rbac_mode;
+mod azure_keyvault_secrets_expiry;
 mod azure_storage_blob_versioning;
 mod azure_storage_cross_tenant_replication;
 mod azure_storage_default_entra_authorization;
@@ -272,6 +280,14 @@ pub static RULES: &[&Rule] = &[
     &azure_storage_smb_channel_encryption::RULE,
     &azure_storage_delete_lock::RULE,
     &azure_storage_readonly_lock::RULE,
+    &azure_keyvault_purge_protection::RULE,
+    &azure_keyvault_rbac_mode::RULE,
+    &azure_keyvault_public_network::RULE,
+    &azure_keyvault_private_endpoints::RULE,
+    &azure_keyvault_keys_expiry::RULE,
+    &azure_keyvault_secrets_expiry::RULE,
+    &azure_keyvault_key_rotation::RULE,
+    &azure_keyvault_logging::RULE,
 ];
 
 #[cfg(test)]
