@@ -113,6 +113,12 @@ mod sqs_queue_encrypted;
 mod sqs_queue_public;
 mod unused;
 
+mod azure_appgw_http2;
+mod azure_appgw_min_tls;
+mod azure_appgw_waf_bot_protection;
+mod azure_appgw_waf_enabled;
+mod azure_appgw_waf_request_body;
+mod azure_bastion_host_exists;
 mod azure_keyvault_key_rotation;
 mod azure_keyvault_keys_expiry;
 mod azure_keyvault_logging;
@@ -121,6 +127,12 @@ mod azure_keyvault_public_network;
 mod azure_keyvault_purge_protection;
 mod azure_keyvault_rbac_mode;
 mod azure_keyvault_secrets_expiry;
+mod azure_network_watcher_enabled;
+mod azure_nsg_flow_logs_retention;
+mod azure_nsg_http_internet;
+mod azure_nsg_rdp_internet;
+mod azure_nsg_ssh_internet;
+mod azure_nsg_udp_internet;
 mod azure_storage_blob_versioning;
 mod azure_storage_cross_tenant_replication;
 mod azure_storage_default_entra_authorization;
@@ -142,6 +154,10 @@ mod azure_storage_soft_delete_blobs;
 mod azure_storage_soft_delete_containers;
 mod azure_storage_soft_delete_file_shares;
 mod azure_storage_trusted_services_bypass;
+mod azure_vnet_ddos_protection;
+mod azure_vnet_flow_logs_retention;
+mod azure_vnet_subnets_nsg;
+mod azure_vpn_p2s_entra_auth;
 mod iam_access_key_rotated;
 mod iam_password_min_length;
 mod iam_password_reuse;
@@ -288,6 +304,22 @@ pub static RULES: &[&Rule] = &[
     &azure_keyvault_secrets_expiry::RULE,
     &azure_keyvault_key_rotation::RULE,
     &azure_keyvault_logging::RULE,
+    &azure_nsg_rdp_internet::RULE,
+    &azure_nsg_ssh_internet::RULE,
+    &azure_nsg_udp_internet::RULE,
+    &azure_nsg_http_internet::RULE,
+    &azure_network_watcher_enabled::RULE,
+    &azure_nsg_flow_logs_retention::RULE,
+    &azure_vnet_flow_logs_retention::RULE,
+    &azure_vnet_subnets_nsg::RULE,
+    &azure_vnet_ddos_protection::RULE,
+    &azure_bastion_host_exists::RULE,
+    &azure_appgw_waf_enabled::RULE,
+    &azure_appgw_min_tls::RULE,
+    &azure_appgw_http2::RULE,
+    &azure_appgw_waf_request_body::RULE,
+    &azure_appgw_waf_bot_protection::RULE,
+    &azure_vpn_p2s_entra_auth::RULE,
 ];
 
 #[cfg(test)]
