@@ -119,6 +119,20 @@ mod azure_appgw_waf_bot_protection;
 mod azure_appgw_waf_enabled;
 mod azure_appgw_waf_request_body;
 mod azure_bastion_host_exists;
+mod azure_defender_endpoint_integration;
+mod azure_defender_plan_apis;
+mod azure_defender_plan_app_service;
+mod azure_defender_plan_containers;
+mod azure_defender_plan_cosmos_db;
+mod azure_defender_plan_cspm;
+mod azure_defender_plan_key_vault;
+mod azure_defender_plan_open_source_databases;
+mod azure_defender_plan_resource_manager;
+mod azure_defender_plan_servers;
+mod azure_defender_plan_sql_servers;
+mod azure_defender_plan_sql_vms;
+mod azure_defender_plan_storage;
+mod azure_defender_vulnerability_assessment;
 mod azure_keyvault_key_rotation;
 mod azure_keyvault_keys_expiry;
 mod azure_keyvault_logging;
@@ -133,6 +147,10 @@ mod azure_nsg_http_internet;
 mod azure_nsg_rdp_internet;
 mod azure_nsg_ssh_internet;
 mod azure_nsg_udp_internet;
+mod azure_security_contacts_alert_severity;
+mod azure_security_contacts_attack_paths;
+mod azure_security_contacts_email;
+mod azure_security_contacts_owners;
 mod azure_storage_blob_versioning;
 mod azure_storage_cross_tenant_replication;
 mod azure_storage_default_entra_authorization;
@@ -314,6 +332,24 @@ pub static RULES: &[&Rule] = &[
     &azure_vnet_subnets_nsg::RULE,
     &azure_vnet_ddos_protection::RULE,
     &azure_bastion_host_exists::RULE,
+    &azure_defender_plan_cspm::RULE,
+    &azure_defender_plan_apis::RULE,
+    &azure_defender_plan_servers::RULE,
+    &azure_defender_plan_containers::RULE,
+    &azure_defender_plan_storage::RULE,
+    &azure_defender_plan_app_service::RULE,
+    &azure_defender_plan_cosmos_db::RULE,
+    &azure_defender_plan_open_source_databases::RULE,
+    &azure_defender_plan_sql_servers::RULE,
+    &azure_defender_plan_sql_vms::RULE,
+    &azure_defender_plan_key_vault::RULE,
+    &azure_defender_plan_resource_manager::RULE,
+    &azure_defender_endpoint_integration::RULE,
+    &azure_defender_vulnerability_assessment::RULE,
+    &azure_security_contacts_owners::RULE,
+    &azure_security_contacts_email::RULE,
+    &azure_security_contacts_alert_severity::RULE,
+    &azure_security_contacts_attack_paths::RULE,
     &azure_appgw_waf_enabled::RULE,
     &azure_appgw_min_tls::RULE,
     &azure_appgw_http2::RULE,
