@@ -113,11 +113,25 @@ mod sqs_queue_encrypted;
 mod sqs_queue_public;
 mod unused;
 
+mod azure_activity_alert_nsg_create;
+mod azure_activity_alert_nsg_delete;
+mod azure_activity_alert_policy_assignment_create;
+mod azure_activity_alert_policy_assignment_delete;
+mod azure_activity_alert_public_ip_create;
+mod azure_activity_alert_public_ip_delete;
+mod azure_activity_alert_security_solution_create;
+mod azure_activity_alert_security_solution_delete;
+mod azure_activity_alert_service_health;
+mod azure_activity_alert_sql_firewall_create;
+mod azure_activity_alert_sql_firewall_delete;
+mod azure_activity_log_categories;
+mod azure_activity_log_diagnostic_setting;
 mod azure_appgw_http2;
 mod azure_appgw_min_tls;
 mod azure_appgw_waf_bot_protection;
 mod azure_appgw_waf_enabled;
 mod azure_appgw_waf_request_body;
+mod azure_application_insights;
 mod azure_bastion_host_exists;
 mod azure_defender_endpoint_integration;
 mod azure_defender_plan_apis;
@@ -350,6 +364,20 @@ pub static RULES: &[&Rule] = &[
     &azure_security_contacts_email::RULE,
     &azure_security_contacts_alert_severity::RULE,
     &azure_security_contacts_attack_paths::RULE,
+    &azure_activity_log_diagnostic_setting::RULE,
+    &azure_activity_log_categories::RULE,
+    &azure_activity_alert_policy_assignment_create::RULE,
+    &azure_activity_alert_policy_assignment_delete::RULE,
+    &azure_activity_alert_nsg_create::RULE,
+    &azure_activity_alert_nsg_delete::RULE,
+    &azure_activity_alert_security_solution_create::RULE,
+    &azure_activity_alert_security_solution_delete::RULE,
+    &azure_activity_alert_sql_firewall_create::RULE,
+    &azure_activity_alert_sql_firewall_delete::RULE,
+    &azure_activity_alert_public_ip_create::RULE,
+    &azure_activity_alert_public_ip_delete::RULE,
+    &azure_activity_alert_service_health::RULE,
+    &azure_application_insights::RULE,
     &azure_appgw_waf_enabled::RULE,
     &azure_appgw_min_tls::RULE,
     &azure_appgw_http2::RULE,
