@@ -147,6 +147,11 @@ mod azure_defender_plan_sql_servers;
 mod azure_defender_plan_sql_vms;
 mod azure_defender_plan_storage;
 mod azure_defender_vulnerability_assessment;
+mod azure_entra_guest_access_restricted;
+mod azure_entra_guest_invite_restricted;
+mod azure_entra_mfa_security_defaults_or_ca;
+mod azure_entra_users_cannot_create_tenants;
+mod azure_entra_users_cannot_register_apps;
 mod azure_keyvault_key_rotation;
 mod azure_keyvault_keys_expiry;
 mod azure_keyvault_logging;
@@ -161,6 +166,9 @@ mod azure_nsg_http_internet;
 mod azure_nsg_rdp_internet;
 mod azure_nsg_ssh_internet;
 mod azure_nsg_udp_internet;
+mod azure_rbac_custom_subscription_admin_roles;
+mod azure_rbac_subscription_owners;
+mod azure_rbac_user_access_admin;
 mod azure_security_contacts_alert_severity;
 mod azure_security_contacts_attack_paths;
 mod azure_security_contacts_email;
@@ -378,6 +386,14 @@ pub static RULES: &[&Rule] = &[
     &azure_activity_alert_public_ip_delete::RULE,
     &azure_activity_alert_service_health::RULE,
     &azure_application_insights::RULE,
+    &azure_entra_users_cannot_register_apps::RULE,
+    &azure_entra_users_cannot_create_tenants::RULE,
+    &azure_entra_guest_access_restricted::RULE,
+    &azure_entra_guest_invite_restricted::RULE,
+    &azure_entra_mfa_security_defaults_or_ca::RULE,
+    &azure_rbac_user_access_admin::RULE,
+    &azure_rbac_subscription_owners::RULE,
+    &azure_rbac_custom_subscription_admin_roles::RULE,
     &azure_appgw_waf_enabled::RULE,
     &azure_appgw_min_tls::RULE,
     &azure_appgw_http2::RULE,
