@@ -132,6 +132,10 @@ mod azure_appgw_waf_bot_protection;
 mod azure_appgw_waf_enabled;
 mod azure_appgw_waf_request_body;
 mod azure_application_insights;
+mod azure_appservice_ftps;
+mod azure_appservice_https_only;
+mod azure_appservice_managed_identity;
+mod azure_appservice_min_tls;
 mod azure_bastion_host_exists;
 mod azure_defender_endpoint_integration;
 mod azure_defender_plan_apis;
@@ -160,12 +164,14 @@ mod azure_keyvault_public_network;
 mod azure_keyvault_purge_protection;
 mod azure_keyvault_rbac_mode;
 mod azure_keyvault_secrets_expiry;
+mod azure_mysql_secure_transport;
 mod azure_network_watcher_enabled;
 mod azure_nsg_flow_logs_retention;
 mod azure_nsg_http_internet;
 mod azure_nsg_rdp_internet;
 mod azure_nsg_ssh_internet;
 mod azure_nsg_udp_internet;
+mod azure_postgres_secure_transport;
 mod azure_rbac_custom_subscription_admin_roles;
 mod azure_rbac_subscription_owners;
 mod azure_rbac_user_access_admin;
@@ -173,12 +179,17 @@ mod azure_security_contacts_alert_severity;
 mod azure_security_contacts_attack_paths;
 mod azure_security_contacts_email;
 mod azure_security_contacts_owners;
+mod azure_sql_auditing;
+mod azure_sql_entra_admin;
+mod azure_sql_firewall_open;
+mod azure_sql_tde;
 mod azure_storage_blob_versioning;
 mod azure_storage_cross_tenant_replication;
 mod azure_storage_default_entra_authorization;
 mod azure_storage_default_network_deny;
 mod azure_storage_delete_lock;
 mod azure_storage_geo_redundant;
+mod azure_storage_infrastructure_encryption;
 mod azure_storage_key_rotation_reminder;
 mod azure_storage_keys_rotated;
 mod azure_storage_min_tls_1_2;
@@ -194,6 +205,7 @@ mod azure_storage_soft_delete_blobs;
 mod azure_storage_soft_delete_containers;
 mod azure_storage_soft_delete_file_shares;
 mod azure_storage_trusted_services_bypass;
+mod azure_vm_managed_disks;
 mod azure_vnet_ddos_protection;
 mod azure_vnet_flow_logs_retention;
 mod azure_vnet_subnets_nsg;
@@ -400,6 +412,18 @@ pub static RULES: &[&Rule] = &[
     &azure_appgw_waf_request_body::RULE,
     &azure_appgw_waf_bot_protection::RULE,
     &azure_vpn_p2s_entra_auth::RULE,
+    &azure_sql_auditing::RULE,
+    &azure_sql_entra_admin::RULE,
+    &azure_sql_firewall_open::RULE,
+    &azure_sql_tde::RULE,
+    &azure_appservice_https_only::RULE,
+    &azure_appservice_managed_identity::RULE,
+    &azure_appservice_min_tls::RULE,
+    &azure_appservice_ftps::RULE,
+    &azure_postgres_secure_transport::RULE,
+    &azure_mysql_secure_transport::RULE,
+    &azure_storage_infrastructure_encryption::RULE,
+    &azure_vm_managed_disks::RULE,
 ];
 
 #[cfg(test)]
