@@ -607,9 +607,9 @@ mod tests {
         }
     }
 
-    /// An Azure rule never passes a subscription, location or tenant whose listings were not collected: with no
-    /// coverage record at all, its PASS and FAIL findings are only about records the fixture holds, and every
-    /// subscription- and tenant-wide verdict is NOT_EVALUATED.
+    /// An Azure rule never judges what it could not see: with no coverage record at all, its PASS and FAIL findings
+    /// are only about records the fixture holds, every subscription- and tenant-wide verdict is NOT_EVALUATED, and a
+    /// rule that also reads other listings (locks, diagnostic settings, child resources) says NOT_EVALUATED only.
     #[test]
     fn azure_rules_without_coverage_judge_only_what_they_see() {
         let now = chrono::DateTime::parse_from_rfc3339("2026-11-28T00:00:00Z").unwrap().with_timezone(&chrono::Utc);
@@ -621,8 +621,22 @@ mod tests {
                 let scan = Scan::new(&snapshot, now);
                 let mut out = Out::new(&rule.meta);
                 (rule.check)(&scan, &mut out);
+                // A rule that reads listings beside its own resources' (locks, diagnostic settings, children)
+                // cannot tell "none" from "not collected" without their coverage: it must not judge at all.
+                let reads_more =
+                    rule.meta.needs.iter().any(|n| {
+                        !format!("{}/{}", n.service, n.operation).eq_ignore_ascii_case(rule.meta.resource_type)
+                    });
                 for f in &out.findings {
                     assert_eq!(f.provider, sightline_model::Provider::Azure, "{}", rule.meta.id);
+                    assert!(
+                        !reads_more || f.status == FindingStatus::NotEvaluated,
+                        "{}: {} {} without coverage of the other listings it reads: {}",
+                        rule.meta.id,
+                        f.status.as_str(),
+                        f.resource_id,
+                        f.message
+                    );
                     if f.status != FindingStatus::NotEvaluated {
                         assert!(
                             held.contains(f.resource_id.as_str()),
