@@ -18,7 +18,7 @@ pub(crate) static RULE: Rule = Rule {
         remediation: Remediation {
             console: "Storage accounts > ACCOUNT > Security + networking > Access keys > Set rotation reminder > Enable key rotation reminders, every 90 days > Save.",
             cli: "az storage account update --name ACCOUNT --resource-group RG --key-exp-days 90",
-            terraform: "resource \"azurerm_storage_account\" \"this\" {\n  # ...\n  sas_policy {\n    expiration_period = \"90.00:00:00\"\n  }\n}\n# The key expiration period is set with azapi_update_resource (properties.keyPolicy.keyExpirationPeriodInDays = 90).",
+            terraform: "# azurerm_storage_account has no argument for the key policy: set it with azapi.\nresource \"azapi_update_resource\" \"key_policy\" {\n  type        = \"Microsoft.Storage/storageAccounts@2023-05-01\"\n  resource_id = azurerm_storage_account.this.id\n  body = {\n    properties = { keyPolicy = { keyExpirationPeriodInDays = 90 } }\n  }\n}",
         },
         references: &["https://learn.microsoft.com/en-us/azure/storage/common/storage-account-keys-manage"],
         controls: &[cis_azure("9.3.1.1"), nist("IA-5(1)")],
