@@ -17,7 +17,7 @@ pub(crate) static RULE: Rule = Rule {
         remediation: Remediation {
             console: "Microsoft Entra admin center > Identity > External Identities > External collaboration settings > Guest user access: Guest user access is restricted to properties and memberships of their own directory objects (most restrictive) > Save.",
             cli: "az rest --method patch --url https://graph.microsoft.com/v1.0/policies/authorizationPolicy --body \"{\\\"guestUserRoleId\\\":\\\"2af84b1e-32c8-42b7-82bc-daa82404023b\\\"}\"",
-            terraform: "resource \"azuread_authorization_policy\" \"this\" {\n  guest_user_role_id = \"2af84b1e-32c8-42b7-82bc-daa82404023b\" # Restricted Guest User\n}",
+            terraform: "# The azuread provider has no resource for the tenant authorization policy. Set it with the Microsoft Graph\n# provider (microsoft/msgraph), PATCH policies/authorizationPolicy with\n# { guestUserRoleId = \"2af84b1e-32c8-42b7-82bc-daa82404023b\" } (Restricted Guest User), or with the az rest command above.",
         },
         references: &["https://learn.microsoft.com/en-us/entra/identity/users/users-restrict-guest-permissions", "CIS Microsoft Azure Foundations Benchmark v6.0.0: the section number of this control could not be confirmed from public sources (v5.0.0 numbered it 5.15)", "https://learn.microsoft.com/en-us/graph/api/resources/authorizationpolicy"],
         controls: &[nist("AC-3"), nist("AC-6")],

@@ -17,7 +17,7 @@ pub(crate) static RULE: Rule = Rule {
         remediation: Remediation {
             console: "Microsoft Entra admin center > Identity > External Identities > External collaboration settings > Guest invite settings: Only users assigned to specific admin roles can invite guest users > Save.",
             cli: "az rest --method patch --url https://graph.microsoft.com/v1.0/policies/authorizationPolicy --body \"{\\\"allowInvitesFrom\\\":\\\"adminsAndGuestInviters\\\"}\"",
-            terraform: "resource \"azuread_authorization_policy\" \"this\" {\n  allow_invites_from = \"adminsAndGuestInviters\"\n}",
+            terraform: "# The azuread provider has no resource for the tenant authorization policy. Set it with the Microsoft Graph\n# provider (microsoft/msgraph), PATCH policies/authorizationPolicy with\n# { allowInvitesFrom = \"adminsAndGuestInviters\" }, or with the az rest command above.",
         },
         references: &["https://learn.microsoft.com/en-us/entra/external-id/external-collaboration-settings-configure", "CIS Microsoft Azure Foundations Benchmark v6.0.0: the section number of this control could not be confirmed from public sources (v5.0.0 numbered it 5.16)", "https://learn.microsoft.com/en-us/graph/api/resources/authorizationpolicy"],
         controls: &[nist("AC-2"), nist("AC-2(1)")],

@@ -17,7 +17,7 @@ pub(crate) static RULE: Rule = Rule {
         remediation: Remediation {
             console: "Microsoft Entra admin center > Identity > Users > User settings > Restrict non-admin users from creating tenants: Yes > Save.",
             cli: "az rest --method patch --url https://graph.microsoft.com/v1.0/policies/authorizationPolicy --body \"{\\\"defaultUserRolePermissions\\\":{\\\"allowedToCreateTenants\\\":false}}\"",
-            terraform: "# The azuread provider has no argument for this setting. Set it with the Microsoft Graph provider\n# (microsoft/msgraph), PATCH policies/authorizationPolicy with\n# { defaultUserRolePermissions = { allowedToCreateTenants = false } }, or with the az rest command above.",
+            terraform: "# The azuread provider has no resource for the tenant authorization policy. Set it with the Microsoft Graph\n# provider (microsoft/msgraph), PATCH policies/authorizationPolicy with\n# { defaultUserRolePermissions = { allowedToCreateTenants = false } }, or with the az rest command above.",
         },
         references: &["https://learn.microsoft.com/en-us/entra/fundamentals/users-default-permissions#restrict-member-users-default-permissions", "CIS Microsoft Azure Foundations Benchmark v6.0.0: the section number of this control could not be confirmed from public sources (v5.0.0 numbered it 5.4)", "https://learn.microsoft.com/en-us/graph/api/resources/authorizationpolicy"],
         controls: &[nist("AC-2"), nist("CM-7")],

@@ -17,7 +17,7 @@ pub(crate) static RULE: Rule = Rule {
         remediation: Remediation {
             console: "Microsoft Entra admin center > Identity > Users > User settings > Users can register applications: No > Save.",
             cli: "az rest --method patch --url https://graph.microsoft.com/v1.0/policies/authorizationPolicy --body \"{\\\"defaultUserRolePermissions\\\":{\\\"allowedToCreateApps\\\":false}}\"",
-            terraform: "resource \"azuread_authorization_policy\" \"this\" {\n  default_user_role_permissions {\n    allowed_to_create_applications = false\n  }\n}",
+            terraform: "# The azuread provider has no resource for the tenant authorization policy. Set it with the Microsoft Graph\n# provider (microsoft/msgraph), PATCH policies/authorizationPolicy with\n# { defaultUserRolePermissions = { allowedToCreateApps = false } }, or with the az rest command above.",
         },
         references: &["https://learn.microsoft.com/en-us/entra/identity/role-based-access-control/delegate-app-roles", "CIS Microsoft Azure Foundations Benchmark v6.0.0: the section number of this control could not be confirmed from public sources (v5.0.0 numbered it 5.14)", "https://learn.microsoft.com/en-us/graph/api/resources/authorizationpolicy"],
         controls: &[nist("AC-2"), nist("CM-7")],
