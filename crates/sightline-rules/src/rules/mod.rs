@@ -126,6 +126,7 @@ mod azure_activity_alert_sql_firewall_create;
 mod azure_activity_alert_sql_firewall_delete;
 mod azure_activity_log_categories;
 mod azure_activity_log_diagnostic_setting;
+mod azure_activity_log_storage_cmk;
 mod azure_appgw_http2;
 mod azure_appgw_min_tls;
 mod azure_appgw_waf_bot_protection;
@@ -137,7 +138,9 @@ mod azure_appservice_https_only;
 mod azure_appservice_managed_identity;
 mod azure_appservice_min_tls;
 mod azure_bastion_host_exists;
+mod azure_defender_agentless_scanning;
 mod azure_defender_endpoint_integration;
+mod azure_defender_file_integrity_monitoring;
 mod azure_defender_plan_apis;
 mod azure_defender_plan_app_service;
 mod azure_defender_plan_containers;
@@ -167,12 +170,14 @@ mod azure_keyvault_secrets_expiry;
 mod azure_mysql_secure_transport;
 mod azure_network_watcher_enabled;
 mod azure_nsg_flow_logs_retention;
+mod azure_nsg_flow_logs_traffic_analytics;
 mod azure_nsg_http_internet;
 mod azure_nsg_rdp_internet;
 mod azure_nsg_ssh_internet;
 mod azure_nsg_udp_internet;
 mod azure_postgres_secure_transport;
 mod azure_rbac_custom_subscription_admin_roles;
+mod azure_rbac_disabled_users_roles;
 mod azure_rbac_subscription_owners;
 mod azure_rbac_user_access_admin;
 mod azure_security_contacts_alert_severity;
@@ -208,6 +213,7 @@ mod azure_storage_trusted_services_bypass;
 mod azure_vm_managed_disks;
 mod azure_vnet_ddos_protection;
 mod azure_vnet_flow_logs_retention;
+mod azure_vnet_flow_logs_traffic_analytics;
 mod azure_vnet_subnets_nsg;
 mod azure_vpn_p2s_entra_auth;
 mod iam_access_key_rotated;
@@ -424,6 +430,12 @@ pub static RULES: &[&Rule] = &[
     &azure_mysql_secure_transport::RULE,
     &azure_storage_infrastructure_encryption::RULE,
     &azure_vm_managed_disks::RULE,
+    &azure_defender_agentless_scanning::RULE,
+    &azure_defender_file_integrity_monitoring::RULE,
+    &azure_nsg_flow_logs_traffic_analytics::RULE,
+    &azure_vnet_flow_logs_traffic_analytics::RULE,
+    &azure_activity_log_storage_cmk::RULE,
+    &azure_rbac_disabled_users_roles::RULE,
 ];
 
 #[cfg(test)]
