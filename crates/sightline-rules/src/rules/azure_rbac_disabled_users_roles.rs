@@ -57,7 +57,7 @@ fn check(scan: &Scan<'_>, out: &mut Out<'_>) {
             .resources("Microsoft.Authorization/roleAssignments")
             .filter(|a| {
                 let scope = a.properties.get("scope").and_then(Props::as_str).unwrap_or("").to_ascii_lowercase();
-                a.account_id.eq_ignore_ascii_case(subscription) || scopes.iter().any(|s| *s == scope)
+                a.account_id.eq_ignore_ascii_case(subscription) || scopes.contains(&scope)
             })
             .filter_map(|a| {
                 let principal = a.properties.get("principalId").and_then(Props::as_str)?;
