@@ -12,7 +12,7 @@ pub(crate) static RULE: Rule = Rule {
         title: "Defender for Servers agentless scanning is on",
         severity: Severity::Low,
         resource_type: "Microsoft.Security/pricings",
-        domain: Domain::OperatingSystem,
+        domain: Domain::Logging,
         rationale: "Agentless scanning snapshots machine disks to find vulnerabilities, secrets and malware even on machines where no agent runs, so coverage does not depend on every machine being onboarded. CIS v6.0.0 lists this control as Manual; the setting is recorded on the VirtualMachines pricing, so Sightline decides it.",
         remediation: Remediation {
             console: "Microsoft Defender for Cloud > Environment settings > SUBSCRIPTION > Defender plans > Servers (Plan 2) > Settings & monitoring > Agentless scanning for machines: On > Continue > Save.",

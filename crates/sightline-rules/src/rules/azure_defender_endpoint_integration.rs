@@ -12,7 +12,7 @@ pub(crate) static RULE: Rule = Rule {
         title: "Microsoft Defender for Endpoint integration is on",
         severity: Severity::Medium,
         resource_type: "Microsoft.Security/settings",
-        domain: Domain::OperatingSystem,
+        domain: Domain::Logging,
         rationale: "With the WDATP integration setting on, Defender for Servers onboards machines to Microsoft Defender for Endpoint automatically, giving endpoint detection and response on every server instead of only on those someone remembered to enrol.",
         remediation: Remediation {
             console: "Microsoft Defender for Cloud > Environment settings > SUBSCRIPTION > Defender plans > Servers > Settings & monitoring > Endpoint protection: On > Continue > Save.",

@@ -12,7 +12,7 @@ pub(crate) static RULE: Rule = Rule {
         title: "Defender for Servers file integrity monitoring is on",
         severity: Severity::Low,
         resource_type: "Microsoft.Security/pricings",
-        domain: Domain::OperatingSystem,
+        domain: Domain::Logging,
         rationale: "File integrity monitoring records changes to operating system files, registry keys and application binaries, the traces most intrusions leave behind. CIS v6.0.0 lists this control as Manual; the setting is recorded on the VirtualMachines pricing, so Sightline decides it.",
         remediation: Remediation {
             console: "Microsoft Defender for Cloud > Environment settings > SUBSCRIPTION > Defender plans > Servers (Plan 2) > Settings & monitoring > File Integrity Monitoring: On, a Log Analytics workspace > Continue > Save.",
