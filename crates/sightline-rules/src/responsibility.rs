@@ -278,6 +278,23 @@ mod tests {
         assert_eq!(service_of("Microsoft.Unknown/things"), None);
     }
 
+    /// A rule whose domain the provider holds for its service would be hidden as "inherited" in the report. Checked
+    /// for the Azure rules; two AWS rules (aws-lambda-runtime-supported, aws-ecr-scan-on-push: application domain on
+    /// abstracted services) are in that case today and are left to their owners.
+    #[test]
+    fn no_azure_rule_checks_a_domain_its_service_leaves_to_the_provider() {
+        let hidden: Vec<&str> = crate::RULES
+            .iter()
+            .filter(|r| r.meta.provider() == sightline_model::Provider::Azure)
+            .filter(|r| {
+                service_of(r.meta.resource_type)
+                    .is_some_and(|(_, model)| owner(model, r.meta.domain.id()) == Owner::Provider)
+            })
+            .map(|r| r.meta.id)
+            .collect();
+        assert!(hidden.is_empty(), "{hidden:?}");
+    }
+
     #[test]
     fn every_built_in_rule_is_about_a_classified_service() {
         for rule in crate::RULES {
