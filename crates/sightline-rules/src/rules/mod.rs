@@ -133,6 +133,7 @@ mod azure_appgw_waf_bot_protection;
 mod azure_appgw_waf_enabled;
 mod azure_appgw_waf_request_body;
 mod azure_application_insights;
+mod azure_appservice_auth;
 mod azure_appservice_ftps;
 mod azure_appservice_https_only;
 mod azure_appservice_managed_identity;
@@ -167,6 +168,7 @@ mod azure_keyvault_public_network;
 mod azure_keyvault_purge_protection;
 mod azure_keyvault_rbac_mode;
 mod azure_keyvault_secrets_expiry;
+mod azure_mysql_audit_log;
 mod azure_mysql_secure_transport;
 mod azure_network_watcher_enabled;
 mod azure_nsg_flow_logs_retention;
@@ -175,6 +177,10 @@ mod azure_nsg_http_internet;
 mod azure_nsg_rdp_internet;
 mod azure_nsg_ssh_internet;
 mod azure_nsg_udp_internet;
+mod azure_postgres_connection_throttling;
+mod azure_postgres_log_checkpoints;
+mod azure_postgres_log_connections;
+mod azure_postgres_log_disconnections;
 mod azure_postgres_secure_transport;
 mod azure_rbac_custom_subscription_admin_roles;
 mod azure_rbac_disabled_users_roles;
@@ -189,6 +195,7 @@ mod azure_sql_entra_admin;
 mod azure_sql_firewall_open;
 mod azure_sql_tde;
 mod azure_storage_blob_versioning;
+mod azure_storage_cmk;
 mod azure_storage_cross_tenant_replication;
 mod azure_storage_default_entra_authorization;
 mod azure_storage_default_network_deny;
@@ -436,6 +443,13 @@ pub static RULES: &[&Rule] = &[
     &azure_vnet_flow_logs_traffic_analytics::RULE,
     &azure_activity_log_storage_cmk::RULE,
     &azure_rbac_disabled_users_roles::RULE,
+    &azure_postgres_log_connections::RULE,
+    &azure_postgres_log_disconnections::RULE,
+    &azure_postgres_log_checkpoints::RULE,
+    &azure_postgres_connection_throttling::RULE,
+    &azure_mysql_audit_log::RULE,
+    &azure_appservice_auth::RULE,
+    &azure_storage_cmk::RULE,
 ];
 
 #[cfg(test)]
