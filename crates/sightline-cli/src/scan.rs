@@ -58,7 +58,7 @@ pub struct ScanArgs {
     #[arg(long, short)]
     pub output: Option<PathBuf>,
     /// Only the rules mapped to this framework, with a summary per control (table) or the controls (JSON).
-    #[arg(long, value_parser = ["cis-aws-5.0", "nist-800-53-r5", "pci-dss-4.0"])]
+    #[arg(long, value_parser = ["cis-aws-5.0", "cis-azure-6.0", "nist-800-53-r5", "pci-dss-4.0"])]
     pub framework: Option<String>,
     /// Exit with status 1 when a finding of this severity or higher fails.
     #[arg(long, value_enum)]
@@ -244,8 +244,12 @@ pub fn rules(command: RulesCommand) -> Result<ExitCode> {
                 text = serde_json::to_string_pretty(&metas)? + "\n";
             } else {
                 for m in &metas {
-                    let cis: Vec<&str> =
-                        m.controls.iter().filter(|c| c.framework == Framework::CisAws50).map(|c| c.id).collect();
+                    let cis: Vec<&str> = m
+                        .controls
+                        .iter()
+                        .filter(|c| matches!(c.framework, Framework::CisAws50 | Framework::CisAzure60))
+                        .map(|c| c.id)
+                        .collect();
                     writeln!(
                         text,
                         "{:<40} {:<8} {:<34} {:<7} {}",

@@ -20,11 +20,20 @@ pub fn markdown(m: &Meta) -> String {
     let _ = writeln!(out, "\n{}\n", m.rationale);
     let _ = writeln!(out, "Remediation:\n");
     let _ = writeln!(out, "- Console: {}", m.remediation.console);
-    let _ = writeln!(out, "- AWS CLI: `{}`", m.remediation.cli);
+    let cli = match m.provider() {
+        sightline_model::Provider::Azure => "Azure CLI",
+        sightline_model::Provider::Aws => "AWS CLI",
+    };
+    let _ = writeln!(out, "- {cli}: `{}`", m.remediation.cli);
     let _ = writeln!(out, "- Terraform:\n\n```hcl\n{}\n```\n", m.remediation.terraform);
     let _ = writeln!(out, "References:\n");
     for r in m.references {
-        let _ = writeln!(out, "- <{r}>");
+        // A reference is a link, or a note (such as a CIS section number that could not be confirmed).
+        if r.starts_with("https://") {
+            let _ = writeln!(out, "- <{r}>");
+        } else {
+            let _ = writeln!(out, "- {r}");
+        }
     }
     out.push('\n');
     out
@@ -36,10 +45,18 @@ pub fn all() -> String {
         "# Rules\n\nGenerated from the rules' metadata by `cargo test -p sightline-rules` \
          (`UPDATE_DOCS=1` rewrites this file); do not edit by hand.\n\n",
     );
-    let _ = writeln!(out, "| id | severity | resource type | CIS AWS 5.0 | title |\n| --- | --- | --- | --- | --- |");
+    let _ = writeln!(out, "| id | severity | resource type | CIS | title |\n| --- | --- | --- | --- | --- |");
     for rule in crate::RULES {
         let m = &rule.meta;
-        let cis: Vec<&str> = m.controls.iter().filter(|c| c.framework == Framework::CisAws50).map(|c| c.id).collect();
+        let cis: Vec<String> = m
+            .controls
+            .iter()
+            .filter_map(|c| match c.framework {
+                Framework::CisAws50 => Some(format!("AWS {}", c.id)),
+                Framework::CisAzure60 => Some(format!("Azure {}", c.id)),
+                _ => None,
+            })
+            .collect();
         let _ = writeln!(
             out,
             "| [{}](#{}) | {} | `{}` | {} | {} |",

@@ -44,7 +44,45 @@ pub enum Owner {
 
 /// The service and model of a resource type; `None` for types Sightline does not classify.
 pub fn service_of(resource_type: &str) -> Option<(&'static str, ServiceModel)> {
+    // ARM type names ignore case (`docs/azure.md`).
+    if resource_type.get(..10).is_some_and(|p| p.eq_ignore_ascii_case("microsoft.")) {
+        return azure_service(resource_type);
+    }
     service_named(resource_type.split("::").nth(1)?)
+}
+
+/// The service and model of an ARM (or Graph) resource type. Azure's own shared-responsibility model sorts services
+/// into IaaS (virtual machines and their disks, virtual networks: the customer runs the operating system and the
+/// network controls), PaaS (Storage, Key Vault, databases, App Service, Application Gateway, Azure Monitor: Microsoft
+/// runs the platform, the customer configures it) and SaaS-like services the customer only configures (Microsoft
+/// Entra ID, Azure RBAC, Microsoft Defender for Cloud).
+fn azure_service(resource_type: &str) -> Option<(&'static str, ServiceModel)> {
+    use ServiceModel::*;
+    let lower = resource_type.to_ascii_lowercase();
+    let mut parts = lower.splitn(3, '/');
+    let namespace = parts.next()?;
+    let kind = parts.next().unwrap_or("");
+    Some(match (namespace, kind) {
+        ("microsoft.compute", _) => ("Azure Virtual Machines", Infrastructure),
+        ("microsoft.network", "applicationgateways" | "applicationgatewaywebapplicationfirewallpolicies") => {
+            ("Azure Application Gateway", Container)
+        }
+        ("microsoft.network", _) => ("Azure Virtual Network", Infrastructure),
+        ("microsoft.storage", _) => ("Azure Storage", Container),
+        ("microsoft.keyvault", _) => ("Azure Key Vault", Container),
+        ("microsoft.sql", _) => ("Azure SQL Database", Container),
+        ("microsoft.dbforpostgresql", _) => ("Azure Database for PostgreSQL", Container),
+        ("microsoft.dbformysql", _) => ("Azure Database for MySQL", Container),
+        ("microsoft.web", _) => ("Azure App Service", Container),
+        ("microsoft.databricks", _) => ("Azure Databricks", Container),
+        ("microsoft.insights" | "microsoft.operationalinsights", _) => ("Azure Monitor", Container),
+        ("microsoft.security", _) => ("Microsoft Defender for Cloud", Abstracted),
+        ("microsoft.authorization" | "microsoft.resources" | "microsoft.management", _) => {
+            ("Azure RBAC and subscriptions", Abstracted)
+        }
+        ("microsoft.graph", _) => ("Microsoft Entra ID", Abstracted),
+        _ => return None,
+    })
 }
 
 /// The service and model of a CloudFormation service segment (`S3` in `AWS::S3::Bucket`).
@@ -141,9 +179,14 @@ pub fn report(snapshot: &Snapshot, findings: &[Finding]) -> Vec<ServiceResponsib
             services.entry(service).or_insert((model, 0)).1 += 1;
         }
     }
-    let identities = snapshot.principals.len();
+    let azure_identities =
+        snapshot.principals.iter().filter(|p| p.provider == sightline_model::Provider::Azure).count();
+    let identities = snapshot.principals.len() - azure_identities;
     if identities > 0 {
         services.entry("IAM").or_insert((ServiceModel::Abstracted, 0)).1 += identities;
+    }
+    if azure_identities > 0 {
+        services.entry("Microsoft Entra ID").or_insert((ServiceModel::Abstracted, 0)).1 += azure_identities;
     }
     let metas = crate::metas();
     services
@@ -222,6 +265,34 @@ mod tests {
         }
         assert_eq!(owner(ServiceModel::Infrastructure, "operating_system"), Owner::Customer);
         assert_eq!(owner(ServiceModel::Container, "operating_system"), Owner::Provider);
+    }
+
+    #[test]
+    fn azure_services_have_their_models() {
+        assert_eq!(
+            service_of("Microsoft.Compute/virtualMachines"),
+            Some(("Azure Virtual Machines", ServiceModel::Infrastructure))
+        );
+        assert_eq!(service_of("microsoft.storage/storageaccounts").map(|s| s.1.category()), Some("PaaS"));
+        assert_eq!(service_of("Microsoft.Graph/authorizationPolicy").map(|s| s.1.category()), Some("SaaS"));
+        assert_eq!(service_of("Microsoft.Unknown/things"), None);
+    }
+
+    /// A rule whose domain the provider holds for its service would be hidden as "inherited" in the report. Checked
+    /// for the Azure rules; two AWS rules (aws-lambda-runtime-supported, aws-ecr-scan-on-push: application domain on
+    /// abstracted services) are in that case today and are left to their owners.
+    #[test]
+    fn no_azure_rule_checks_a_domain_its_service_leaves_to_the_provider() {
+        let hidden: Vec<&str> = crate::RULES
+            .iter()
+            .filter(|r| r.meta.provider() == sightline_model::Provider::Azure)
+            .filter(|r| {
+                service_of(r.meta.resource_type)
+                    .is_some_and(|(_, model)| owner(model, r.meta.domain.id()) == Owner::Provider)
+            })
+            .map(|r| r.meta.id)
+            .collect();
+        assert!(hidden.is_empty(), "{hidden:?}");
     }
 
     #[test]

@@ -90,6 +90,30 @@ impl<'s> Scan<'s> {
         self.snapshot.accounts.iter().filter(|a| a.provider == Provider::Aws).map(|a| a.id.as_str())
     }
 
+    /// The Azure subscriptions of the snapshot.
+    pub fn azure_subscriptions(&self) -> impl Iterator<Item = &'s str> + '_ {
+        self.snapshot.accounts.iter().filter(|a| a.provider == Provider::Azure).map(|a| a.id.as_str())
+    }
+
+    /// The Microsoft Entra tenants of the snapshot: Azure organizations, the tenants of Azure subscriptions and of
+    /// Entra principals and records (`Microsoft.Graph/*`), each once, in order.
+    pub fn azure_tenants(&self) -> Vec<&'s str> {
+        let s = self.snapshot;
+        let mut tenants: BTreeSet<&'s str> = BTreeSet::new();
+        tenants.extend(s.organizations.iter().filter(|o| o.provider == Provider::Azure).map(|o| o.id.as_str()));
+        tenants.extend(
+            s.accounts.iter().filter(|a| a.provider == Provider::Azure).filter_map(|a| a.organization_id.as_deref()),
+        );
+        tenants.extend(s.principals.iter().filter(|p| p.provider == Provider::Azure).map(|p| p.account_id.as_str()));
+        for (t, resources) in &self.by_type {
+            if t.starts_with("Microsoft.Graph/") {
+                tenants
+                    .extend(resources.iter().filter(|r| r.provider == Provider::Azure).map(|r| r.account_id.as_str()));
+            }
+        }
+        tenants.into_iter().filter(|t| !t.is_empty()).collect()
+    }
+
     /// The regions the collector visited in an account (from its coverage records).
     pub fn regions(&self, account: &str) -> impl Iterator<Item = &'s str> + '_ {
         self.regions.get(account).into_iter().flatten().copied()
@@ -102,6 +126,11 @@ impl<'s> Scan<'s> {
         self.regions(account)
             .filter(|r| self.coverage.contains_key(&(account, Some(*r), need.service, need.operation)))
             .collect()
+    }
+
+    /// The Entra principals of one kind in the snapshot.
+    pub fn azure_principals(&self, kind: PrincipalKind) -> impl Iterator<Item = &'s Principal> + '_ {
+        self.snapshot.principals.iter().filter(move |p| p.provider == Provider::Azure && p.kind == kind)
     }
 
     /// The IAM users, groups and roles of the snapshot.
@@ -257,6 +286,46 @@ impl Subject<'_> {
     }
 }
 
+impl Subject<'_> {
+    /// An Azure subscription, for rules about a subscription-wide setting (Defender plans, activity log alerts).
+    pub fn subscription(subscription: &str) -> Subject<'_> {
+        Subject {
+            id: format!("/subscriptions/{subscription}"),
+            resource_type: "Microsoft.Resources/subscriptions",
+            account_id: subscription,
+            region: None,
+        }
+    }
+
+    /// A Microsoft Entra tenant, for rules about a tenant-wide setting.
+    pub fn tenant(tenant: &str) -> Subject<'_> {
+        Subject {
+            id: format!("/tenants/{tenant}"),
+            resource_type: "Microsoft.Graph/organization",
+            account_id: tenant,
+            region: None,
+        }
+    }
+
+    /// One location of an Azure subscription.
+    pub fn location<'a>(subscription: &'a str, location: &'a str) -> Subject<'a> {
+        Subject {
+            id: format!("/subscriptions/{subscription}/locations/{location}"),
+            resource_type: "Microsoft.Resources/locations",
+            account_id: subscription,
+            region: Some(location),
+        }
+    }
+
+    /// The account itself, whatever its cloud: an AWS account or an Azure subscription.
+    pub fn account_of(provider: Provider, account: &str) -> Subject<'_> {
+        match provider {
+            Provider::Aws => Subject::account(account),
+            Provider::Azure => Subject::subscription(account),
+        }
+    }
+}
+
 impl<'a> From<&'a Resource> for Subject<'a> {
     fn from(r: &'a Resource) -> Subject<'a> {
         Subject {
@@ -270,10 +339,13 @@ impl<'a> From<&'a Resource> for Subject<'a> {
 
 impl<'a> From<&'a Principal> for Subject<'a> {
     fn from(p: &'a Principal) -> Subject<'a> {
-        let resource_type = match p.kind {
-            PrincipalKind::User => "AWS::IAM::User",
-            PrincipalKind::Group => "AWS::IAM::Group",
-            PrincipalKind::Role => "AWS::IAM::Role",
+        let resource_type = match (p.provider, p.kind) {
+            (Provider::Azure, PrincipalKind::User) => "Microsoft.Graph/users",
+            (Provider::Azure, PrincipalKind::Group) => "Microsoft.Graph/groups",
+            (Provider::Azure, _) => "Microsoft.Graph/servicePrincipals",
+            (_, PrincipalKind::User) => "AWS::IAM::User",
+            (_, PrincipalKind::Group) => "AWS::IAM::Group",
+            (_, PrincipalKind::Role) => "AWS::IAM::Role",
             _ => "AWS::IAM::Principal",
         };
         Subject { id: p.id.clone(), resource_type, account_id: &p.account_id, region: None }
@@ -304,7 +376,7 @@ impl<'m> Out<'m> {
                 title: Cow::Borrowed(self.meta.title),
                 status,
                 severity: self.meta.severity,
-                provider: Provider::Aws,
+                provider: self.meta.provider(),
                 resource_id: String::new(),
                 resource_type: Cow::Borrowed(self.meta.resource_type),
                 account_id: String::new(),
@@ -329,7 +401,7 @@ impl<'m> Out<'m> {
             title: Cow::Borrowed(self.meta.title),
             status,
             severity: self.meta.severity,
-            provider: Provider::Aws,
+            provider: self.meta.provider(),
             resource_id: s.id,
             resource_type,
             account_id: s.account_id.to_string(),

@@ -1,5 +1,6 @@
 //! The built-in rules, one file each, and the registry that lists them.
 
+mod azure;
 mod credential_report;
 mod identity_policies;
 mod monitoring;
@@ -112,6 +113,116 @@ mod sqs_queue_encrypted;
 mod sqs_queue_public;
 mod unused;
 
+mod azure_activity_alert_nsg_create;
+mod azure_activity_alert_nsg_delete;
+mod azure_activity_alert_policy_assignment_create;
+mod azure_activity_alert_policy_assignment_delete;
+mod azure_activity_alert_public_ip_create;
+mod azure_activity_alert_public_ip_delete;
+mod azure_activity_alert_security_solution_create;
+mod azure_activity_alert_security_solution_delete;
+mod azure_activity_alert_service_health;
+mod azure_activity_alert_sql_firewall_create;
+mod azure_activity_alert_sql_firewall_delete;
+mod azure_activity_log_categories;
+mod azure_activity_log_diagnostic_setting;
+mod azure_activity_log_storage_cmk;
+mod azure_appgw_http2;
+mod azure_appgw_min_tls;
+mod azure_appgw_waf_bot_protection;
+mod azure_appgw_waf_enabled;
+mod azure_appgw_waf_request_body;
+mod azure_application_insights;
+mod azure_appservice_auth;
+mod azure_appservice_ftps;
+mod azure_appservice_https_only;
+mod azure_appservice_managed_identity;
+mod azure_appservice_min_tls;
+mod azure_bastion_host_exists;
+mod azure_defender_agentless_scanning;
+mod azure_defender_endpoint_integration;
+mod azure_defender_file_integrity_monitoring;
+mod azure_defender_plan_apis;
+mod azure_defender_plan_app_service;
+mod azure_defender_plan_containers;
+mod azure_defender_plan_cosmos_db;
+mod azure_defender_plan_cspm;
+mod azure_defender_plan_key_vault;
+mod azure_defender_plan_open_source_databases;
+mod azure_defender_plan_resource_manager;
+mod azure_defender_plan_servers;
+mod azure_defender_plan_sql_servers;
+mod azure_defender_plan_sql_vms;
+mod azure_defender_plan_storage;
+mod azure_defender_vulnerability_assessment;
+mod azure_entra_guest_access_restricted;
+mod azure_entra_guest_invite_restricted;
+mod azure_entra_mfa_security_defaults_or_ca;
+mod azure_entra_users_cannot_create_tenants;
+mod azure_entra_users_cannot_register_apps;
+mod azure_keyvault_key_rotation;
+mod azure_keyvault_keys_expiry;
+mod azure_keyvault_logging;
+mod azure_keyvault_private_endpoints;
+mod azure_keyvault_public_network;
+mod azure_keyvault_purge_protection;
+mod azure_keyvault_rbac_mode;
+mod azure_keyvault_secrets_expiry;
+mod azure_mysql_audit_log;
+mod azure_mysql_secure_transport;
+mod azure_network_watcher_enabled;
+mod azure_nsg_flow_logs_retention;
+mod azure_nsg_flow_logs_traffic_analytics;
+mod azure_nsg_http_internet;
+mod azure_nsg_rdp_internet;
+mod azure_nsg_ssh_internet;
+mod azure_nsg_udp_internet;
+mod azure_postgres_connection_throttling;
+mod azure_postgres_log_checkpoints;
+mod azure_postgres_log_connections;
+mod azure_postgres_log_disconnections;
+mod azure_postgres_secure_transport;
+mod azure_rbac_custom_subscription_admin_roles;
+mod azure_rbac_disabled_users_roles;
+mod azure_rbac_subscription_owners;
+mod azure_rbac_user_access_admin;
+mod azure_security_contacts_alert_severity;
+mod azure_security_contacts_attack_paths;
+mod azure_security_contacts_email;
+mod azure_security_contacts_owners;
+mod azure_sql_auditing;
+mod azure_sql_entra_admin;
+mod azure_sql_firewall_open;
+mod azure_sql_tde;
+mod azure_storage_blob_versioning;
+mod azure_storage_cmk;
+mod azure_storage_cross_tenant_replication;
+mod azure_storage_default_entra_authorization;
+mod azure_storage_default_network_deny;
+mod azure_storage_delete_lock;
+mod azure_storage_geo_redundant;
+mod azure_storage_infrastructure_encryption;
+mod azure_storage_key_rotation_reminder;
+mod azure_storage_keys_rotated;
+mod azure_storage_min_tls_1_2;
+mod azure_storage_private_endpoints;
+mod azure_storage_public_blob_access_disabled;
+mod azure_storage_public_network_access;
+mod azure_storage_readonly_lock;
+mod azure_storage_secure_transfer;
+mod azure_storage_shared_key_disabled;
+mod azure_storage_smb_channel_encryption;
+mod azure_storage_smb_version;
+mod azure_storage_soft_delete_blobs;
+mod azure_storage_soft_delete_containers;
+mod azure_storage_soft_delete_file_shares;
+mod azure_storage_trusted_services_bypass;
+mod azure_vm_managed_disks;
+mod azure_vnet_ddos_protection;
+mod azure_vnet_flow_logs_retention;
+mod azure_vnet_flow_logs_traffic_analytics;
+mod azure_vnet_subnets_nsg;
+mod azure_vpn_p2s_entra_auth;
 mod iam_access_key_rotated;
 mod iam_password_min_length;
 mod iam_password_reuse;
@@ -229,6 +340,116 @@ pub static RULES: &[&Rule] = &[
     &iam_access_key_unused::RULE,
     &iam_unused_services::RULE,
     &iam_unused_actions::RULE,
+    &azure_storage_secure_transfer::RULE,
+    &azure_storage_min_tls_1_2::RULE,
+    &azure_storage_public_blob_access_disabled::RULE,
+    &azure_storage_shared_key_disabled::RULE,
+    &azure_storage_public_network_access::RULE,
+    &azure_storage_default_network_deny::RULE,
+    &azure_storage_trusted_services_bypass::RULE,
+    &azure_storage_private_endpoints::RULE,
+    &azure_storage_cross_tenant_replication::RULE,
+    &azure_storage_default_entra_authorization::RULE,
+    &azure_storage_key_rotation_reminder::RULE,
+    &azure_storage_keys_rotated::RULE,
+    &azure_storage_geo_redundant::RULE,
+    &azure_storage_soft_delete_blobs::RULE,
+    &azure_storage_soft_delete_containers::RULE,
+    &azure_storage_blob_versioning::RULE,
+    &azure_storage_soft_delete_file_shares::RULE,
+    &azure_storage_smb_version::RULE,
+    &azure_storage_smb_channel_encryption::RULE,
+    &azure_storage_delete_lock::RULE,
+    &azure_storage_readonly_lock::RULE,
+    &azure_keyvault_purge_protection::RULE,
+    &azure_keyvault_rbac_mode::RULE,
+    &azure_keyvault_public_network::RULE,
+    &azure_keyvault_private_endpoints::RULE,
+    &azure_keyvault_keys_expiry::RULE,
+    &azure_keyvault_secrets_expiry::RULE,
+    &azure_keyvault_key_rotation::RULE,
+    &azure_keyvault_logging::RULE,
+    &azure_nsg_rdp_internet::RULE,
+    &azure_nsg_ssh_internet::RULE,
+    &azure_nsg_udp_internet::RULE,
+    &azure_nsg_http_internet::RULE,
+    &azure_network_watcher_enabled::RULE,
+    &azure_nsg_flow_logs_retention::RULE,
+    &azure_vnet_flow_logs_retention::RULE,
+    &azure_vnet_subnets_nsg::RULE,
+    &azure_vnet_ddos_protection::RULE,
+    &azure_bastion_host_exists::RULE,
+    &azure_defender_plan_cspm::RULE,
+    &azure_defender_plan_apis::RULE,
+    &azure_defender_plan_servers::RULE,
+    &azure_defender_plan_containers::RULE,
+    &azure_defender_plan_storage::RULE,
+    &azure_defender_plan_app_service::RULE,
+    &azure_defender_plan_cosmos_db::RULE,
+    &azure_defender_plan_open_source_databases::RULE,
+    &azure_defender_plan_sql_servers::RULE,
+    &azure_defender_plan_sql_vms::RULE,
+    &azure_defender_plan_key_vault::RULE,
+    &azure_defender_plan_resource_manager::RULE,
+    &azure_defender_endpoint_integration::RULE,
+    &azure_defender_vulnerability_assessment::RULE,
+    &azure_security_contacts_owners::RULE,
+    &azure_security_contacts_email::RULE,
+    &azure_security_contacts_alert_severity::RULE,
+    &azure_security_contacts_attack_paths::RULE,
+    &azure_activity_log_diagnostic_setting::RULE,
+    &azure_activity_log_categories::RULE,
+    &azure_activity_alert_policy_assignment_create::RULE,
+    &azure_activity_alert_policy_assignment_delete::RULE,
+    &azure_activity_alert_nsg_create::RULE,
+    &azure_activity_alert_nsg_delete::RULE,
+    &azure_activity_alert_security_solution_create::RULE,
+    &azure_activity_alert_security_solution_delete::RULE,
+    &azure_activity_alert_sql_firewall_create::RULE,
+    &azure_activity_alert_sql_firewall_delete::RULE,
+    &azure_activity_alert_public_ip_create::RULE,
+    &azure_activity_alert_public_ip_delete::RULE,
+    &azure_activity_alert_service_health::RULE,
+    &azure_application_insights::RULE,
+    &azure_entra_users_cannot_register_apps::RULE,
+    &azure_entra_users_cannot_create_tenants::RULE,
+    &azure_entra_guest_access_restricted::RULE,
+    &azure_entra_guest_invite_restricted::RULE,
+    &azure_entra_mfa_security_defaults_or_ca::RULE,
+    &azure_rbac_user_access_admin::RULE,
+    &azure_rbac_subscription_owners::RULE,
+    &azure_rbac_custom_subscription_admin_roles::RULE,
+    &azure_appgw_waf_enabled::RULE,
+    &azure_appgw_min_tls::RULE,
+    &azure_appgw_http2::RULE,
+    &azure_appgw_waf_request_body::RULE,
+    &azure_appgw_waf_bot_protection::RULE,
+    &azure_vpn_p2s_entra_auth::RULE,
+    &azure_sql_auditing::RULE,
+    &azure_sql_entra_admin::RULE,
+    &azure_sql_firewall_open::RULE,
+    &azure_sql_tde::RULE,
+    &azure_appservice_https_only::RULE,
+    &azure_appservice_managed_identity::RULE,
+    &azure_appservice_min_tls::RULE,
+    &azure_appservice_ftps::RULE,
+    &azure_postgres_secure_transport::RULE,
+    &azure_mysql_secure_transport::RULE,
+    &azure_storage_infrastructure_encryption::RULE,
+    &azure_vm_managed_disks::RULE,
+    &azure_defender_agentless_scanning::RULE,
+    &azure_defender_file_integrity_monitoring::RULE,
+    &azure_nsg_flow_logs_traffic_analytics::RULE,
+    &azure_vnet_flow_logs_traffic_analytics::RULE,
+    &azure_activity_log_storage_cmk::RULE,
+    &azure_rbac_disabled_users_roles::RULE,
+    &azure_postgres_log_connections::RULE,
+    &azure_postgres_log_disconnections::RULE,
+    &azure_postgres_log_checkpoints::RULE,
+    &azure_postgres_connection_throttling::RULE,
+    &azure_mysql_audit_log::RULE,
+    &azure_appservice_auth::RULE,
+    &azure_storage_cmk::RULE,
 ];
 
 #[cfg(test)]
@@ -240,6 +461,9 @@ mod tests {
 
     const ACCOUNT: &str = "123456789012";
     const REGION: &str = "us-east-1";
+    /// The subscription and tenant of the Azure rules' fixtures.
+    pub(crate) const SUBSCRIPTION: &str = "00000000-0000-0000-0000-00000000000a";
+    pub(crate) const TENANT: &str = "00000000-0000-0000-0000-0000000000aa";
 
     /// Builds a snapshot from a fixture, filling `provider` and `account_id`, one account, and a `collected`
     /// coverage record for each of the rule's needs (in us-east-1 for regional ones) unless the fixture has its own
@@ -248,12 +472,28 @@ mod tests {
         let mut v: Value =
             serde_json::from_str(fixture).unwrap_or_else(|e| panic!("{}: bad fixture: {e}", rule.meta.id));
         let o = v.as_object_mut().unwrap();
-        for key in ["resources", "principals", "policies", "coverage", "accounts", "activity", "activity_periods"] {
+        let azure = rule.meta.provider() == sightline_model::Provider::Azure;
+        let (provider, account) = if azure { ("azure", SUBSCRIPTION) } else { ("aws", ACCOUNT) };
+        for key in [
+            "resources",
+            "principals",
+            "policies",
+            "coverage",
+            "accounts",
+            "activity",
+            "activity_periods",
+            "organizations",
+        ] {
             for item in o.entry(key).or_insert_with(|| json!([])).as_array_mut().unwrap() {
                 let item = item.as_object_mut().unwrap();
-                item.entry("provider").or_insert(json!("aws"));
-                if key != "policies" && key != "accounts" {
-                    item.entry("account_id").or_insert(json!(ACCOUNT));
+                item.entry("provider").or_insert(json!(provider));
+                let graph = key == "principals"
+                    || item
+                        .get("resource_type")
+                        .and_then(Value::as_str)
+                        .is_some_and(|t| t.starts_with("Microsoft.Graph/"));
+                if key != "policies" && key != "accounts" && key != "organizations" {
+                    item.entry("account_id").or_insert(json!(if azure && graph { TENANT } else { account }));
                 }
                 if key == "principals" {
                     for k in ["name", "kind"] {
@@ -263,7 +503,12 @@ mod tests {
             }
         }
         if o["accounts"].as_array().unwrap().is_empty() {
-            o.insert("accounts".into(), json!([{"provider": "aws", "id": ACCOUNT}]));
+            let account = if azure {
+                json!({"provider": "azure", "id": SUBSCRIPTION, "name": "fixture", "organization_id": TENANT})
+            } else {
+                json!({"provider": "aws", "id": ACCOUNT})
+            };
+            o.insert("accounts".into(), json!([account]));
         }
         if o["coverage"].as_array().unwrap().is_empty() {
             let status = if fail_needs { "failed" } else { "collected" };
@@ -272,7 +517,8 @@ mod tests {
                 .needs
                 .iter()
                 .map(|n| {
-                    let mut c = json!({"provider": "aws", "account_id": ACCOUNT, "service": n.service,
+                    let at = if azure && n.service == "graph" { TENANT } else { account };
+                    let mut c = json!({"provider": provider, "account_id": at, "service": n.service,
                                        "operation": n.operation, "status": status, "detail": "fixture"});
                     if n.regional {
                         c["region"] = json!(REGION);
@@ -294,6 +540,7 @@ mod tests {
                 "policies" => snapshot.policies = parse(id, key, records),
                 "coverage" => snapshot.coverage = parse(id, key, records),
                 "accounts" => snapshot.accounts = parse(id, key, records),
+                "organizations" => snapshot.organizations = parse(id, key, records),
                 "activity" => snapshot.activity = parse(id, key, records),
                 "activity_periods" => snapshot.activity_periods = parse(id, key, records),
                 "data_objects" => snapshot.data_objects = parse(id, key, records),
@@ -386,6 +633,51 @@ mod tests {
         }
     }
 
+    /// An Azure rule never judges what it could not see: with no coverage record at all, its PASS and FAIL findings
+    /// are only about records the fixture holds, every subscription- and tenant-wide verdict is NOT_EVALUATED, and a
+    /// rule that also reads other listings (locks, diagnostic settings, child resources) says NOT_EVALUATED only.
+    #[test]
+    fn azure_rules_without_coverage_judge_only_what_they_see() {
+        let now = chrono::DateTime::parse_from_rfc3339("2026-11-28T00:00:00Z").unwrap().with_timezone(&chrono::Utc);
+        for rule in RULES.iter().filter(|r| r.meta.provider() == sightline_model::Provider::Azure) {
+            for fixture in rule.fixtures.pass.iter().chain(rule.fixtures.fail) {
+                let mut snapshot = snapshot(rule, fixture, false);
+                snapshot.coverage.clear();
+                let held: std::collections::HashSet<&str> = snapshot.resources.iter().map(|r| r.id.as_str()).collect();
+                let scan = Scan::new(&snapshot, now);
+                let mut out = Out::new(&rule.meta);
+                (rule.check)(&scan, &mut out);
+                // A rule that reads listings beside its own resources' (locks, diagnostic settings, children)
+                // cannot tell "none" from "not collected" without their coverage: it must not judge at all.
+                let reads_more =
+                    rule.meta.needs.iter().any(|n| {
+                        !format!("{}/{}", n.service, n.operation).eq_ignore_ascii_case(rule.meta.resource_type)
+                    });
+                for f in &out.findings {
+                    assert_eq!(f.provider, sightline_model::Provider::Azure, "{}", rule.meta.id);
+                    assert!(
+                        !reads_more || f.status == FindingStatus::NotEvaluated,
+                        "{}: {} {} without coverage of the other listings it reads: {}",
+                        rule.meta.id,
+                        f.status.as_str(),
+                        f.resource_id,
+                        f.message
+                    );
+                    if f.status != FindingStatus::NotEvaluated {
+                        assert!(
+                            held.contains(f.resource_id.as_str()),
+                            "{}: {} {} without coverage: {}",
+                            rule.meta.id,
+                            f.status.as_str(),
+                            f.resource_id,
+                            f.message
+                        );
+                    }
+                }
+            }
+        }
+    }
+
     #[test]
     fn ids_are_unique_and_well_formed() {
         let mut seen = std::collections::HashSet::new();
@@ -393,7 +685,7 @@ mod tests {
             let m = &rule.meta;
             assert!(seen.insert(m.id), "duplicate rule id {}", m.id);
             assert!(
-                m.id.starts_with("aws-")
+                (m.id.starts_with("aws-") || m.id.starts_with("azure-"))
                     && m.id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'),
                 "{}",
                 m.id

@@ -33,10 +33,17 @@ pub(crate) fn each_resource<'s>(
 ) {
     // Regions where the data is missing: one NOT_EVALUATED for the region, so that a failed listing is visible
     // even though it left no resource to report on.
-    let accounts: Vec<&str> = scan.aws_accounts().collect();
+    // The accounts of the rule's cloud: AWS accounts, or Azure subscriptions (whose needs are never regional).
+    let provider = out.meta().provider();
+    let accounts: Vec<&str> = match provider {
+        sightline_model::Provider::Aws => scan.aws_accounts().collect(),
+        sightline_model::Provider::Azure => scan.azure_subscriptions().collect(),
+    };
     for account in &accounts {
+        // Listings beside the judged resources' own (see `auxiliary`) matter only where there are resources: each
+        // of those says NOT_EVALUATED below.
         if let Some(why) = scan.gap(account, None, &global(needs), false) {
-            out.not_evaluated(Subject::account(account), why);
+            out.not_evaluated(Subject::account_of(provider, account), why);
         }
         for region in scan.regions(account) {
             if let Some(why) = scan.gap(account, Some(region), &regional(needs), false) {
@@ -51,7 +58,9 @@ pub(crate) fn each_resource<'s>(
         let gap = match gaps.iter().find(|(a, g, _)| *a == account && *g == region) {
             Some((_, _, gap)) => gap.clone(),
             None => {
-                let gap = scan.gap(account, region, needs, false);
+                let gap = scan
+                    .gap(account, region, needs, false)
+                    .or_else(|| scan.gap(account, region, &auxiliary(provider, resource_type, needs), true));
                 gaps.push((account, region, gap.clone()));
                 gap
             }
@@ -61,6 +70,24 @@ pub(crate) fn each_resource<'s>(
             None => f(r, out),
         }
     }
+}
+
+/// The needs of an Azure rule other than the listing of `resource_type` itself (the locks, diagnostic settings or
+/// child resources it reads beside the resources it judges). The resources prove their own listing was made, but
+/// an absent lock or diagnostic setting means "none" only if its listing was collected: without a coverage record
+/// for it, the rule cannot tell. AWS rules keep their needs as they are.
+fn auxiliary(provider: sightline_model::Provider, resource_type: &str, needs: &[Need]) -> Vec<Need> {
+    if provider != sightline_model::Provider::Azure {
+        return Vec::new();
+    }
+    needs
+        .iter()
+        .filter(|n| {
+            let listed = format!("{}/{}", n.service, n.operation);
+            !listed.eq_ignore_ascii_case(resource_type)
+        })
+        .copied()
+        .collect()
 }
 
 fn global(needs: &[Need]) -> Vec<Need> {

@@ -1,0 +1,34 @@
+//! Defender for APIs is on in every subscription.
+
+use super::azure::{az, defender_plan};
+use crate::meta::*;
+use crate::scan::{Out, Scan};
+use sightline_model::Severity;
+
+pub(crate) static RULE: Rule = Rule {
+    meta: Meta {
+        id: "azure-defender-plan-apis",
+        title: "Microsoft Defender for APIs is enabled",
+        severity: Severity::Medium,
+        resource_type: "Microsoft.Security/pricings",
+        domain: Domain::Logging,
+        rationale: "Defender for APIs inventories APIs published through API Management, flags unauthenticated or externally exposed ones and detects attacks against them. The plan is set per subscription: its pricing tier must be Standard.",
+        remediation: Remediation {
+            console: "Microsoft Defender for Cloud > Environment settings > SUBSCRIPTION > Defender plans > APIs: On > Save.",
+            cli: "az security pricing create --name Api --tier Standard",
+            terraform: "resource \"azurerm_security_center_subscription_pricing\" \"apis\" {\n  tier          = \"Standard\"\n  resource_type = \"Api\"\n}",
+        },
+        references: &["https://learn.microsoft.com/en-us/azure/defender-for-cloud/defender-for-cloud-introduction", "https://learn.microsoft.com/en-us/rest/api/defenderforcloud/pricings/list"],
+        controls: &[cis_azure("8.1.2.1"), nist("SI-4"), nist("RA-5")],
+        needs: &[az("Microsoft.Security", "pricings")],
+    },
+    check,
+    fixtures: Fixtures {
+        pass: &[r#"{"resources":[{"id":"/subscriptions/00000000-0000-0000-0000-00000000000a/providers/Microsoft.Security/pricings/Api","resource_type":"Microsoft.Security/pricings","name":"Api","properties":{"id":"/subscriptions/00000000-0000-0000-0000-00000000000a/providers/Microsoft.Security/pricings/Api","name":"Api","type":"Microsoft.Security/pricings","properties":{"pricingTier":"Standard","enablementTime":"2026-01-15T10:00:00Z"}}},{"id":"/subscriptions/00000000-0000-0000-0000-00000000000a/providers/Microsoft.Security/pricings/StorageAccounts","resource_type":"Microsoft.Security/pricings","name":"StorageAccounts","properties":{"id":"/subscriptions/00000000-0000-0000-0000-00000000000a/providers/Microsoft.Security/pricings/StorageAccounts","name":"StorageAccounts","type":"Microsoft.Security/pricings","properties":{"pricingTier":"Free"}}}]}"#],
+        fail: &[r#"{"resources":[{"id":"/subscriptions/00000000-0000-0000-0000-00000000000a/providers/Microsoft.Security/pricings/Api","resource_type":"Microsoft.Security/pricings","name":"Api","properties":{"id":"/subscriptions/00000000-0000-0000-0000-00000000000a/providers/Microsoft.Security/pricings/Api","name":"Api","type":"Microsoft.Security/pricings","properties":{"pricingTier":"Free"}}}]}"#],
+    },
+};
+
+fn check(scan: &Scan<'_>, out: &mut Out<'_>) {
+    defender_plan(scan, out, "Api");
+}

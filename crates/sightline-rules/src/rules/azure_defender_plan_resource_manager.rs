@@ -1,0 +1,34 @@
+//! Defender for Resource Manager is on in every subscription.
+
+use super::azure::{az, defender_plan};
+use crate::meta::*;
+use crate::scan::{Out, Scan};
+use sightline_model::Severity;
+
+pub(crate) static RULE: Rule = Rule {
+    meta: Meta {
+        id: "azure-defender-plan-resource-manager",
+        title: "Microsoft Defender for Resource Manager is enabled",
+        severity: Severity::Medium,
+        resource_type: "Microsoft.Security/pricings",
+        domain: Domain::Logging,
+        rationale: "Defender for Resource Manager watches management operations on the subscription and detects suspicious deployments, permission changes and use of exploitation toolkits. The plan is set per subscription: its pricing tier must be Standard.",
+        remediation: Remediation {
+            console: "Microsoft Defender for Cloud > Environment settings > SUBSCRIPTION > Defender plans > Resource Manager: On > Save.",
+            cli: "az security pricing create --name Arm --tier Standard",
+            terraform: "resource \"azurerm_security_center_subscription_pricing\" \"resource_manager\" {\n  tier          = \"Standard\"\n  resource_type = \"Arm\"\n}",
+        },
+        references: &["https://learn.microsoft.com/en-us/azure/defender-for-cloud/defender-for-cloud-introduction", "https://learn.microsoft.com/en-us/rest/api/defenderforcloud/pricings/list"],
+        controls: &[cis_azure("8.1.9.1"), nist("SI-4"), nist("RA-5")],
+        needs: &[az("Microsoft.Security", "pricings")],
+    },
+    check,
+    fixtures: Fixtures {
+        pass: &[r#"{"resources":[{"id":"/subscriptions/00000000-0000-0000-0000-00000000000a/providers/Microsoft.Security/pricings/Arm","resource_type":"Microsoft.Security/pricings","name":"Arm","properties":{"id":"/subscriptions/00000000-0000-0000-0000-00000000000a/providers/Microsoft.Security/pricings/Arm","name":"Arm","type":"Microsoft.Security/pricings","properties":{"pricingTier":"Standard","enablementTime":"2026-01-15T10:00:00Z"}}},{"id":"/subscriptions/00000000-0000-0000-0000-00000000000a/providers/Microsoft.Security/pricings/StorageAccounts","resource_type":"Microsoft.Security/pricings","name":"StorageAccounts","properties":{"id":"/subscriptions/00000000-0000-0000-0000-00000000000a/providers/Microsoft.Security/pricings/StorageAccounts","name":"StorageAccounts","type":"Microsoft.Security/pricings","properties":{"pricingTier":"Free"}}}]}"#],
+        fail: &[r#"{"resources":[{"id":"/subscriptions/00000000-0000-0000-0000-00000000000a/providers/Microsoft.Security/pricings/Arm","resource_type":"Microsoft.Security/pricings","name":"Arm","properties":{"id":"/subscriptions/00000000-0000-0000-0000-00000000000a/providers/Microsoft.Security/pricings/Arm","name":"Arm","type":"Microsoft.Security/pricings","properties":{"pricingTier":"Free"}}}]}"#],
+    },
+};
+
+fn check(scan: &Scan<'_>, out: &mut Out<'_>) {
+    defender_plan(scan, out, "Arm");
+}

@@ -1,0 +1,62 @@
+//! NSG flow logs are kept for at least 90 days.
+
+use super::azure::{az, prop, prop_bool, prop_str};
+use super::util::{judge_each, Judgement};
+use crate::meta::*;
+use crate::scan::{Out, Scan};
+use serde_json::json;
+use sightline_model::{Props, Resource, Severity};
+
+pub(crate) static RULE: Rule = Rule {
+    meta: Meta {
+        id: "azure-nsg-flow-logs-retention",
+        title: "NSG flow logs are retained for 90 days or more",
+        severity: Severity::Medium,
+        resource_type: "Microsoft.Network/networkWatchers/flowLogs",
+        domain: Domain::Logging,
+        rationale: "Flow logs show which addresses talked to which over the network; investigations of intrusions routinely reach back weeks. A retention of at least 90 days keeps that evidence available.",
+        remediation: Remediation {
+            console: "Network Watcher > Logs > Flow logs > FLOW_LOG > Retention days: 90 or more (0 keeps logs forever) > Save.",
+            cli: "az network watcher flow-log update --location westeurope --name FLOW_LOG --retention 90",
+            terraform: "resource \"azurerm_network_watcher_flow_log\" \"nsg\" {\n  # ...\n  retention_policy {\n    enabled = true\n    days    = 90\n  }\n}",
+        },
+        references: &["https://learn.microsoft.com/en-us/azure/network-watcher/nsg-flow-logs-overview"],
+        controls: &[cis_azure("7.5"), nist("AU-11"), pci("10.5.1")],
+        needs: &[az("Microsoft.Network", "networkWatchers/flowLogs")],
+    },
+    check,
+    fixtures: Fixtures {
+        pass: &[r#"{"resources":[{"id":"/subscriptions/00000000-0000-0000-0000-00000000000a/resourceGroups/NetworkWatcherRG/providers/Microsoft.Network/networkWatchers/NetworkWatcher_westeurope/flowLogs/fl-app","resource_type":"Microsoft.Network/networkWatchers/flowLogs","name":"fl-app","properties":{"id":"/subscriptions/00000000-0000-0000-0000-00000000000a/resourceGroups/NetworkWatcherRG/providers/Microsoft.Network/networkWatchers/NetworkWatcher_westeurope/flowLogs/fl-app","name":"fl-app","type":"Microsoft.Network/networkWatchers/flowLogs","location":"westeurope","properties":{"targetResourceId":"/subscriptions/00000000-0000-0000-0000-00000000000a/resourceGroups/rg-prod/providers/Microsoft.Network/networkSecurityGroups/nsg-app","storageId":"/subscriptions/00000000-0000-0000-0000-00000000000a/resourceGroups/rg-prod/providers/Microsoft.Storage/storageAccounts/stflowlogs","enabled":true,"retentionPolicy":{"days":90,"enabled":true},"format":{"type":"JSON","version":2},"flowAnalyticsConfiguration":{"networkWatcherFlowAnalyticsConfiguration":{"enabled":true,"workspaceResourceId":"/subscriptions/00000000-0000-0000-0000-00000000000a/resourceGroups/rg-prod/providers/Microsoft.OperationalInsights/workspaces/law-security","trafficAnalyticsInterval":10}}}},"region":"westeurope"}]}"#, r#"{"resources":[{"id":"/subscriptions/00000000-0000-0000-0000-00000000000a/resourceGroups/NetworkWatcherRG/providers/Microsoft.Network/networkWatchers/NetworkWatcher_westeurope/flowLogs/fl-app","resource_type":"Microsoft.Network/networkWatchers/flowLogs","name":"fl-app","properties":{"id":"/subscriptions/00000000-0000-0000-0000-00000000000a/resourceGroups/NetworkWatcherRG/providers/Microsoft.Network/networkWatchers/NetworkWatcher_westeurope/flowLogs/fl-app","name":"fl-app","type":"Microsoft.Network/networkWatchers/flowLogs","location":"westeurope","properties":{"targetResourceId":"/subscriptions/00000000-0000-0000-0000-00000000000a/resourceGroups/rg-prod/providers/Microsoft.Network/networkSecurityGroups/nsg-app","storageId":"/subscriptions/00000000-0000-0000-0000-00000000000a/resourceGroups/rg-prod/providers/Microsoft.Storage/storageAccounts/stflowlogs","enabled":true,"retentionPolicy":{"days":0,"enabled":true},"format":{"type":"JSON","version":2},"flowAnalyticsConfiguration":{"networkWatcherFlowAnalyticsConfiguration":{"enabled":true,"workspaceResourceId":"/subscriptions/00000000-0000-0000-0000-00000000000a/resourceGroups/rg-prod/providers/Microsoft.OperationalInsights/workspaces/law-security","trafficAnalyticsInterval":10}}}},"region":"westeurope"}]}"#],
+        fail: &[r#"{"resources":[{"id":"/subscriptions/00000000-0000-0000-0000-00000000000a/resourceGroups/NetworkWatcherRG/providers/Microsoft.Network/networkWatchers/NetworkWatcher_westeurope/flowLogs/fl-app","resource_type":"Microsoft.Network/networkWatchers/flowLogs","name":"fl-app","properties":{"id":"/subscriptions/00000000-0000-0000-0000-00000000000a/resourceGroups/NetworkWatcherRG/providers/Microsoft.Network/networkWatchers/NetworkWatcher_westeurope/flowLogs/fl-app","name":"fl-app","type":"Microsoft.Network/networkWatchers/flowLogs","location":"westeurope","properties":{"targetResourceId":"/subscriptions/00000000-0000-0000-0000-00000000000a/resourceGroups/rg-prod/providers/Microsoft.Network/networkSecurityGroups/nsg-app","storageId":"/subscriptions/00000000-0000-0000-0000-00000000000a/resourceGroups/rg-prod/providers/Microsoft.Storage/storageAccounts/stflowlogs","enabled":true,"retentionPolicy":{"days":30,"enabled":true},"format":{"type":"JSON","version":2},"flowAnalyticsConfiguration":{"networkWatcherFlowAnalyticsConfiguration":{"enabled":true,"workspaceResourceId":"/subscriptions/00000000-0000-0000-0000-00000000000a/resourceGroups/rg-prod/providers/Microsoft.OperationalInsights/workspaces/law-security","trafficAnalyticsInterval":10}}}},"region":"westeurope"}]}"#, r#"{"resources":[{"id":"/subscriptions/00000000-0000-0000-0000-00000000000a/resourceGroups/NetworkWatcherRG/providers/Microsoft.Network/networkWatchers/NetworkWatcher_westeurope/flowLogs/fl-app","resource_type":"Microsoft.Network/networkWatchers/flowLogs","name":"fl-app","properties":{"id":"/subscriptions/00000000-0000-0000-0000-00000000000a/resourceGroups/NetworkWatcherRG/providers/Microsoft.Network/networkWatchers/NetworkWatcher_westeurope/flowLogs/fl-app","name":"fl-app","type":"Microsoft.Network/networkWatchers/flowLogs","location":"westeurope","properties":{"targetResourceId":"/subscriptions/00000000-0000-0000-0000-00000000000a/resourceGroups/rg-prod/providers/Microsoft.Network/networkSecurityGroups/nsg-app","storageId":"/subscriptions/00000000-0000-0000-0000-00000000000a/resourceGroups/rg-prod/providers/Microsoft.Storage/storageAccounts/stflowlogs","enabled":true,"retentionPolicy":{"days":365,"enabled":false},"format":{"type":"JSON","version":2},"flowAnalyticsConfiguration":{"networkWatcherFlowAnalyticsConfiguration":{"enabled":true,"workspaceResourceId":"/subscriptions/00000000-0000-0000-0000-00000000000a/resourceGroups/rg-prod/providers/Microsoft.OperationalInsights/workspaces/law-security","trafficAnalyticsInterval":10}}}},"region":"westeurope"}]}"#],
+    },
+};
+
+fn applies(r: &Resource) -> bool {
+    prop_str(r, "targetResourceId")
+        .is_some_and(|t| t.to_ascii_lowercase().contains("/providers/microsoft.network/networksecuritygroups/"))
+}
+
+fn judge(r: &Resource) -> Judgement {
+    if !applies(r) {
+        return Ok(None);
+    }
+    let enabled = prop_bool(r, "retentionPolicy/enabled").unwrap_or(false);
+    let days = prop(r, "retentionPolicy/days").and_then(Props::as_i64).unwrap_or(0);
+    // With retention enabled, 0 days means the logs are kept forever.
+    let ok = enabled && (days == 0 || days >= 90);
+    Ok(Some((
+        ok,
+        if !enabled {
+            "retention is off: logs are kept only as long as the storage account keeps them".to_string()
+        } else if days == 0 {
+            "logs are retained indefinitely".to_string()
+        } else {
+            format!("logs are retained for {days} days")
+        },
+        json!({ "enabled": enabled, "days": days }),
+    )))
+}
+
+fn check(scan: &Scan<'_>, out: &mut Out<'_>) {
+    judge_each(scan, out, "Microsoft.Network/networkWatchers/flowLogs", judge);
+}

@@ -1,0 +1,57 @@
+//! NSG flow logs are sent to Log Analytics.
+
+use super::azure::{az, prop, prop_bool, prop_str};
+use super::util::{judge_each, Judgement};
+use crate::meta::*;
+use crate::scan::{Out, Scan};
+use serde_json::json;
+use sightline_model::{Props, Resource, Severity};
+
+pub(crate) static RULE: Rule = Rule {
+    meta: Meta {
+        id: "azure-nsg-flow-logs-traffic-analytics",
+        title: "NSG flow logs feed traffic analytics in Log Analytics",
+        severity: Severity::Low,
+        resource_type: "Microsoft.Network/networkWatchers/flowLogs",
+        domain: Domain::Logging,
+        rationale: "Flow logs in a storage account are raw files; traffic analytics processes them into a Log Analytics workspace where they can be queried, correlated with other logs and alerted on. CIS v6.0.0 lists this control as Manual; the setting is part of the flow log record, so Sightline decides it.",
+        remediation: Remediation {
+            console: "Network Watcher > Logs > Flow logs > FLOW_LOG > Traffic analytics: Enable, processing interval, Log Analytics workspace > Save.",
+            cli: "az network watcher flow-log update --location westeurope --name FLOW_LOG --traffic-analytics true --workspace WORKSPACE_ID --interval 10",
+            terraform: "resource \"azurerm_network_watcher_flow_log\" \"nsg\" {\n  # ...\n  traffic_analytics {\n    enabled               = true\n    workspace_id          = azurerm_log_analytics_workspace.security.workspace_id\n    workspace_region      = azurerm_log_analytics_workspace.security.location\n    workspace_resource_id = azurerm_log_analytics_workspace.security.id\n    interval_in_minutes   = 10\n  }\n}",
+        },
+        references: &["https://learn.microsoft.com/en-us/azure/network-watcher/traffic-analytics"],
+        controls: &[cis_azure("6.1.1.5"), nist("AU-6"), nist("SI-4")],
+        needs: &[az("Microsoft.Network", "networkWatchers/flowLogs")],
+    },
+    check,
+    fixtures: Fixtures {
+        pass: &[r#"{"resources":[{"id":"/subscriptions/00000000-0000-0000-0000-00000000000a/resourceGroups/NetworkWatcherRG/providers/Microsoft.Network/networkWatchers/NetworkWatcher_westeurope/flowLogs/fl-nsg","resource_type":"Microsoft.Network/networkWatchers/flowLogs","name":"fl-nsg","properties":{"id":"/subscriptions/00000000-0000-0000-0000-00000000000a/resourceGroups/NetworkWatcherRG/providers/Microsoft.Network/networkWatchers/NetworkWatcher_westeurope/flowLogs/fl-nsg","name":"fl-nsg","type":"Microsoft.Network/networkWatchers/flowLogs","location":"westeurope","properties":{"targetResourceId":"/subscriptions/00000000-0000-0000-0000-00000000000a/resourceGroups/rg-prod/providers/Microsoft.Network/networkSecurityGroups/nsg-app","storageId":"/subscriptions/00000000-0000-0000-0000-00000000000a/resourceGroups/rg-prod/providers/Microsoft.Storage/storageAccounts/stflowlogs","enabled":true,"retentionPolicy":{"days":90,"enabled":true},"format":{"type":"JSON","version":2},"flowAnalyticsConfiguration":{"networkWatcherFlowAnalyticsConfiguration":{"enabled":true,"workspaceResourceId":"/subscriptions/00000000-0000-0000-0000-00000000000a/resourceGroups/rg-prod/providers/Microsoft.OperationalInsights/workspaces/law-security","trafficAnalyticsInterval":10}}}},"region":"westeurope"}]}"#],
+        fail: &[r#"{"resources":[{"id":"/subscriptions/00000000-0000-0000-0000-00000000000a/resourceGroups/NetworkWatcherRG/providers/Microsoft.Network/networkWatchers/NetworkWatcher_westeurope/flowLogs/fl-nsg","resource_type":"Microsoft.Network/networkWatchers/flowLogs","name":"fl-nsg","properties":{"id":"/subscriptions/00000000-0000-0000-0000-00000000000a/resourceGroups/NetworkWatcherRG/providers/Microsoft.Network/networkWatchers/NetworkWatcher_westeurope/flowLogs/fl-nsg","name":"fl-nsg","type":"Microsoft.Network/networkWatchers/flowLogs","location":"westeurope","properties":{"targetResourceId":"/subscriptions/00000000-0000-0000-0000-00000000000a/resourceGroups/rg-prod/providers/Microsoft.Network/networkSecurityGroups/nsg-app","storageId":"/subscriptions/00000000-0000-0000-0000-00000000000a/resourceGroups/rg-prod/providers/Microsoft.Storage/storageAccounts/stflowlogs","enabled":true,"retentionPolicy":{"days":90,"enabled":true},"format":{"type":"JSON","version":2},"flowAnalyticsConfiguration":{"networkWatcherFlowAnalyticsConfiguration":{"enabled":false,"workspaceResourceId":"/subscriptions/00000000-0000-0000-0000-00000000000a/resourceGroups/rg-prod/providers/Microsoft.OperationalInsights/workspaces/law-security","trafficAnalyticsInterval":10}}}},"region":"westeurope"}]}"#],
+    },
+};
+
+fn judge(r: &Resource) -> Judgement {
+    let target = prop_str(r, "targetResourceId").unwrap_or("").to_ascii_lowercase();
+    if !target.contains("/providers/microsoft.network/networksecuritygroups/") {
+        return Ok(None);
+    }
+    let analytics = prop(r, "flowAnalyticsConfiguration/networkWatcherFlowAnalyticsConfiguration");
+    let on = prop_bool(r, "enabled").unwrap_or(false)
+        && analytics.and_then(|a| a.get("enabled")).and_then(Props::as_bool) == Some(true)
+        && analytics.and_then(|a| a.get("workspaceResourceId")).and_then(Props::as_str).is_some();
+    Ok(Some((
+        on,
+        if on {
+            "the flow log feeds traffic analytics in a Log Analytics workspace"
+        } else {
+            "the flow log does not feed a Log Analytics workspace"
+        }
+        .to_string(),
+        json!({ "trafficAnalytics": on }),
+    )))
+}
+
+fn check(scan: &Scan<'_>, out: &mut Out<'_>) {
+    judge_each(scan, out, "Microsoft.Network/networkWatchers/flowLogs", judge);
+}

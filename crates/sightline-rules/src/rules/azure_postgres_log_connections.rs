@@ -1,0 +1,53 @@
+//! PostgreSQL flexible servers log connections.
+
+use super::azure::{az, children, name, of, prop_str};
+use super::util::each_resource;
+use crate::meta::*;
+use crate::scan::{Out, Scan};
+use serde_json::json;
+use sightline_model::Severity;
+
+pub(crate) static RULE: Rule = Rule {
+    meta: Meta {
+        id: "azure-postgres-log-connections",
+        title: "PostgreSQL flexible servers log connections",
+        severity: Severity::Low,
+        resource_type: "Microsoft.DBforPostgreSQL/flexibleServers",
+        domain: Domain::Logging,
+        rationale: "Logging every connection attempt records who connected from where and when, the first thing needed to spot password guessing or use of stolen credentials.",
+        remediation: Remediation {
+            console: "Azure Database for PostgreSQL flexible servers > SERVER > Settings > Server parameters > log_connections: ON > Save.",
+            cli: "az postgres flexible-server parameter set --resource-group RG --server-name SERVER --name log_connections --value on",
+            terraform: "resource \"azurerm_postgresql_flexible_server_configuration\" \"log_connections\" {\n  server_id = azurerm_postgresql_flexible_server.this.id\n  name      = \"log_connections\"\n  value     = \"on\"\n}",
+        },
+        references: &["https://learn.microsoft.com/en-us/azure/postgresql/flexible-server/concepts-server-parameters", "Not a control of CIS Microsoft Azure Foundations v6.0.0 (the setting is covered by the separate CIS Microsoft Azure Database Services Benchmark, whose section numbers are not mapped here)"],
+        controls: &[nist("AU-2"), nist("AU-12")],
+        needs: &[az("Microsoft.DBforPostgreSQL", "flexibleServers"), az("Microsoft.DBforPostgreSQL", "flexibleServers/configurations")],
+    },
+    check,
+    fixtures: Fixtures {
+        pass: &[r#"{"resources":[{"id":"/subscriptions/00000000-0000-0000-0000-00000000000a/resourceGroups/rg-prod/providers/Microsoft.DBforPostgreSQL/flexibleServers/psql-prod","resource_type":"Microsoft.DBforPostgreSQL/flexibleServers","name":"psql-prod","properties":{"id":"/subscriptions/00000000-0000-0000-0000-00000000000a/resourceGroups/rg-prod/providers/Microsoft.DBforPostgreSQL/flexibleServers/psql-prod","name":"psql-prod","type":"Microsoft.DBforPostgreSQL/flexibleServers","location":"westeurope","sku":{"name":"Standard_D2ds_v5","tier":"GeneralPurpose"},"properties":{"version":"16","state":"Ready","fullyQualifiedDomainName":"psql-prod.postgres.database.azure.com"}},"region":"westeurope"},{"id":"/subscriptions/00000000-0000-0000-0000-00000000000a/resourceGroups/rg-prod/providers/Microsoft.DBforPostgreSQL/flexibleServers/psql-prod/configurations/log_connections","resource_type":"Microsoft.DBforPostgreSQL/flexibleServers/configurations","name":"log_connections","properties":{"id":"/subscriptions/00000000-0000-0000-0000-00000000000a/resourceGroups/rg-prod/providers/Microsoft.DBforPostgreSQL/flexibleServers/psql-prod/configurations/log_connections","name":"log_connections","type":"Microsoft.DBforPostgreSQL/flexibleServers/configurations","properties":{"value":"on","source":"user-override","dataType":"Enumeration"}}}]}"#],
+        fail: &[r#"{"resources":[{"id":"/subscriptions/00000000-0000-0000-0000-00000000000a/resourceGroups/rg-prod/providers/Microsoft.DBforPostgreSQL/flexibleServers/psql-prod","resource_type":"Microsoft.DBforPostgreSQL/flexibleServers","name":"psql-prod","properties":{"id":"/subscriptions/00000000-0000-0000-0000-00000000000a/resourceGroups/rg-prod/providers/Microsoft.DBforPostgreSQL/flexibleServers/psql-prod","name":"psql-prod","type":"Microsoft.DBforPostgreSQL/flexibleServers","location":"westeurope","sku":{"name":"Standard_D2ds_v5","tier":"GeneralPurpose"},"properties":{"version":"16","state":"Ready","fullyQualifiedDomainName":"psql-prod.postgres.database.azure.com"}},"region":"westeurope"},{"id":"/subscriptions/00000000-0000-0000-0000-00000000000a/resourceGroups/rg-prod/providers/Microsoft.DBforPostgreSQL/flexibleServers/psql-prod/configurations/log_connections","resource_type":"Microsoft.DBforPostgreSQL/flexibleServers/configurations","name":"log_connections","properties":{"id":"/subscriptions/00000000-0000-0000-0000-00000000000a/resourceGroups/rg-prod/providers/Microsoft.DBforPostgreSQL/flexibleServers/psql-prod/configurations/log_connections","name":"log_connections","type":"Microsoft.DBforPostgreSQL/flexibleServers/configurations","properties":{"value":"off","source":"user-override","dataType":"Enumeration"}}}]}"#],
+    },
+};
+
+fn check(scan: &Scan<'_>, out: &mut Out<'_>) {
+    let needs = out.meta().needs;
+    let parameters = children(scan, "Microsoft.DBforPostgreSQL/flexibleServers/configurations");
+    each_resource(scan, out, "Microsoft.DBforPostgreSQL/flexibleServers", needs, |server, out| {
+        let value = |parameter: &str| {
+            of(&parameters, server)
+                .iter()
+                .find(|p| name(p).eq_ignore_ascii_case(parameter))
+                .and_then(|p| prop_str(p, "value"))
+                .map(str::to_string)
+        };
+        match value("log_connections") {
+            None => out.not_evaluated(server, "the server parameter log_connections is not in the snapshot"),
+            Some(v) => {
+                let ok = v.eq_ignore_ascii_case("on");
+                out.verdict(server, ok, format!("log_connections is {v}"), json!({ "log_connections": v }));
+            }
+        }
+    });
+}
