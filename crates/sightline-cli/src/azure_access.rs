@@ -277,3 +277,22 @@ fn render_who_can(op: &Operation, scope: &str, found: &[Access], index: &RbacInd
     }
     s
 }
+
+/// The text of an Azure `can` answer, for the demo.
+pub(crate) fn text_can(index: &RbacIndex, principal: &str, op: &Operation, scope: &str) -> (Decision, String) {
+    let decision = index.decide(principal, op, scope);
+    let who = match index.principal_name(principal) {
+        Some(n) => format!("{n} ({principal})"),
+        None => principal.to_string(),
+    };
+    let mut s = format!("{}  {who}  {}  {scope}\n", label(decision.verdict), op.name);
+    render(&mut s, &decision, index, "  ");
+    (decision, s)
+}
+
+/// The text of an Azure `who-can` answer, for the demo.
+pub(crate) fn text_who_can(index: &RbacIndex, op: &Operation, scope: &str) -> (Vec<Access>, String) {
+    let found = index.who_can(op, scope);
+    let s = render_who_can(op, scope, &found, index);
+    (found, s)
+}

@@ -7,6 +7,7 @@ use anyhow::Result;
 use serde::Serialize;
 use sightline_aws::import::Input;
 use sightline_iam::authz::{Allowed, Query};
+use sightline_azure::rbac::{Access, Decision, Operation, Plane, RbacIndex, Verdict};
 use sightline_iam::{Context, Explanation};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -28,6 +29,36 @@ pub const FILES: &[(&str, &[u8])] = &[
     demo_file!("resources.json"),
 ];
 
+macro_rules! azure_file {
+    ($name:literal) => {
+        ($name, include_bytes!(concat!("../../../examples/demo/azure/", $name)) as &[u8])
+    };
+}
+
+/// The demo's Azure tenant, as it is in `examples/demo/azure/` (Resource Graph, ARM and Microsoft Graph responses).
+pub const AZURE_FILES: &[(&str, &[u8])] = &[
+    azure_file!("arm-deny-assignments.json"),
+    azure_file!("arm-role-eligibility-schedule-instances.json"),
+    azure_file!("graph-app-role-assignments.json"),
+    azure_file!("graph-applications.json"),
+    azure_file!("graph-authorization-policy.json"),
+    azure_file!("graph-conditional-access-policies.json"),
+    azure_file!("graph-groups.json"),
+    azure_file!("graph-role-assignments.json"),
+    azure_file!("graph-role-definitions.json"),
+    azure_file!("graph-role-eligibility-schedules.json"),
+    azure_file!("graph-service-principals.json"),
+    azure_file!("graph-users.json"),
+    azure_file!("resourcegraph-authorization.json"),
+    azure_file!("resourcegraph-containers.json"),
+    azure_file!("resourcegraph-resources.json"),
+];
+
+/// The demo tenant's ids the questions use.
+const AZ_PROD: &str = "/subscriptions/4f7c2e91-3a5b-4d6e-8f10-2b9c7d5e1a34";
+const AZ_EXPORTS: &str = "/subscriptions/4f7c2e91-3a5b-4d6e-8f10-2b9c7d5e1a34/resourceGroups/rg-data/providers/Microsoft.Storage/storageAccounts/nwcustomerdata/blobServices/default/containers/exports";
+const AZ_VAULT: &str = "/subscriptions/4f7c2e91-3a5b-4d6e-8f10-2b9c7d5e1a34/resourceGroups/rg-shared/providers/Microsoft.KeyVault/vaults/nw-prod-kv";
+
 enum Ask {
     Can {
         principal: &'static str,
@@ -38,6 +69,18 @@ enum Ask {
     WhoCan {
         action: &'static str,
         resource: &'static str,
+    },
+    /// An Azure question, answered by the RBAC and Entra engine.
+    AzureCan {
+        principal: &'static str,
+        plane: Plane,
+        action: &'static str,
+        scope: &'static str,
+    },
+    AzureWhoCan {
+        plane: Plane,
+        action: &'static str,
+        scope: &'static str,
     },
 }
 
@@ -99,6 +142,40 @@ const QUESTIONS: &[Question] = &[
         title: "Who can subscribe to the order events topic?",
         ask: Ask::WhoCan { action: "sns:Subscribe", resource: "arn:aws:sns:us-east-1:200000000002:order-events" },
     },
+    Question {
+        title: "Azure: who can read the blobs of the customer-data container (data plane)?",
+        ask: Ask::AzureWhoCan {
+            plane: Plane::DataAction,
+            action: "Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read",
+            scope: AZ_EXPORTS,
+        },
+    },
+    Question {
+        title: "Azure: can the CI service principal hand out roles in the production subscription?",
+        ask: Ask::AzureCan {
+            principal: "8d5a1b09-4c2e-4a0f-9d9a-1e3b5c7f9a8a",
+            plane: Plane::Action,
+            action: "Microsoft.Authorization/roleAssignments/write",
+            scope: AZ_PROD,
+        },
+    },
+    Question {
+        title: "Azure: can Carol, a guest Contributor, delete the production key vault?",
+        ask: Ask::AzureCan {
+            principal: "2d9a5b43-8c6e-4a4f-9d3a-5e7b9c1f3a24",
+            plane: Plane::Action,
+            action: "Microsoft.KeyVault/vaults/delete",
+            scope: AZ_VAULT,
+        },
+    },
+    Question {
+        title: "Azure: who can assign any Microsoft Entra role, now or after a PIM activation?",
+        ask: Ask::AzureWhoCan {
+            plane: Plane::Directory,
+            action: "microsoft.directory/roleAssignments/allProperties/allTasks",
+            scope: "/",
+        },
+    },
 ];
 
 #[derive(Serialize)]
@@ -106,6 +183,26 @@ const QUESTIONS: &[Question] = &[
 enum Answer<'a> {
     Can { question: &'a str, principal: &'a str, action: &'a str, resource: &'a str, explanation: Explanation },
     WhoCan { question: &'a str, action: &'a str, resource: &'a str, allowed: Vec<Allowed> },
+    AzureCan {
+        question: &'a str,
+        principal: &'a str,
+        action: &'a str,
+        plane: Plane,
+        resource: &'a str,
+        decision: Verdict,
+        explanation: Decision,
+        #[serde(skip)]
+        text: String,
+    },
+    AzureWhoCan {
+        question: &'a str,
+        action: &'a str,
+        plane: Plane,
+        resource: &'a str,
+        allowed: Vec<Access>,
+        #[serde(skip)]
+        text: String,
+    },
 }
 
 /// The bundled demo organization as a snapshot.
@@ -151,6 +248,19 @@ fn data_objects() -> Result<Vec<sightline_model::DataObject>> {
         .collect()
 }
 
+/// The demo's Azure tenant as a snapshot; every file must import whole.
+pub fn azure_snapshot() -> Result<sightline_model::Snapshot> {
+    let mut importer = sightline_azure::import::Importer::new(sightline_azure::import::Options::default());
+    for (name, bytes) in AZURE_FILES {
+        importer.add_bytes(&PathBuf::from("examples/demo/azure").join(name), bytes)?;
+    }
+    let import = importer.finish();
+    if let Some(w) = import.warnings.first() {
+        anyhow::bail!("the demo's Azure tenant does not import cleanly: {w}");
+    }
+    Ok(import.snapshot)
+}
+
 pub fn snapshot() -> Result<sightline_model::Snapshot> {
     let inputs = FILES
         .iter()
@@ -160,6 +270,7 @@ pub fn snapshot() -> Result<sightline_model::Snapshot> {
     let activity = sightline_activity::cloudtrail::import_bytes(CLOUDTRAIL.0, CLOUDTRAIL.1)?;
     snapshot.activity = activity.activity;
     snapshot.activity_periods = activity.periods;
+    snapshot.merge(azure_snapshot()?);
     snapshot.data_objects = data_objects()?;
     snapshot.label_resources_from_data();
     Ok(snapshot)
@@ -168,6 +279,7 @@ pub fn snapshot() -> Result<sightline_model::Snapshot> {
 pub fn run(format: Format, save: Option<&Path>) -> Result<ExitCode> {
     let snapshot = snapshot()?;
     let authz = crate::authorizer(&snapshot)?;
+    let rbac = RbacIndex::new(&snapshot);
     let mut answers = Vec::new();
     for q in QUESTIONS {
         answers.push(match &q.ask {
@@ -191,6 +303,25 @@ pub fn run(format: Format, save: Option<&Path>) -> Result<ExitCode> {
                 resource,
                 allowed: authz.who_can(action, resource, &Context::default())?,
             },
+            Ask::AzureCan { principal, plane, action, scope } => {
+                let op = Operation { plane: *plane, name: action.to_string() };
+                let (decision, text) = crate::azure_access::text_can(&rbac, principal, &op, scope);
+                Answer::AzureCan {
+                    question: q.title,
+                    principal,
+                    action,
+                    plane: *plane,
+                    resource: scope,
+                    decision: decision.verdict,
+                    explanation: decision,
+                    text,
+                }
+            }
+            Ask::AzureWhoCan { plane, action, scope } => {
+                let op = Operation { plane: *plane, name: action.to_string() };
+                let (allowed, text) = crate::azure_access::text_who_can(&rbac, &op, scope);
+                Answer::AzureWhoCan { question: q.title, action, plane: *plane, resource: scope, allowed, text }
+            }
         });
     }
     match format {
@@ -206,6 +337,7 @@ pub fn run(format: Format, save: Option<&Path>) -> Result<ExitCode> {
                         render_decision(principal, action, resource, explanation)
                     }
                     Answer::WhoCan { action, resource, allowed, .. } => render_who_can(action, resource, allowed),
+                    Answer::AzureCan { text, .. } | Answer::AzureWhoCan { text, .. } => text.clone(),
                 };
                 for line in body.lines() {
                     println!("   {line}");
