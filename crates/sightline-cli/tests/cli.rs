@@ -286,7 +286,26 @@ fn demo_command_runs() {
     assert!(text.contains("Who can read the customer data?"));
     assert!(text.contains("EnforceOrgIdentitiesSTS"));
     let v = ok_json(&["demo", "--format", "json"]);
-    assert_eq!(v.as_array().unwrap().len(), 8);
+    let answers = v.as_array().unwrap();
+    assert_eq!(answers.len(), 12);
+    // The Azure tenant's questions, answered by the RBAC and Entra engine.
+    let blob_readers: Vec<(&str, &str)> = answers[8]["allowed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| (a["principal_name"].as_str().unwrap(), a["decision"]["verdict"].as_str().unwrap()))
+        .collect();
+    assert!(blob_readers.contains(&("Frank Osei", "conditional")), "{blob_readers:?}");
+    assert!(blob_readers.iter().all(|(_, v)| *v == "conditional"), "{blob_readers:?}");
+    assert_eq!(answers[9]["decision"], "allowed");
+    assert_eq!(answers[10]["decision"], "denied");
+    let admins: Vec<(&str, &str)> = answers[11]["allowed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| (a["principal_name"].as_str().unwrap(), a["decision"]["verdict"].as_str().unwrap()))
+        .collect();
+    assert_eq!(admins, [("Alice Moreau", "allowed"), ("Bob Lindqvist", "eligible")]);
 }
 
 // ---- bad input: a clear error naming the file, the policy and the statement; exit status 2 ----
