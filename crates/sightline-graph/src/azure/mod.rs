@@ -267,7 +267,8 @@ pub struct Ctx<'p, 's> {
     order: Vec<String>,
     /// Parent scope of each scope or resource node (lowercase id -> id).
     parents: HashMap<String, String>,
-    problems: RefCell<Vec<String>>,
+    /// What could not be decided or was not counted, grouped by what it is: (what, whom it concerns).
+    problems: RefCell<Vec<(String, Vec<String>)>>,
 }
 
 /// Lowercase: Azure ids compare without regard to ASCII case.
@@ -518,12 +519,31 @@ impl<'p, 's> Ctx<'p, 's> {
         self.node(id).map(|n| n.name.clone()).unwrap_or_else(|| id.to_string())
     }
 
-    /// Records what could not be decided.
-    pub fn problem(&self, problem: String) {
+    /// Records what could not be decided, or was not counted, for the principals it concerns. Problems of the
+    /// same kind are grouped, so that a list the snapshot lacks makes one problem rather than one per principal.
+    pub fn problem(&self, what: String, whom: String) {
         let mut problems = self.problems.borrow_mut();
-        if !problems.contains(&problem) {
-            problems.push(problem);
+        match problems.iter_mut().find(|(w, _)| *w == what) {
+            Some((_, list)) if !list.contains(&whom) => list.push(whom),
+            Some(_) => {}
+            None => problems.push((what, vec![whom])),
         }
+    }
+
+    /// The problems recorded, one line per kind.
+    pub fn problems(&self) -> Vec<String> {
+        const SHOWN: usize = 5;
+        self.problems
+            .borrow()
+            .iter()
+            .map(|(what, whom)| {
+                let mut line = format!("{what}: {}", whom.iter().take(SHOWN).cloned().collect::<Vec<_>>().join("; "));
+                if whom.len() > SHOWN {
+                    line.push_str(&format!(" and {} more", whom.len() - SHOWN));
+                }
+                line
+            })
+            .collect()
     }
 
     /// Keeps a decision when it counts for `use_`: allowed always; conditional for access (a move's conditional
@@ -534,15 +554,18 @@ impl<'p, 's> Ctx<'p, 's> {
             Verdict::Allowed => grants(&|g| g.source.is_active() && g.condition.is_none()),
             Verdict::Conditional if use_ == Use::Access => grants(&|g| g.source.is_active()),
             Verdict::Conditional => {
-                self.problem(format!(
-                    "{principal} may {} at {scope} only under an ABAC condition: not counted as a move ({})",
-                    operation.name, d.summary
-                ));
+                self.problem(
+                    format!("{} granted only under an ABAC condition, not counted as a move", operation.name),
+                    format!("{principal} at {scope} ({})", d.summary),
+                );
                 return None;
             }
             Verdict::Eligible if self.activated => grants(&|g| !g.source.is_active()),
             Verdict::NotEvaluated => {
-                self.problem(format!("{principal} {} at {scope}: {}", operation.name, d.summary));
+                self.problem(
+                    format!("{} not evaluated: {}", operation.name, d.summary),
+                    format!("{principal} at {scope}"),
+                );
                 return None;
             }
             _ => return None,
@@ -719,7 +742,7 @@ impl Graph {
             }
             self.edges.push(e);
         }
-        self.problems.extend(ctx.problems.into_inner());
+        self.problems.extend(ctx.problems());
     }
 }
 
@@ -829,4 +852,53 @@ pub(crate) fn vault_edges(
         }
     }
     edges
+}
+
+/// The edge kinds that give access to a resource (the last hop of a path to one).
+const ACCESS: &[&str] = &["run-command", "get-secrets", "get-keys", "list-keys"];
+
+impl Graph {
+    /// The shortest way from `from` to `to` in the graph: to a principal or [`ADMIN`], by moves
+    /// ([`Graph::shortest_path`]); to an Azure resource (a Key Vault, a storage account, a VM), by the fewest moves
+    /// to a principal with an access edge to it (`run-command`, `get-secrets`, `get-keys`, `list-keys`), then that
+    /// edge. `None` when nothing leads there, or when `from` needs no path.
+    pub fn azure_path(&self, from: &str, to: &str) -> Option<Vec<crate::Hop>> {
+        let access = |e: &&Edge| matches!(e.kind, EdgeKind::Azure { moves: false, id } if ACCESS.contains(&id));
+        if to == ADMIN || !self.edges.iter().filter(access).any(|e| same(&e.to, to)) {
+            return self.shortest_path(from, to);
+        }
+        let mut out: HashMap<&str, Vec<&Edge>> = HashMap::new();
+        for e in self.edges.iter().filter(|e| e.kind.is_move()) {
+            out.entry(e.from.as_str()).or_default().push(e);
+        }
+        let last = |node: &str| self.edges.iter().filter(access).find(|e| e.from == node && same(&e.to, to));
+        let mut came_by: HashMap<&str, &Edge> = HashMap::new();
+        let mut queue = std::collections::VecDeque::from([from]);
+        let mut seen = HashSet::from([from]);
+        while let Some(node) = queue.pop_front() {
+            if let Some(end) = last(node) {
+                let mut hops = vec![crate::Hop::from(end)];
+                let mut at = node;
+                while let Some(e) = came_by.get(at) {
+                    hops.push(crate::Hop::from(*e));
+                    at = e.from.as_str();
+                }
+                hops.reverse();
+                return Some(hops);
+            }
+            for e in out.get(node).into_iter().flatten() {
+                if seen.insert(e.to.as_str()) {
+                    came_by.insert(e.to.as_str(), e);
+                    queue.push_back(e.to.as_str());
+                }
+            }
+        }
+        None
+    }
+}
+
+/// The shortest way from `from` to `to` (a principal, [`ADMIN`], or an Azure resource) in the Azure part of
+/// `snapshot`, as [`Graph::azure_path`] finds it.
+pub fn shortest_path(snapshot: &Snapshot, perms: &dyn Permissions, from: &str, to: &str) -> Option<Vec<crate::Hop>> {
+    graph(snapshot, perms).azure_path(from, to)
 }
