@@ -7,6 +7,7 @@ pub(crate) static EDGE: AzureEdge = AzureEdge {
     id: "add-member",
     title: "Add oneself to a group",
     description: "The engine allows `microsoft.directory/groups/members/update` on the group (owners of the group, and directory roles that grant it tenant-wide or on the group). The principal adds itself and holds the group's roles and permissions. Groups with dynamic membership take no members; a role-assignable group (`isAssignableToRole`) only takes members from its owners (and from Privileged Role Administrators, who are administrators already). A move to the group.",
+    moves: true,
     find,
     fixtures: Fixtures {
         from: "attacker",

@@ -7,6 +7,7 @@ pub(crate) static EDGE: AzureEdge = AzureEdge {
     id: "add-secret",
     title: "Add a secret to an application or service principal",
     description: "The engine allows `microsoft.directory/applications/credentials/update` on an application (owners of the application, and directory roles that grant it tenant-wide) or `microsoft.directory/servicePrincipals/credentials/update` on a service principal, or the principal holds the Graph application permission `Application.ReadWrite.All`. It adds a client secret and signs in as the service principal (of the application with the same `appId`), with all its roles and permissions. Managed identities take no credentials. A move.",
+    moves: true,
     find,
     fixtures: Fixtures {
         from: "attacker",
@@ -47,12 +48,13 @@ fn find(ctx: &Ctx<'_, '_>) -> Vec<Edge> {
     let writers = ctx.holders(&graph_permission, "/", Use::Move);
     let mut edges = Vec::new();
     let service_principals: Vec<_> = ctx.principals(NodeKind::AzureServicePrincipal).collect();
-    let app_id = |p: &serde_json::Value| p.get("appId").and_then(|v| v.as_str()).map(str::to_ascii_lowercase);
+    let by_app_id: std::collections::HashMap<String, &sightline_model::Principal> = service_principals
+        .iter()
+        .filter_map(|sp| Some((sp.properties.get("appId")?.as_str()?.to_ascii_lowercase(), *sp)))
+        .collect();
     for app in ctx.resources("Microsoft.Graph/applications") {
         let id = app.properties.get("appId").and_then(|v| v.as_str()).map(str::to_ascii_lowercase);
-        let Some(sp) = service_principals.iter().find(|sp| id.is_some() && app_id(&sp.properties) == id) else {
-            continue;
-        };
+        let Some(sp) = id.and_then(|id| by_app_id.get(&id).copied()) else { continue };
         let op = Operation::directory(APPLICATION_CREDENTIALS);
         let scope = format!("/{}", app.id);
         for h in ctx.holders(&op, &scope, Use::Move).into_iter().filter(|h| !super::same(&h.principal, &sp.id)) {

@@ -7,6 +7,7 @@ pub(crate) static EDGE: AzureEdge = AzureEdge {
     id: "contains",
     title: "A scope contains another scope or a resource",
     description: "The tenant contains its root management group, a management group its child groups and subscriptions, a subscription its resource groups, a resource group its resources, a resource its child resources. Role assignments at a scope apply to everything it contains. Not a move.",
+    moves: false,
     find,
     fixtures: Fixtures {
         from: "/subscriptions/s1/resourceGroups/rg1",

@@ -176,3 +176,107 @@ mod tests {
         assert!(!g.admins.contains(&"almost".to_string()), "{:?}", g.admins);
     }
 }
+
+/// A synthetic tenant for a rough measure of the Azure graph with the engine (`cargo test --features
+/// rbac-engine -- --ignored --nocapture scale`).
+#[cfg(test)]
+mod scale {
+    use super::super::tests::snapshot;
+    use super::super::{graph, privesc, Ctx, EDGES};
+    use super::Engine;
+    use serde_json::{json, Value};
+
+    #[test]
+    #[ignore = "a measure, not a check: run it by name with --ignored --nocapture"]
+    fn azure_graph_at_scale() {
+        let (users, groups, apps, vms, vaults, accounts, assignments) = (2000, 200, 200, 500, 150, 150, 2000);
+        let mut seed: u64 = 7;
+        let mut next = |n: usize| {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            ((seed >> 33) as usize) % n
+        };
+        let user = |i: usize| format!("u{i}");
+        let rg = |i: usize| format!("rg{}", i % 10);
+        let mut group_map = serde_json::Map::new();
+        for g in 0..groups {
+            let members: Vec<String> = (0..10).map(|_| user(next(users))).collect();
+            group_map.insert(format!("g{g}"), json!({"members": members, "owners": [user(next(users))]}));
+        }
+        let mut apps_map = serde_json::Map::new();
+        let mut sps = serde_json::Map::new();
+        for a in 0..apps {
+            apps_map.insert(format!("app{a}"), json!({"appId": format!("a{a}"), "owners": [user(next(users))]}));
+            sps.insert(format!("sp{a}"), json!({"appId": format!("a{a}")}));
+        }
+        let mut identities = serde_json::Map::new();
+        let mut resources: Vec<Value> = Vec::new();
+        for v in 0..vms {
+            let r = rg(v);
+            identities.insert(
+                format!("vm{v}-identity"),
+                json!(format!(
+                    "/subscriptions/s1/resourceGroups/{r}/providers/Microsoft.Compute/virtualMachines/vm{v}"
+                )),
+            );
+            resources.push(json!({"type": "Microsoft.Compute/virtualMachines", "name": format!("vm{v}"), "rg": r,
+                                  "properties": {"identity": {"type": "SystemAssigned"}}}));
+        }
+        for k in 0..vaults {
+            let policies: Vec<Value> = (0..5)
+                .map(|_| json!({"tenantId": "t1", "objectId": format!("g{}", next(groups)), "permissions": {"secrets": ["get"], "keys": ["decrypt"]}}))
+                .collect();
+            resources.push(json!({"type": "Microsoft.KeyVault/vaults", "name": format!("kv{k}"), "rg": rg(k),
+                                  "properties": {"properties": {"enableRbacAuthorization": k % 2 == 0, "accessPolicies": policies}}}));
+        }
+        for s in 0..accounts {
+            resources.push(json!({"type": "Microsoft.Storage/storageAccounts", "name": format!("st{s}"), "rg": rg(s), "properties": {"properties": {}}}));
+        }
+        let roles = ["Reader", "Contributor", "Virtual Machine Contributor", "Key Vault Secrets User", "Owner"];
+        let mut assign: Vec<Value> = Vec::new();
+        for _ in 0..assignments {
+            let who = if next(4) == 0 { format!("g{}", next(groups)) } else { user(next(users)) };
+            let role = roles[next(roles.len())];
+            let scope = match next(20) {
+                0 => "/subscriptions/s1".to_string(),
+                n if n < 8 => format!("/subscriptions/s1/resourceGroups/{}", rg(next(10))),
+                _ => format!(
+                    "/subscriptions/s1/resourceGroups/rg{}/providers/Microsoft.Compute/virtualMachines/vm{}",
+                    0,
+                    next(vms) / 10 * 10
+                ),
+            };
+            assign.push(json!([who, role, scope]));
+        }
+        let directory: Vec<Value> =
+            (0..50).map(|_| json!([user(next(users)), "Helpdesk Administrator", "/"])).collect();
+        let users: Vec<String> = (0..users).map(user).collect();
+        let fixture = json!({"users": users, "groups": group_map, "apps": apps_map, "sps": sps, "identities": identities,
+                             "assign": assign, "directory": directory, "resources": resources});
+        let s = snapshot(&fixture.to_string());
+        let start = std::time::Instant::now();
+        let engine = Engine::new(&s);
+        eprintln!(
+            "{} principals, {} resources: engine index {:?}",
+            s.principals.len(),
+            s.resources.len(),
+            start.elapsed()
+        );
+        let ctx = Ctx::new(&s, &engine);
+        for kind in EDGES {
+            let t = std::time::Instant::now();
+            let n = (kind.find)(&ctx).len();
+            eprintln!("  {}: {n} edges in {:?}", kind.id, t.elapsed());
+        }
+        let t = std::time::Instant::now();
+        let found = privesc(&s, &engine);
+        eprintln!(
+            "privesc (moves only): {:?}, {} admins, {} escalations",
+            t.elapsed(),
+            found.admins.len(),
+            found.escalations.len()
+        );
+        let t = std::time::Instant::now();
+        let g = graph(&s, &engine);
+        eprintln!("whole graph: {:?}, {} nodes, {} edges", t.elapsed(), g.nodes.len(), g.edges.len());
+    }
+}

@@ -7,6 +7,7 @@ pub(crate) static EDGE: AzureEdge = AzureEdge {
     id: "grant-app-roles",
     title: "Grant oneself Graph application permissions",
     description: "The principal holds the Graph application permission `AppRoleAssignment.ReadWrite.All` (as the engine decides). It grants its own service principal `RoleManagement.ReadWrite.Directory` on Microsoft Graph, then assigns itself any directory role: administrator of the tenant. A move to `admin`.",
+    moves: true,
     find,
     fixtures: Fixtures {
         from: "attacker",

@@ -8,6 +8,7 @@ pub(crate) static EDGE: AzureEdge = AzureEdge {
     id: "grant-role",
     title: "Grant oneself any role",
     description: "The engine allows `Microsoft.Authorization/roleAssignments/write` at the root scope `/`, a management group or a subscription (active, unconditional, not removed by a deny assignment: any role that grants it counts, custom ones included, and `NotActions` that remove it are honoured), or `microsoft.directory/roleAssignments/allProperties/allTasks` tenant-wide (any directory role can be assigned), or the principal holds the Graph application permission `RoleManagement.ReadWrite.Directory`. It can assign itself Owner or Global Administrator: it is an administrator of that subscription, management group or tenant, and the edge leads to `admin`. A conditional grant (an ABAC condition limiting which roles may be assigned) is not counted and is reported. Role assignment rights on a resource group or resource alone do not make an administrator. A move.",
+    moves: true,
     find,
     fixtures: Fixtures {
         from: "attacker",

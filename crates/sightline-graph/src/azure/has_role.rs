@@ -8,6 +8,7 @@ pub(crate) static EDGE: AzureEdge = AzureEdge {
     id: "has-role",
     title: "A principal holds a role at a scope",
     description: "An active Azure role assignment of the principal itself at a management group, subscription, resource group or resource (edge to that scope), or an active Entra directory role assignment (edge to the tenant, or to the object it is scoped to). Held through a group, the edge is the group's. What the role allows is told by the other edges. Not a move.",
+    moves: false,
     find,
     fixtures: Fixtures {
         from: "attacker",

@@ -7,6 +7,7 @@ pub(crate) static EDGE: AzureEdge = AzureEdge {
     id: "list-keys",
     title: "List a storage account's keys",
     description: "The engine allows `Microsoft.Storage/storageAccounts/listKeys/action` on the storage account (Contributor and Storage Account Key Operator do). An account key is full access to every blob, file, queue and table of the account, whatever the data-plane roles say, unless the account refuses Shared Key authorization (`properties.allowSharedKeyAccess` false): then no edge. An access edge to the account, not a move.",
+    moves: false,
     find,
     fixtures: Fixtures {
         from: "attacker",

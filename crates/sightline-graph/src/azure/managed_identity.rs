@@ -4,11 +4,13 @@
 use super::{AzureEdge, Ctx, Fixtures, Holder, Operation, Use};
 use crate::{Edge, Step};
 use sightline_model::Resource;
+use std::collections::{HashMap, HashSet};
 
 pub(crate) static EDGE: AzureEdge = AzureEdge {
     id: "managed-identity",
     title: "Act as a resource's managed identity",
     description: "A resource carries managed identities (`properties.identity`: system-assigned, or user-assigned ones matched by their resource id). A principal the engine allows to run code on the resource (virtual machines and scale sets: `extensions/write`; App Service sites: `Microsoft.Web/sites/write`; Automation accounts: `runbooks/write` and `jobs/write`; Logic Apps: `Microsoft.Logic/workflows/write`; container groups: `containers/exec/action`) requests tokens as each identity from inside it. A principal that may also change such a resource (`{type}/write`) and assign a user-assigned identity (`Microsoft.ManagedIdentity/userAssignedIdentities/assign/action` on the identity) attaches the identity, runs code there (on a VM, `runCommand/action` also does) and becomes it. Run Command on a VM's own identities is the `run-command` edge. A move.",
+    moves: true,
     find,
     fixtures: Fixtures {
         from: "attacker",
@@ -91,13 +93,29 @@ fn short_type(t: &str) -> &str {
 
 fn find(ctx: &Ctx<'_, '_>) -> Vec<Edge> {
     let mut edges = Vec::new();
-    let user_assigned = ctx.user_assigned_identities();
+    // Who may assign each user-assigned identity, asked once per identity.
+    let assign = Operation::action(ASSIGN_IDENTITY);
+    let assigners: Vec<(&Resource, &sightline_model::Principal, HashMap<String, Holder>)> = ctx
+        .user_assigned_identities()
+        .into_iter()
+        .map(|(uai, mi)| {
+            let who =
+                ctx.holders(&assign, &uai.id, Use::Move).into_iter().map(|h| (super::key(&h.principal), h)).collect();
+            (uai, mi, who)
+        })
+        .filter(|(_, _, who): &(_, _, HashMap<String, Holder>)| !who.is_empty())
+        .collect();
+    // One way to each identity for each principal is enough (a user-assigned identity may sit on many resources).
+    let mut attached: HashSet<(String, String)> = HashSet::new();
     for (resource_type, ops) in RUN_CODE {
         for r in ctx.resources(resource_type) {
             let identities = ctx.identities_of(r);
             if !identities.is_empty() {
                 for (h, proof) in able(ctx, r, ops) {
                     for (mi, how) in identities.iter().filter(|(mi, _)| !super::same(&mi.id, &h.principal)) {
+                        if !attached.insert((super::key(&h.principal), super::key(&mi.id))) {
+                            continue;
+                        }
                         let detail = format!(
                             "runs code on {} {} and takes the tokens of its {how} managed identity {}",
                             short_type(resource_type),
@@ -108,7 +126,7 @@ fn find(ctx: &Ctx<'_, '_>) -> Vec<Edge> {
                     }
                 }
             }
-            if user_assigned.is_empty() {
+            if assigners.is_empty() {
                 continue;
             }
             // Attaching a user-assigned identity: change the resource, run code on it, assign the identity.
@@ -127,14 +145,16 @@ fn find(ctx: &Ctx<'_, '_>) -> Vec<Edge> {
                 }
             }
             for (h, proof) in &controllers {
-                for (uai, mi) in &user_assigned {
-                    if super::same(&mi.id, &h.principal) || identities.iter().any(|(i, _)| super::same(&i.id, &mi.id)) {
+                for (uai, mi, who) in &assigners {
+                    let Some(assigner) = who.get(&super::key(&h.principal)) else { continue };
+                    if super::same(&mi.id, &h.principal)
+                        || identities.iter().any(|(i, _)| super::same(&i.id, &mi.id))
+                        || !attached.insert((super::key(&h.principal), super::key(&mi.id)))
+                    {
                         continue;
                     }
-                    let op = Operation::action(ASSIGN_IDENTITY);
-                    let Some(assign) = ctx.allows(&h.principal, &op, &uai.id, Use::Move) else { continue };
                     let mut proof = proof.clone();
-                    proof.push(ctx.step(&op, &uai.id, &assign));
+                    proof.push(ctx.step(&assign, &uai.id, assigner));
                     let detail = format!(
                         "attaches the user-assigned identity {} to {} {}, runs code there and takes its tokens",
                         uai.name,

@@ -8,6 +8,7 @@ pub(crate) static EDGE: AzureEdge = AzureEdge {
     id: "member-of",
     title: "A principal is a member of a group",
     description: "A user, service principal, managed identity or group is a direct member of a group (its `groups`), and holds what the group is granted: the group's role assignments reach nested members too, its directory roles and app permissions its direct members. A move.",
+    moves: true,
     find,
     fixtures: Fixtures {
         from: "attacker",

@@ -189,6 +189,9 @@ pub struct AzureEdge {
     pub title: &'static str,
     /// When the edge holds and what it gives, in words.
     pub description: &'static str,
+    /// Whether its edges can be moves (the kinds that paths to an administrator need); access and structure
+    /// (`contains`, `has-role`, `owns`, Key Vault and storage access) cannot.
+    pub moves: bool,
     /// Every edge of this kind in the snapshot.
     pub find: fn(&Ctx<'_, '_>) -> Vec<Edge>,
     /// Test fixtures (see `azure/tests.rs`): snapshots where the edge from `from` to `to` is (positive) or is not
@@ -258,6 +261,9 @@ pub struct Ctx<'p, 's> {
     pub perms: &'p dyn Permissions,
     /// Whether PIM eligibilities count as if activated (for `role-eligible`).
     activated: bool,
+    /// With PIM activated, the principals worth asking about (those holding an eligibility, directly or through
+    /// a group): no one else can have a move that needs one.
+    eligible: Option<HashSet<String>>,
     principals: HashMap<String, &'s Principal>,
     /// For every Azure principal, its groups (transitive), lowercase.
     groups: HashMap<String, HashSet<String>>,
@@ -267,6 +273,8 @@ pub struct Ctx<'p, 's> {
     order: Vec<String>,
     /// Parent scope of each scope or resource node (lowercase id -> id).
     parents: HashMap<String, String>,
+    /// Managed identities by the resource ids in their `alternativeNames` (lowercase).
+    identities: HashMap<String, &'s Principal>,
     /// What could not be decided or was not counted, grouped by what it is: (what, whom it concerns).
     problems: RefCell<Vec<(String, Vec<String>)>>,
 }
@@ -333,33 +341,45 @@ impl<'p, 's> Ctx<'p, 's> {
     pub fn new(snapshot: &'s Snapshot, perms: &'p dyn Permissions) -> Ctx<'p, 's> {
         let azure = || snapshot.principals.iter().filter(|p| p.provider == Provider::Azure);
         let principals = azure().map(|p| (key(&p.id), p)).collect();
+        let mut identities = HashMap::new();
+        for p in azure().filter(|p| principal_kind(p) == Some(NodeKind::ManagedIdentity)) {
+            let names = p.properties.get("alternativeNames").and_then(|v| v.as_array());
+            for name in names.into_iter().flatten().filter_map(|n| n.as_str()) {
+                identities.entry(key(name)).or_insert(p);
+            }
+        }
         let groups = azure().map(|p| (key(&p.id), perms.groups_of(&p.id).iter().map(|g| key(g)).collect())).collect();
         let mut ctx = Ctx {
             snapshot,
             perms,
             activated: false,
+            eligible: None,
             principals,
             groups,
             nodes: HashMap::new(),
             order: Vec::new(),
             parents: HashMap::new(),
+            identities,
             problems: RefCell::new(Vec::new()),
         };
         ctx.index_scopes();
         ctx
     }
 
-    /// The same context with PIM eligibilities counted as activated.
-    pub fn activated(&self) -> Ctx<'p, 's> {
+    /// The same context with the PIM eligibilities of `eligible` (principal ids) counted as activated, asking
+    /// only about those principals.
+    pub fn activated(&self, eligible: &[String]) -> Ctx<'p, 's> {
         Ctx {
             snapshot: self.snapshot,
             perms: self.perms,
             activated: true,
+            eligible: Some(eligible.iter().map(|p| key(p)).collect()),
             principals: self.principals.clone(),
             groups: self.groups.clone(),
             nodes: self.nodes.clone(),
             order: self.order.clone(),
             parents: self.parents.clone(),
+            identities: self.identities.clone(),
             problems: RefCell::new(Vec::new()),
         }
     }
@@ -579,6 +599,7 @@ impl<'p, 's> Ctx<'p, 's> {
             .who_can(operation, scope)
             .into_iter()
             .filter(|a| self.principal(&a.principal).is_some())
+            .filter(|a| self.eligible.as_ref().is_none_or(|only| only.contains(&key(&a.principal))))
             .filter_map(|a| self.keep(&a.principal, operation, scope, a.decision, use_))
             .collect()
     }
@@ -623,14 +644,7 @@ impl<'p, 's> Ctx<'p, 's> {
     pub fn identities_of(&self, r: &Resource) -> Vec<(&'s Principal, String)> {
         let Some(identity) = r.properties.get("identity") else { return Vec::new() };
         let mut out: Vec<(&Principal, String)> = Vec::new();
-        let by_alternative = |id: &str| {
-            self.principals(NodeKind::ManagedIdentity).find(|p| {
-                p.properties
-                    .get("alternativeNames")
-                    .and_then(|v| v.as_array())
-                    .is_some_and(|names| names.iter().filter_map(|n| n.as_str()).any(|n| same(n, id)))
-            })
-        };
+        let by_alternative = |id: &str| self.identities.get(&key(id)).copied();
         let kind = identity.get("type").and_then(|t| t.as_str()).unwrap_or_default().to_ascii_lowercase();
         if kind.contains("systemassigned") {
             let found = identity.get("principalId").and_then(|v| v.as_str()).and_then(|id| self.principal(id));
@@ -658,14 +672,7 @@ impl<'p, 's> Ctx<'p, 's> {
                     .pointer("/properties/principalId")
                     .and_then(|v| v.as_str())
                     .and_then(|p| self.principal(p));
-                let p = by_id.or_else(|| {
-                    self.principals(NodeKind::ManagedIdentity).find(|p| {
-                        p.properties
-                            .get("alternativeNames")
-                            .and_then(|v| v.as_array())
-                            .is_some_and(|names| names.iter().filter_map(|n| n.as_str()).any(|n| same(n, &r.id)))
-                    })
-                })?;
+                let p = by_id.or_else(|| self.identities.get(&key(&r.id)).copied())?;
                 Some((r, p))
             })
             .collect()
@@ -700,6 +707,16 @@ impl Graph {
     /// scopes and resources as nodes, the edges of [`EDGES`], and Azure administrators (the sources of
     /// `grant-role` edges) among [`Graph::admins`]. AWS nodes and edges are left as they are.
     pub fn add_azure(&mut self, snapshot: &Snapshot, perms: &dyn Permissions) {
+        self.add_azure_kinds(snapshot, perms, false);
+    }
+
+    /// [`add_azure`](Self::add_azure) with only the edge kinds that can be moves: what paths to an administrator or
+    /// to a principal need, for less work.
+    pub fn add_azure_moves(&mut self, snapshot: &Snapshot, perms: &dyn Permissions) {
+        self.add_azure_kinds(snapshot, perms, true);
+    }
+
+    fn add_azure_kinds(&mut self, snapshot: &Snapshot, perms: &dyn Permissions, moves_only: bool) {
         let ctx = Ctx::new(snapshot, perms);
         let mut ids: HashMap<String, String> = self.nodes.iter().map(|n| (key(&n.id), n.id.clone())).collect();
         for p in snapshot.principals.iter().filter(|p| p.provider == Provider::Azure) {
@@ -713,7 +730,7 @@ impl Graph {
             }
         }
         let mut edges = Vec::new();
-        for kind in EDGES {
+        for kind in EDGES.iter().filter(|k| k.moves || !moves_only) {
             edges.extend((kind.find)(&ctx));
         }
         for mut e in merge(edges) {
@@ -764,7 +781,8 @@ pub fn graph(snapshot: &Snapshot, perms: &dyn Permissions) -> Graph {
 /// Who can become an administrator in the Azure part of `snapshot`, and how ([`Graph::privesc`] on the Azure
 /// graph: Azure edges are few enough per principal to build whole).
 pub fn privesc(snapshot: &Snapshot, perms: &dyn Permissions) -> Privesc {
-    let g = graph(snapshot, perms);
+    let mut g = Graph::default();
+    g.add_azure_moves(snapshot, perms);
     let escalations: Vec<Escalation> = g.privesc();
     Privesc { admins: g.admins, escalations, problems: g.problems }
 }
@@ -900,5 +918,12 @@ impl Graph {
 /// The shortest way from `from` to `to` (a principal, [`ADMIN`], or an Azure resource) in the Azure part of
 /// `snapshot`, as [`Graph::azure_path`] finds it.
 pub fn shortest_path(snapshot: &Snapshot, perms: &dyn Permissions, from: &str, to: &str) -> Option<Vec<crate::Hop>> {
-    graph(snapshot, perms).azure_path(from, to)
+    let mut g = Graph::default();
+    // To a principal or to admin, moves are enough; to a resource, the access edges are needed too.
+    if to == ADMIN || snapshot.principals.iter().any(|p| p.provider == Provider::Azure && same(&p.id, to)) {
+        g.add_azure_moves(snapshot, perms);
+    } else {
+        g.add_azure(snapshot, perms);
+    }
+    g.azure_path(from, to)
 }

@@ -7,6 +7,7 @@ pub(crate) static EDGE: AzureEdge = AzureEdge {
     id: "owns",
     title: "A principal owns an Entra object",
     description: "The engine names the principal among the owners of a group, application or service principal. Ownership is not a move by itself: what owners may do is told by `add-secret` (credentials of owned applications and service principals) and `add-member` (members of owned groups).",
+    moves: false,
     find,
     fixtures: Fixtures {
         from: "attacker",

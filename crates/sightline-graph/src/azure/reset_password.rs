@@ -7,6 +7,7 @@ pub(crate) static EDGE: AzureEdge = AzureEdge {
     id: "reset-password",
     title: "Reset a user's password",
     description: "The engine allows `microsoft.directory/users/password/update` on the user (a directory role tenant-wide, or scoped to the user). The resetter sets a new password and signs in as the user, with the user's Azure roles and ownerships (multi-factor authentication, where the user has it, still stands in the way). Microsoft Entra lets only higher administrators reset the password of a user who holds a directory role, so the edge goes only to users with no directory role, active or eligible; a resetter that could reset administrators (Global Administrator) is an administrator already. A move.",
+    moves: true,
     find,
     fixtures: Fixtures {
         from: "attacker",

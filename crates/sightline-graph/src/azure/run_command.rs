@@ -7,6 +7,7 @@ pub(crate) static EDGE: AzureEdge = AzureEdge {
     id: "run-command",
     title: "Run a command on a virtual machine",
     description: "The engine allows `Microsoft.Compute/virtualMachines/runCommand/action` on the VM. The command runs as SYSTEM or root; on a VM with managed identities it takes their tokens, a move to each identity. On a VM without one, an access edge to the VM (not a move).",
+    moves: true,
     find,
     fixtures: Fixtures {
         from: "attacker",
