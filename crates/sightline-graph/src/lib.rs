@@ -15,6 +15,10 @@
 //!
 //! [`Graph::privesc`] finds, for every principal that is not an administrator, its shortest path to one. Paths
 //! follow only the edges that let their source act as their target ([`EdgeKind::is_move`]).
+//!
+//! Azure joins the same graph through [`azure`]: Entra principals, applications, scopes and ARM resources, and
+//! the Azure edge kinds, each decided by the Azure permission engine behind [`azure::Permissions`]
+//! ([`Graph::add_azure`], [`azure::privesc`]).
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
 pub mod access;

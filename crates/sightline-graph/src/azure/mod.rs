@@ -4,7 +4,7 @@
 //! after deny assignments; PIM eligibilities and ABAC conditions told apart), never role names.
 //!
 //! The trait asks exactly the questions the edges need, in the shape of `sightline_azure::rbac::RbacIndex`, so
-//! that the adapter to that engine ([`engine`], behind the `rbac-engine` feature) stays thin.
+//! that the adapter to that engine (`azure::engine`, behind the `rbac-engine` feature) stays thin.
 //!
 //! Administrators join the graph's [`ADMIN`] node: a principal is an Azure administrator when it can grant itself
 //! any role, which the `grant-role` edge tells (role assignments at the root, a management group or a

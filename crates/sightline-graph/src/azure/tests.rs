@@ -22,7 +22,7 @@
 //!
 //! The permission engine is being written in `sightline_azure::rbac`; until it lands here, [`Fake`] answers the
 //! [`Permissions`] questions over the same records, so that every edge runs on its fixtures now. The same
-//! fixtures run against the real engine through [`super::engine`] with the `rbac-engine` feature.
+//! fixtures run against the real engine through `azure::engine` with the `rbac-engine` feature.
 
 use super::*;
 use serde_json::{json, Value};
