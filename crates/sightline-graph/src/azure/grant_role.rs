@@ -7,7 +7,7 @@ use std::collections::HashMap;
 pub(crate) static EDGE: AzureEdge = AzureEdge {
     id: "grant-role",
     title: "Grant oneself any role",
-    description: "The engine allows `Microsoft.Authorization/roleAssignments/write` at the root scope `/`, a management group or a subscription (active, unconditional, not removed by a deny assignment: any role that grants it counts, custom ones included, and `NotActions` that remove it are honoured), or `microsoft.directory/roleAssignments/allProperties/allTasks` tenant-wide (any directory role can be assigned), or the principal holds the Graph application permission `RoleManagement.ReadWrite.Directory`. It can assign itself Owner or Global Administrator: it is an administrator of that subscription, management group or tenant, and the edge leads to `admin`. A conditional grant (an ABAC condition limiting which roles may be assigned) is not counted and is reported. Role assignment rights on a resource group or resource alone do not make an administrator. A move.",
+    description: "The engine allows `Microsoft.Authorization/roleAssignments/write` at the root scope `/`, a management group or a subscription (active, unconditional, not removed by a deny assignment: any role that grants it counts, custom ones included, and `NotActions` that remove it are honoured), or `microsoft.directory/roleAssignments/allProperties/allTasks` tenant-wide (any directory role can be assigned), or the principal holds the Graph application permission `RoleManagement.ReadWrite.Directory`. It can assign itself Owner or Global Administrator: it is an administrator of that subscription, management group or tenant, and the edge leads to `admin`. A conditional grant (an ABAC condition limiting which roles may be assigned) is not counted and is reported. Role assignment rights on a resource group alone do not make an administrator: they give an edge to the resource group (not a move) saying the principal controls everything in it. A move to `admin`.",
     moves: true,
     find,
     fixtures: Fixtures {
@@ -112,6 +112,21 @@ fn find(ctx: &Ctx<'_, '_>) -> Vec<Edge> {
         let detail = format!("may grant itself any role: administrator of {}", whats.join("; "));
         let proof = kept.iter().map(|(_, _, s)| s.clone()).collect();
         edges.push(ctx.edge(EDGE.id, true, &principal, ADMIN, detail, proof));
+    }
+    // Resource groups: control of everything in one, short of an administrator.
+    let op = Operation::action(ROLE_ASSIGNMENTS_WRITE);
+    for k in &ctx.order {
+        let Some(rg) = ctx.nodes.get(k).filter(|n| n.kind == NodeKind::ResourceGroup) else { continue };
+        for h in ctx.holders(&op, &rg.id, Use::Move) {
+            let above = found.get(&super::key(&h.principal)).is_some_and(|grants| {
+                grants.iter().any(|(scope, _, _)| !scope.is_empty() && ctx.within(&rg.id, scope))
+            });
+            if above {
+                continue;
+            }
+            let detail = format!("may grant itself any role on resource group {}: controls everything in it", rg.name);
+            edges.push(ctx.edge(EDGE.id, false, &h.principal, &rg.id, detail, vec![ctx.step(&op, &rg.id, &h)]));
+        }
     }
     edges
 }

@@ -913,3 +913,22 @@ fn problems_are_grouped() {
     assert_eq!(reset.len(), 1, "{:#?}", g.problems);
     assert!(reset[0].contains("and "), "{}", reset[0]);
 }
+
+/// Role assignment rights on a resource group: an edge to the group, not to admin, and none for an administrator
+/// of the subscription above it.
+#[test]
+fn grant_role_on_a_resource_group() {
+    let rg = "/subscriptions/s1/resourceGroups/rg1";
+    let s = snapshot(
+        r#"{"users": ["attacker", "boss"],
+            "assign": [["attacker", "Owner", "/subscriptions/s1/resourceGroups/rg1"], ["boss", "Owner", "/subscriptions/s1"]],
+            "resources": [{"type": "Microsoft.Storage/storageAccounts", "name": "data1", "properties": {"properties": {}}}]}"#,
+    );
+    let edges = fake_edges(&s, edge_kind("grant-role").unwrap());
+    let to_rg: Vec<&Edge> = edges.iter().filter(|e| e.to == rg).collect();
+    assert_eq!(to_rg.len(), 1, "{edges:#?}");
+    assert!(to_rg[0].from == "attacker" && !to_rg[0].kind.is_move(), "{:?}", to_rg[0]);
+    assert!(!edges.iter().any(|e| e.from == "attacker" && e.to == ADMIN));
+    let g = graph(&s, &Fake::new(&s));
+    assert_eq!(g.admins, vec!["boss".to_string()]);
+}
