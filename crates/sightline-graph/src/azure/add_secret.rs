@@ -6,7 +6,7 @@ use crate::{Edge, NodeKind};
 pub(crate) static EDGE: AzureEdge = AzureEdge {
     id: "add-secret",
     title: "Add a secret to an application or service principal",
-    description: "The engine allows `microsoft.directory/applications/credentials/update` on an application (owners of the application, and directory roles that grant it tenant-wide) or `microsoft.directory/servicePrincipals/credentials/update` on a service principal, or the principal holds the Graph application permission `Application.ReadWrite.All`. It adds a client secret and signs in as the service principal (of the application with the same `appId`), with all its roles and permissions. Managed identities take no credentials. A move.",
+    description: "The engine allows `microsoft.directory/applications/credentials/update` on an application (owners of the application, and directory roles that grant it tenant-wide) or `microsoft.directory/servicePrincipals/credentials/update` on a service principal, or the principal holds the Graph application permission `Application.ReadWrite.All`. It adds a client secret and signs in as the service principal (of the application with the same `appId`), with all its roles and permissions. Managed identities take no credentials, and a disabled service principal (`accountEnabled` false) gets no token. A move.",
     moves: true,
     find,
     fixtures: Fixtures {
@@ -26,6 +26,8 @@ pub(crate) static EDGE: AzureEdge = AzureEdge {
                 "app_permissions": [["attacker", "Application.ReadWrite.All"]]}"#,
         ],
         negative: &[
+            // The service principal is disabled: no token for it.
+            r#"{"users": ["attacker"], "sps": {"deployer": {"appId": "a1", "owners": ["attacker"], "accountEnabled": false}}}"#,
             // Owns an application whose service principal is not in the tenant: nobody to become.
             r#"{"users": ["attacker"], "apps": {"deployer-app": {"appId": "a9", "owners": ["attacker"]}},
                 "sps": {"deployer": {"appId": "a1"}}}"#,
@@ -47,7 +49,11 @@ fn find(ctx: &Ctx<'_, '_>) -> Vec<Edge> {
     let graph_permission = Operation::app_permission(APPLICATION_READ_WRITE_ALL);
     let writers = ctx.holders(&graph_permission, "/", Use::Move);
     let mut edges = Vec::new();
-    let service_principals: Vec<_> = ctx.principals(NodeKind::AzureServicePrincipal).collect();
+    // A disabled service principal gets no token, whatever its credentials.
+    let service_principals: Vec<_> = ctx
+        .principals(NodeKind::AzureServicePrincipal)
+        .filter(|sp| sp.properties.get("accountEnabled").and_then(|v| v.as_bool()) != Some(false))
+        .collect();
     let by_app_id: std::collections::HashMap<String, &sightline_model::Principal> = service_principals
         .iter()
         .filter_map(|sp| Some((sp.properties.get("appId")?.as_str()?.to_ascii_lowercase(), *sp)))

@@ -4,7 +4,8 @@
 //! ```json
 //! {"users": ["attacker", "victim"],
 //!  "groups": {"ops": {"members": ["attacker"], "owners": ["x"], "properties": {"isAssignableToRole": true}}},
-//!  "sps": {"deployer": {"appId": "a1", "owners": ["attacker"]}},          // service principals
+//!  "user_properties": {"victim": {"accountEnabled": false}},              // merged into the Graph user
+//!  "sps": {"deployer": {"appId": "a1", "owners": ["attacker"], "accountEnabled": true}},  // service principals
 //!  "apps": {"deployer-app": {"appId": "a1", "owners": ["attacker"]}},     // app registrations
 //!  "identities": {"vm1-identity": "<resource id in alternativeNames>"},    // managed identities
 //!  "roles": {"Custom": {"actions": [], "notActions": [], "dataActions": [], "notDataActions": []}},
@@ -193,7 +194,12 @@ pub(crate) fn snapshot(fixture: &str) -> Snapshot {
                "groups": groups_of.get(name).cloned().unwrap_or_default(), "properties": properties})
     };
     for name in strings(&f["users"]) {
-        principals.push(principal(&name, "user", json!({"userPrincipalName": format!("{name}@t1.example")})));
+        let mut props =
+            json!({"userPrincipalName": format!("{name}@t1.example"), "accountEnabled": true, "userType": "Member"});
+        for (k, v) in f["user_properties"][&name].as_object().into_iter().flatten() {
+            props[k] = v.clone();
+        }
+        principals.push(principal(&name, "user", props));
     }
     for (name, g) in f["groups"].as_object().into_iter().flatten() {
         let mut props = g.get("properties").cloned().unwrap_or(json!({}));
@@ -205,7 +211,8 @@ pub(crate) fn snapshot(fixture: &str) -> Snapshot {
         principals.push(principal(
             name,
             "service_principal",
-            json!({"appId": sp["appId"], "servicePrincipalType": "Application", "owners": strings(&sp["owners"])}),
+            json!({"appId": sp["appId"], "servicePrincipalType": "Application", "owners": strings(&sp["owners"]),
+                   "accountEnabled": sp.get("accountEnabled").cloned().unwrap_or(json!(true))}),
         ));
     }
     for (name, alt) in f["identities"].as_object().into_iter().flatten() {
