@@ -141,7 +141,7 @@ impl Permissions for Engine<'_> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::tests::{check_fixtures, snapshot};
+    use super::super::tests::{check_fixtures, check_small_tenant, snapshot};
     use super::super::{graph, AzureEdge, Ctx};
     use super::Engine;
     use crate::Edge;
@@ -158,6 +158,12 @@ mod tests {
     fn every_edge_meets_its_fixtures_with_the_engine() {
         let problems = check_fixtures(&engine_edges);
         assert!(problems.is_empty(), "{}", problems.join("\n"));
+    }
+
+    /// Multi-hop escalations over a small tenant, decided by the real engine.
+    #[test]
+    fn privesc_over_a_small_tenant_with_the_engine() {
+        check_small_tenant(&|s| Box::new(Engine::new(s)));
     }
 
     /// A custom role granting role assignments makes an administrator; one whose NotActions remove them does not.

@@ -765,6 +765,14 @@ fn custom_roles_make_or_unmake_administrators() {
 /// last hop saying what it administers, and the graph's other kinds of node in place.
 #[test]
 fn privesc_over_a_small_tenant() {
+    check_small_tenant(&|s| Box::new(Fake::new(s)));
+}
+
+/// The permissions a test runs with, made for each snapshot.
+pub(crate) type MakePermissions = dyn for<'s> Fn(&'s Snapshot) -> Box<dyn Permissions + 's>;
+
+/// [`privesc_over_a_small_tenant`] with the permissions `make` gives.
+pub(crate) fn check_small_tenant(make: &MakePermissions) {
     let s = snapshot(
         r#"{"users": ["alice", "bob", "carol", "dave", "erin", "frank"],
             "groups": {"platform": {"owners": ["carol"]}},
@@ -780,8 +788,8 @@ fn privesc_over_a_small_tenant() {
             "app_permissions": [["vm1-identity", "AppRoleAssignment.ReadWrite.All"]],
             "resources": [{"type": "Microsoft.Compute/virtualMachines", "name": "vm1", "properties": {"identity": {"type": "SystemAssigned"}}}]}"#,
     );
-    let fake = Fake::new(&s);
-    let found = privesc(&s, &fake);
+    let perms = make(&s);
+    let found = privesc(&s, perms.as_ref());
     assert!(found.problems.is_empty(), "{:?}", found.problems);
     let mut admins = found.admins.clone();
     admins.sort();
@@ -816,7 +824,7 @@ fn privesc_over_a_small_tenant() {
     let dave = &found.escalations.iter().find(|e| e.principal == "dave").unwrap().path;
     assert!(dave[0].detail.starts_with("after activating Owner at /subscriptions/s1"), "{}", dave[0].detail);
     // The whole graph's shortest path agrees, and has the scope tree and ownership (not moves) beside the moves.
-    let g = graph(&s, &fake);
+    let g = graph(&s, perms.as_ref());
     assert_eq!(g.shortest_path("bob", ADMIN).map(|p| p.len()), Some(3));
     let kind = |id: &str| g.nodes.iter().find(|n| n.id == id).map(|n| n.kind.clone());
     assert_eq!(kind("alice"), Some(NodeKind::AzureUser));
