@@ -12,7 +12,7 @@ pub struct Engine<'s> {
     /// Direct groups of each Azure principal (lowercase ids), for [`Permissions::groups_of`]: the engine computes
     /// transitive membership but does not expose it yet.
     direct_groups: HashMap<String, Vec<String>>,
-    _snapshot: std::marker::PhantomData<&'s Snapshot>,
+    snapshot: &'s Snapshot,
 }
 
 impl<'s> Engine<'s> {
@@ -24,7 +24,13 @@ impl<'s> Engine<'s> {
             .filter(|p| p.provider == Provider::Azure)
             .map(|p| (super::key(&p.id), p.groups.clone()))
             .collect();
-        Engine { index: engine::RbacIndex::new(snapshot), direct_groups, _snapshot: std::marker::PhantomData }
+        Engine { index: engine::RbacIndex::new(snapshot), direct_groups, snapshot }
+    }
+
+    /// The object id of the Azure principal a user names (object id, user principal name, app id, or a display
+    /// name only one principal has), as the engine resolves it: for the command line's `--from`.
+    pub fn find_principal(&self, name: &str) -> Result<String, engine::LookupError> {
+        self.index.find_principal(self.snapshot, name)
     }
 
     /// Records of the snapshot the engine could not use.
