@@ -40,7 +40,7 @@ fn find(ctx: &Ctx<'_, '_>) -> Vec<Edge> {
             .get("groupTypes")
             .and_then(|v| v.as_array())
             .is_some_and(|t| t.iter().filter_map(|t| t.as_str()).any(|t| super::same(t, "DynamicMembership")));
-        if dynamic {
+        if dynamic || !ctx.wants(&group.id) {
             continue;
         }
         let role_assignable = group.properties.get("isAssignableToRole").and_then(|v| v.as_bool()) == Some(true);

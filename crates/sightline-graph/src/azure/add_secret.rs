@@ -60,7 +60,7 @@ fn find(ctx: &Ctx<'_, '_>) -> Vec<Edge> {
         .collect();
     for app in ctx.resources("Microsoft.Graph/applications") {
         let id = app.properties.get("appId").and_then(|v| v.as_str()).map(str::to_ascii_lowercase);
-        let Some(sp) = id.and_then(|id| by_app_id.get(&id).copied()) else { continue };
+        let Some(sp) = id.and_then(|id| by_app_id.get(&id).copied()).filter(|sp| ctx.wants(&sp.id)) else { continue };
         let op = Operation::directory(APPLICATION_CREDENTIALS);
         let scope = format!("/{}", app.id);
         for h in ctx.holders(&op, &scope, Use::Move).into_iter().filter(|h| !super::same(&h.principal, &sp.id)) {
@@ -71,7 +71,7 @@ fn find(ctx: &Ctx<'_, '_>) -> Vec<Edge> {
             edges.push(ctx.edge(EDGE.id, true, &h.principal, &sp.id, detail, vec![ctx.step(&op, &scope, &h)]));
         }
     }
-    for sp in &service_principals {
+    for sp in service_principals.iter().filter(|sp| ctx.wants(&sp.id)) {
         let op = Operation::directory(SERVICE_PRINCIPAL_CREDENTIALS);
         let scope = format!("/{}", sp.id);
         for h in ctx.holders(&op, &scope, Use::Move).into_iter().filter(|h| !super::same(&h.principal, &sp.id)) {

@@ -282,7 +282,7 @@ mod scale {
         let t = std::time::Instant::now();
         let found = privesc(&s, &engine);
         eprintln!(
-            "privesc (moves only): {:?}, {} admins, {} escalations",
+            "privesc (backwards from admin): {:?}, {} admins, {} escalations",
             t.elapsed(),
             found.admins.len(),
             found.escalations.len()
@@ -290,5 +290,8 @@ mod scale {
         let t = std::time::Instant::now();
         let g = graph(&s, &engine);
         eprintln!("whole graph: {:?}, {} nodes, {} edges", t.elapsed(), g.nodes.len(), g.edges.len());
+        let lengths =
+            |e: &[crate::Escalation]| e.iter().map(|e| (e.principal.clone(), e.path.len())).collect::<Vec<_>>();
+        assert_eq!(lengths(&found.escalations), lengths(&g.privesc()));
     }
 }

@@ -20,6 +20,9 @@ pub(crate) static EDGE: AzureEdge = AzureEdge {
 const APP_ROLE_ASSIGNMENTS: &str = "AppRoleAssignment.ReadWrite.All";
 
 fn find(ctx: &Ctx<'_, '_>) -> Vec<Edge> {
+    if !ctx.wants(ADMIN) {
+        return Vec::new();
+    }
     let op = Operation::app_permission(APP_ROLE_ASSIGNMENTS);
     ctx.holders(&op, "/", Use::Move)
         .into_iter()

@@ -76,6 +76,10 @@ fn find(ctx: &Ctx<'_, '_>) -> Vec<Edge> {
             _ => {}
         }
     }
+    let wants_admin = ctx.wants(ADMIN);
+    if !wants_admin {
+        scopes.clear();
+    }
     let op = Operation::action(ROLE_ASSIGNMENTS_WRITE);
     for (scope, what) in &scopes {
         for h in ctx.holders(&op, scope, Use::Move) {
@@ -83,12 +87,12 @@ fn find(ctx: &Ctx<'_, '_>) -> Vec<Edge> {
         }
     }
     let op = Operation::directory(DIRECTORY_ROLE_ASSIGNMENTS);
-    for h in ctx.holders(&op, "/", Use::Move) {
+    for h in ctx.holders(&op, "/", Use::Move).into_iter().filter(|_| wants_admin) {
         let what = format!("tenant {} (may assign any directory role)", ctx.tenant_of(&h.principal));
         note(&h.principal, "", what, ctx.step(&op, "/", &h));
     }
     let op = Operation::app_permission(ROLE_MANAGEMENT);
-    for h in ctx.holders(&op, "/", Use::Move) {
+    for h in ctx.holders(&op, "/", Use::Move).into_iter().filter(|_| wants_admin) {
         let what = format!(
             "tenant {} (Graph permission {ROLE_MANAGEMENT}: may assign any directory role)",
             ctx.tenant_of(&h.principal)
@@ -116,7 +120,9 @@ fn find(ctx: &Ctx<'_, '_>) -> Vec<Edge> {
     // Resource groups: control of everything in one, short of an administrator.
     let op = Operation::action(ROLE_ASSIGNMENTS_WRITE);
     for k in &ctx.order {
-        let Some(rg) = ctx.nodes.get(k).filter(|n| n.kind == NodeKind::ResourceGroup) else { continue };
+        let Some(rg) = ctx.nodes.get(k).filter(|n| n.kind == NodeKind::ResourceGroup && ctx.wants(&n.id)) else {
+            continue;
+        };
         for h in ctx.holders(&op, &rg.id, Use::Move) {
             let above = found.get(&super::key(&h.principal)).is_some_and(|grants| {
                 grants.iter().any(|(scope, _, _)| !scope.is_empty() && ctx.within(&rg.id, scope))

@@ -98,6 +98,7 @@ fn find(ctx: &Ctx<'_, '_>) -> Vec<Edge> {
     let assigners: Vec<(&Resource, &sightline_model::Principal, HashMap<String, Holder>)> = ctx
         .user_assigned_identities()
         .into_iter()
+        .filter(|(_, mi)| ctx.wants(&mi.id))
         .map(|(uai, mi)| {
             let who =
                 ctx.holders(&assign, &uai.id, Use::Move).into_iter().map(|h| (super::key(&h.principal), h)).collect();
@@ -110,9 +111,10 @@ fn find(ctx: &Ctx<'_, '_>) -> Vec<Edge> {
     for (resource_type, ops) in RUN_CODE {
         for r in ctx.resources(resource_type) {
             let identities = ctx.identities_of(r);
-            if !identities.is_empty() {
+            let wanted: Vec<_> = identities.iter().filter(|(mi, _)| ctx.wants(&mi.id)).collect();
+            if !wanted.is_empty() {
                 for (h, proof) in able(ctx, r, ops) {
-                    for (mi, how) in identities.iter().filter(|(mi, _)| !super::same(&mi.id, &h.principal)) {
+                    for (mi, how) in wanted.iter().filter(|(mi, _)| !super::same(&mi.id, &h.principal)) {
                         if !attached.insert((super::key(&h.principal), super::key(&mi.id))) {
                             continue;
                         }

@@ -26,6 +26,9 @@ fn find(ctx: &Ctx<'_, '_>) -> Vec<Edge> {
             else {
                 continue;
             };
+            if !ctx.wants(&group.id) {
+                continue;
+            }
             edges.push(Edge {
                 from: p.id.clone(),
                 to: group.id.clone(),

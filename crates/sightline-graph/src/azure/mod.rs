@@ -264,6 +264,9 @@ pub struct Ctx<'p, 's> {
     /// With PIM activated, the principals worth asking about (those holding an eligibility, directly or through
     /// a group): no one else can have a move that needs one.
     eligible: Option<HashSet<String>>,
+    /// When set, edges are looked for only to these nodes (lowercase ids, [`ADMIN`] among them): the backward
+    /// search of [`privesc`].
+    targets: Option<HashSet<String>>,
     principals: HashMap<String, &'s Principal>,
     /// For every Azure principal, its groups (transitive), lowercase.
     groups: HashMap<String, HashSet<String>>,
@@ -354,6 +357,7 @@ impl<'p, 's> Ctx<'p, 's> {
             perms,
             activated: false,
             eligible: None,
+            targets: None,
             principals,
             groups,
             nodes: HashMap::new(),
@@ -366,14 +370,19 @@ impl<'p, 's> Ctx<'p, 's> {
         ctx
     }
 
-    /// The same context with the PIM eligibilities of `eligible` (principal ids) counted as activated, asking
-    /// only about those principals.
-    pub fn activated(&self, eligible: &[String]) -> Ctx<'p, 's> {
+    /// A copy of this context with other settings.
+    fn copy(
+        &self,
+        activated: bool,
+        eligible: Option<HashSet<String>>,
+        targets: Option<HashSet<String>>,
+    ) -> Ctx<'p, 's> {
         Ctx {
             snapshot: self.snapshot,
             perms: self.perms,
-            activated: true,
-            eligible: Some(eligible.iter().map(|p| key(p)).collect()),
+            activated,
+            eligible,
+            targets,
             principals: self.principals.clone(),
             groups: self.groups.clone(),
             nodes: self.nodes.clone(),
@@ -381,6 +390,31 @@ impl<'p, 's> Ctx<'p, 's> {
             parents: self.parents.clone(),
             identities: self.identities.clone(),
             problems: RefCell::new(Vec::new()),
+        }
+    }
+
+    /// The same context with the PIM eligibilities of `eligible` (principal ids) counted as activated, asking
+    /// only about those principals.
+    pub fn activated(&self, eligible: &[String]) -> Ctx<'p, 's> {
+        self.copy(true, Some(eligible.iter().map(|p| key(p)).collect()), self.targets.clone())
+    }
+
+    /// The same context, looking only for edges to `targets` (ids, or [`ADMIN`]).
+    pub fn focused(&self, targets: impl IntoIterator<Item = String>) -> Ctx<'p, 's> {
+        self.copy(self.activated, self.eligible.clone(), Some(targets.into_iter().map(|t| key(&t)).collect()))
+    }
+
+    /// Whether edges to `id` are looked for here.
+    pub fn wants(&self, id: &str) -> bool {
+        self.targets.as_ref().is_none_or(|t| t.contains(&key(id)))
+    }
+
+    /// Takes in the problems another context recorded.
+    fn absorb(&self, other: Ctx<'_, '_>) {
+        for (what, whom) in other.problems.into_inner() {
+            for w in whom {
+                self.problem(what.clone(), w);
+            }
         }
     }
 
@@ -718,6 +752,17 @@ impl Graph {
 
     fn add_azure_kinds(&mut self, snapshot: &Snapshot, perms: &dyn Permissions, moves_only: bool) {
         let ctx = Ctx::new(snapshot, perms);
+        let mut edges = Vec::new();
+        for kind in EDGES.iter().filter(|k| k.moves || !moves_only) {
+            edges.extend((kind.find)(&ctx));
+        }
+        self.insert_azure(&ctx, edges);
+    }
+
+    /// Adds the Azure nodes of `ctx`'s snapshot and `edges` (merged, their ends spelled as the nodes are), the
+    /// sources of `grant-role` edges to [`ADMIN`] as administrators, and `ctx`'s problems.
+    fn insert_azure(&mut self, ctx: &Ctx<'_, '_>, edges: Vec<Edge>) {
+        let snapshot = ctx.snapshot;
         let mut ids: HashMap<String, String> = self.nodes.iter().map(|n| (key(&n.id), n.id.clone())).collect();
         for p in snapshot.principals.iter().filter(|p| p.provider == Provider::Azure) {
             if let Some(kind) = principal_kind(p) {
@@ -728,10 +773,6 @@ impl Graph {
             if let Some(n) = ctx.nodes.get(k) {
                 add_node(&mut ids, &mut self.nodes, n.clone());
             }
-        }
-        let mut edges = Vec::new();
-        for kind in EDGES.iter().filter(|k| k.moves || !moves_only) {
-            edges.extend((kind.find)(&ctx));
         }
         for mut e in merge(edges) {
             // Endpoints as the nodes spell them; a scope or resource the snapshot lacks becomes a node; an edge
@@ -778,11 +819,32 @@ pub fn graph(snapshot: &Snapshot, perms: &dyn Permissions) -> Graph {
     g
 }
 
-/// Who can become an administrator in the Azure part of `snapshot`, and how ([`Graph::privesc`] on the Azure
-/// graph: Azure edges are few enough per principal to build whole).
+/// Who can become an administrator in the Azure part of `snapshot`, and how: [`Graph::privesc`] over the moves
+/// that lead to an administrator, found backwards from [`ADMIN`]. Each round asks only for the edges into the
+/// nodes the last round reached, so moves into nodes that lead nowhere (most Run Command edges, most password
+/// resets) are never evaluated; every edge of a path to an administrator goes into a node that reaches one, so
+/// the paths are those of the whole graph (a test compares them).
 pub fn privesc(snapshot: &Snapshot, perms: &dyn Permissions) -> Privesc {
+    let ctx = Ctx::new(snapshot, perms);
+    let mut reached: HashSet<String> = HashSet::from([key(ADMIN)]);
+    let mut frontier: Vec<String> = vec![ADMIN.to_string()];
+    let mut edges = Vec::new();
+    while !frontier.is_empty() {
+        let focused = ctx.focused(std::mem::take(&mut frontier));
+        let mut found = Vec::new();
+        for kind in EDGES.iter().filter(|k| k.moves) {
+            found.extend((kind.find)(&focused).into_iter().filter(|e| e.kind.is_move()));
+        }
+        ctx.absorb(focused);
+        for e in &found {
+            if reached.insert(key(&e.from)) {
+                frontier.push(e.from.clone());
+            }
+        }
+        edges.extend(found);
+    }
     let mut g = Graph::default();
-    g.add_azure_moves(snapshot, perms);
+    g.insert_azure(&ctx, edges);
     let escalations: Vec<Escalation> = g.privesc();
     Privesc { admins: g.admins, escalations, problems: g.problems }
 }

@@ -43,7 +43,7 @@ fn find(ctx: &Ctx<'_, '_>) -> Vec<Edge> {
     for user in ctx.principals(NodeKind::AzureUser) {
         let disabled = user.properties.get("accountEnabled").and_then(|v| v.as_bool()) == Some(false);
         let guest = user.properties.get("userType").and_then(|v| v.as_str()).is_some_and(|t| super::same(t, "Guest"));
-        if disabled || guest {
+        if disabled || guest || !ctx.wants(&user.id) {
             continue;
         }
         let directory_role =

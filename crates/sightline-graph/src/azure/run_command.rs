@@ -38,7 +38,12 @@ fn find(ctx: &Ctx<'_, '_>) -> Vec<Edge> {
     let op = Operation::action(RUN_COMMAND);
     let mut edges = Vec::new();
     for vm in ctx.resources("Microsoft.Compute/virtualMachines") {
-        let identities = ctx.identities_of(vm);
+        let mut identities = ctx.identities_of(vm);
+        let any_identity = !identities.is_empty();
+        identities.retain(|(mi, _)| ctx.wants(&mi.id));
+        if (any_identity && identities.is_empty()) || (!any_identity && !ctx.wants(&vm.id)) {
+            continue;
+        }
         let use_ = if identities.is_empty() { Use::Access } else { Use::Move };
         for h in ctx.holders(&op, &vm.id, use_) {
             let proof = vec![ctx.step(&op, &vm.id, &h)];

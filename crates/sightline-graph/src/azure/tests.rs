@@ -826,6 +826,12 @@ pub(crate) fn check_small_tenant(make: &MakePermissions) {
     // The whole graph's shortest path agrees, and has the scope tree and ownership (not moves) beside the moves.
     let g = graph(&s, perms.as_ref());
     assert_eq!(g.shortest_path("bob", ADMIN).map(|p| p.len()), Some(3));
+    // The backward search finds the same escalations as the whole graph (paths of the same length: ties may
+    // pick another edge).
+    let whole: Vec<(String, usize)> = g.privesc().iter().map(|e| (e.principal.clone(), e.path.len())).collect();
+    let lazy: Vec<(String, usize)> = found.escalations.iter().map(|e| (e.principal.clone(), e.path.len())).collect();
+    assert_eq!(lazy, whole);
+    assert_eq!(found.admins, g.admins);
     let kind = |id: &str| g.nodes.iter().find(|n| n.id == id).map(|n| n.kind.clone());
     assert_eq!(kind("alice"), Some(NodeKind::AzureUser));
     assert_eq!(kind("vm1-identity"), Some(NodeKind::ManagedIdentity));
