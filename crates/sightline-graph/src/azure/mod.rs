@@ -826,10 +826,20 @@ pub fn graph(snapshot: &Snapshot, perms: &dyn Permissions) -> Graph {
 /// the paths are those of the whole graph (a test compares them).
 pub fn privesc(snapshot: &Snapshot, perms: &dyn Permissions) -> Privesc {
     let ctx = Ctx::new(snapshot, perms);
-    let mut reached: HashSet<String> = HashSet::from([key(ADMIN)]);
-    let mut frontier: Vec<String> = vec![ADMIN.to_string()];
+    let edges = search_back(&ctx, ADMIN, None);
+    let mut g = Graph::default();
+    g.insert_azure(&ctx, edges);
+    let escalations: Vec<Escalation> = g.privesc();
+    Privesc { admins: g.admins, escalations, problems: g.problems }
+}
+
+/// The moves that lead to `target` (a node id or [`ADMIN`]), found backwards: each round asks only for the edges
+/// into the nodes the last round reached. Stops once `until` is reached.
+fn search_back(ctx: &Ctx<'_, '_>, target: &str, until: Option<&str>) -> Vec<Edge> {
+    let mut reached: HashSet<String> = HashSet::from([key(target)]);
+    let mut frontier: Vec<String> = vec![target.to_string()];
     let mut edges = Vec::new();
-    while !frontier.is_empty() {
+    while !frontier.is_empty() && until.is_none_or(|u| !reached.contains(&key(u))) {
         let focused = ctx.focused(std::mem::take(&mut frontier));
         let mut found = Vec::new();
         for kind in EDGES.iter().filter(|k| k.moves) {
@@ -843,10 +853,7 @@ pub fn privesc(snapshot: &Snapshot, perms: &dyn Permissions) -> Privesc {
         }
         edges.extend(found);
     }
-    let mut g = Graph::default();
-    g.insert_azure(&ctx, edges);
-    let escalations: Vec<Escalation> = g.privesc();
-    Privesc { admins: g.admins, escalations, problems: g.problems }
+    edges
 }
 
 /// The edges of kind `id` to Key Vaults for one family of vault objects (`secrets`, `keys`): by the engine's data
@@ -981,9 +988,11 @@ impl Graph {
 /// `snapshot`, as [`Graph::azure_path`] finds it.
 pub fn shortest_path(snapshot: &Snapshot, perms: &dyn Permissions, from: &str, to: &str) -> Option<Vec<crate::Hop>> {
     let mut g = Graph::default();
-    // To a principal or to admin, moves are enough; to a resource, the access edges are needed too.
+    // To a principal or to admin, the moves found backwards from it; to a resource, the access edges too.
     if to == ADMIN || snapshot.principals.iter().any(|p| p.provider == Provider::Azure && same(&p.id, to)) {
-        g.add_azure_moves(snapshot, perms);
+        let ctx = Ctx::new(snapshot, perms);
+        let edges = search_back(&ctx, to, Some(from));
+        g.insert_azure(&ctx, edges);
     } else {
         g.add_azure(snapshot, perms);
     }

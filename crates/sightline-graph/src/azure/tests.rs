@@ -826,6 +826,11 @@ pub(crate) fn check_small_tenant(make: &MakePermissions) {
     // The whole graph's shortest path agrees, and has the scope tree and ownership (not moves) beside the moves.
     let g = graph(&s, perms.as_ref());
     assert_eq!(g.shortest_path("bob", ADMIN).map(|p| p.len()), Some(3));
+    for who in ["alice", "bob", "carol", "dave", "erin", "frank"] {
+        let lazy = shortest_path(&s, perms.as_ref(), who, ADMIN).map(|p| p.len());
+        assert_eq!(lazy, g.shortest_path(who, ADMIN).map(|p| p.len()), "{who}");
+    }
+    assert_eq!(shortest_path(&s, perms.as_ref(), "bob", "platform").map(|p| p.len()), Some(2));
     // The backward search finds the same escalations as the whole graph (paths of the same length: ties may
     // pick another edge).
     let whole: Vec<(String, usize)> = g.privesc().iter().map(|e| (e.principal.clone(), e.path.len())).collect();
