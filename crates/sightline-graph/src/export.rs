@@ -29,6 +29,15 @@ fn kind_name(kind: &NodeKind) -> &'static str {
         NodeKind::Resource(_) => "resource",
         NodeKind::Classification => "classification",
         NodeKind::Admin => "admin",
+        NodeKind::AzureUser => "azure_user",
+        NodeKind::AzureGroup => "azure_group",
+        NodeKind::AzureServicePrincipal => "azure_service_principal",
+        NodeKind::ManagedIdentity => "managed_identity",
+        NodeKind::AzureApplication => "azure_application",
+        NodeKind::AzureTenant => "azure_tenant",
+        NodeKind::ManagementGroup => "management_group",
+        NodeKind::Subscription => "subscription",
+        NodeKind::ResourceGroup => "resource_group",
     }
 }
 
@@ -45,6 +54,15 @@ fn cypher_label(kind: &NodeKind) -> &'static str {
         NodeKind::Resource(_) => "Resource",
         NodeKind::Classification => "DataClassification",
         NodeKind::Admin => "Administrator",
+        NodeKind::AzureUser => "AzureUser",
+        NodeKind::AzureGroup => "AzureGroup",
+        NodeKind::AzureServicePrincipal => "AzureServicePrincipal",
+        NodeKind::ManagedIdentity => "AzureManagedIdentity",
+        NodeKind::AzureApplication => "AzureApplication",
+        NodeKind::AzureTenant => "AzureTenant",
+        NodeKind::ManagementGroup => "AzureManagementGroup",
+        NodeKind::Subscription => "AzureSubscription",
+        NodeKind::ResourceGroup => "AzureResourceGroup",
     }
 }
 
@@ -59,7 +77,11 @@ fn dot_shape(kind: &NodeKind) -> &'static str {
         NodeKind::Resource(_) => "cylinder",
         NodeKind::Classification => "note",
         NodeKind::Admin => "doubleoctagon",
-        NodeKind::User => "box",
+        NodeKind::User | NodeKind::AzureUser => "box",
+        NodeKind::AzureGroup => "folder",
+        NodeKind::AzureServicePrincipal | NodeKind::ManagedIdentity => "ellipse",
+        NodeKind::AzureApplication => "component",
+        NodeKind::AzureTenant | NodeKind::ManagementGroup | NodeKind::Subscription | NodeKind::ResourceGroup => "tab",
     }
 }
 
@@ -97,6 +119,11 @@ fn edge_kind(kind: &EdgeKind) -> &'static str {
         EdgeKind::CanPassRole => "CAN_PASS_ROLE",
         EdgeKind::HasAccess(_) => "HAS_ACCESS",
         EdgeKind::ClassifiedAs => "CLASSIFIED_AS",
+        EdgeKind::Azure { id: "contains", .. } => "CONTAINS",
+        EdgeKind::Azure { id: "has-role", .. } => "HAS_ROLE",
+        EdgeKind::Azure { id: "owns", .. } => "OWNS",
+        EdgeKind::Azure { moves: true, .. } => "CAN_ESCALATE",
+        EdgeKind::Azure { moves: false, .. } => "HAS_ACCESS",
     }
 }
 

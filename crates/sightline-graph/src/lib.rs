@@ -15,9 +15,14 @@
 //!
 //! [`Graph::privesc`] finds, for every principal that is not an administrator, its shortest path to one. Paths
 //! follow only the edges that let their source act as their target ([`EdgeKind::is_move`]).
+//!
+//! Azure joins the same graph through [`azure`]: Entra principals, applications, scopes and ARM resources, and
+//! the Azure edge kinds, each decided by the Azure permission engine behind [`azure::Permissions`]
+//! ([`Graph::add_azure`], [`azure::privesc`]).
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
 pub mod access;
+pub mod azure;
 pub mod export;
 pub mod outside;
 pub mod resources;
@@ -79,6 +84,24 @@ pub enum NodeKind {
     Classification,
     /// [`ADMIN`]: any effective administrator.
     Admin,
+    /// A Microsoft Entra user (by object id).
+    AzureUser,
+    /// A Microsoft Entra group (by object id).
+    AzureGroup,
+    /// A Microsoft Entra service principal (by object id), not a managed identity.
+    AzureServicePrincipal,
+    /// An Azure managed identity (its service principal's object id).
+    ManagedIdentity,
+    /// A Microsoft Entra application registration (by object id).
+    AzureApplication,
+    /// A Microsoft Entra tenant (by tenant id).
+    AzureTenant,
+    /// An Azure management group (by its ARM id).
+    ManagementGroup,
+    /// An Azure subscription (`/subscriptions/{id}`).
+    Subscription,
+    /// An Azure resource group (by its ARM id).
+    ResourceGroup,
 }
 
 /// A node of the graph.
@@ -123,6 +146,9 @@ pub enum EdgeKind {
     HasAccess(Vec<AccessLevel>),
     /// A resource holds data of a classification.
     ClassifiedAs,
+    /// An Azure edge (its id in [`azure::EDGES`]), decided by the Azure permission engine; `moves` tells whether it
+    /// lets its source act as its target.
+    Azure { id: &'static str, moves: bool },
 }
 
 impl EdgeKind {
@@ -136,6 +162,7 @@ impl EdgeKind {
             EdgeKind::CanPassRole => "can-pass-role",
             EdgeKind::HasAccess(_) => "has-access",
             EdgeKind::ClassifiedAs => "classified-as",
+            EdgeKind::Azure { id, .. } => id,
         }
     }
 
@@ -143,6 +170,7 @@ impl EdgeKind {
     /// that paths to an administrator follow.
     pub fn is_move(&self) -> bool {
         matches!(self, EdgeKind::MemberOf | EdgeKind::CanAssume | EdgeKind::Technique(_))
+            || matches!(self, EdgeKind::Azure { moves: true, .. })
     }
 }
 
@@ -840,6 +868,7 @@ impl Graph {
                     at = e.from.as_str();
                 }
                 hops.reverse();
+                self.admin_hop(&mut hops, from);
                 return Some(hops);
             }
             for e in out.get(node).into_iter().flatten() {
@@ -877,15 +906,35 @@ impl Graph {
         self.nodes
             .iter()
             .filter(|n| {
-                matches!(n.kind, NodeKind::User | NodeKind::Role)
-                    && !self.admins.contains(&n.id)
+                matches!(
+                    n.kind,
+                    NodeKind::User
+                        | NodeKind::Role
+                        | NodeKind::AzureUser
+                        | NodeKind::AzureServicePrincipal
+                        | NodeKind::ManagedIdentity
+                ) && !self.admins.contains(&n.id)
                     && !n.id.contains(":role/aws-service-role/")
             })
             .filter_map(|n| {
-                let path = follow(|id| next.get(id), n.id.as_str());
+                let mut path = follow(|id| next.get(id), n.id.as_str());
+                self.admin_hop(&mut path, &n.id);
                 (!path.is_empty()).then(|| Escalation { principal: n.id.clone(), path })
             })
             .collect()
+    }
+
+    /// A path that ends at an administrator which is one by an edge to [`ADMIN`] (Azure: `grant-role`, which says
+    /// what it administers) gets that edge as its last hop. AWS administrators have no such edge (no technique is
+    /// asked for them), so AWS paths are unchanged.
+    fn admin_hop(&self, path: &mut Vec<Hop>, from: &str) {
+        let last = path.last().map_or(from, |h| h.to.as_str());
+        if path.is_empty() || last == ADMIN || !self.admins.iter().any(|a| a == last) {
+            return;
+        }
+        if let Some(e) = self.edges.iter().find(|e| e.from == last && e.to == ADMIN && e.kind.is_move()) {
+            path.push(Hop::from(e));
+        }
     }
 }
 

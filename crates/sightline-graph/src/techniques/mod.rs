@@ -213,4 +213,4 @@ fn edge(id: &'static str, attacker: &Principal, to: &str, detail: String, proof:
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

@@ -65,7 +65,7 @@ fn principal(kind: &str, name: &str, inline: Option<Value>) -> Value {
 }
 
 /// The snapshot a fixture describes.
-pub(super) fn snapshot(fixture: &str) -> Snapshot {
+pub(crate) fn snapshot(fixture: &str) -> Snapshot {
     let f: Value = serde_json::from_str(fixture).unwrap_or_else(|e| panic!("fixture: {e}\n{fixture}"));
     let mut principals = Vec::new();
     let mut policies = Vec::new();

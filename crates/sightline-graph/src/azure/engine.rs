@@ -1,0 +1,297 @@
+//! [`Permissions`] answered by the Azure RBAC and Entra engine, `sightline_azure::rbac::RbacIndex` (feature
+//! `rbac-engine`). A thin translation: the engine decides, this only renames.
+
+use super::{Access, Assignment, Decision, Grant, GrantSource, Operation, Permissions, Plane, Verdict};
+use sightline_azure::rbac as engine;
+use sightline_model::{Provider, Snapshot};
+use std::collections::HashMap;
+
+/// The engine over one snapshot.
+pub struct Engine<'s> {
+    index: engine::RbacIndex,
+    /// Direct groups of each Azure principal (lowercase ids), for [`Permissions::groups_of`]: the engine computes
+    /// transitive membership but does not expose it yet.
+    direct_groups: HashMap<String, Vec<String>>,
+    snapshot: &'s Snapshot,
+}
+
+impl<'s> Engine<'s> {
+    /// Indexes `snapshot` with the engine.
+    pub fn new(snapshot: &'s Snapshot) -> Engine<'s> {
+        let direct_groups = snapshot
+            .principals
+            .iter()
+            .filter(|p| p.provider == Provider::Azure)
+            .map(|p| (super::key(&p.id), p.groups.clone()))
+            .collect();
+        Engine { index: engine::RbacIndex::new(snapshot), direct_groups, snapshot }
+    }
+
+    /// The object id of the Azure principal a user names (object id, user principal name, app id, or a display
+    /// name only one principal has), as the engine resolves it: for the command line's `--from`.
+    pub fn find_principal(&self, name: &str) -> Result<String, engine::LookupError> {
+        self.index.find_principal(self.snapshot, name)
+    }
+
+    /// Records of the snapshot the engine could not use.
+    pub fn problems(&self) -> Vec<String> {
+        self.index.problems().iter().map(|p| format!("{}: {}", p.record, p.message)).collect()
+    }
+}
+
+fn operation(op: &Operation) -> engine::Operation {
+    match op.plane {
+        Plane::Action => engine::Operation::action(op.name.as_str()),
+        Plane::DataAction => engine::Operation::data_action(op.name.as_str()),
+        Plane::Directory => engine::Operation::directory(op.name.as_str()),
+        Plane::AppPermission => engine::Operation::app_permission(op.name.as_str()),
+    }
+}
+
+fn source(s: engine::GrantSource) -> GrantSource {
+    match s {
+        engine::GrantSource::RoleAssignment => GrantSource::RoleAssignment,
+        engine::GrantSource::RoleEligibility => GrantSource::RoleEligibility,
+        engine::GrantSource::DirectoryRoleAssignment => GrantSource::DirectoryRoleAssignment,
+        engine::GrantSource::DirectoryRoleEligibility => GrantSource::DirectoryRoleEligibility,
+        engine::GrantSource::Ownership => GrantSource::Ownership,
+        engine::GrantSource::AppRoleAssignment => GrantSource::AppRoleAssignment,
+    }
+}
+
+fn verdict(v: engine::Verdict) -> Verdict {
+    match v {
+        engine::Verdict::Allowed => Verdict::Allowed,
+        engine::Verdict::Conditional => Verdict::Conditional,
+        engine::Verdict::Eligible => Verdict::Eligible,
+        engine::Verdict::Denied => Verdict::Denied,
+        engine::Verdict::NotAllowed => Verdict::NotAllowed,
+        engine::Verdict::NotEvaluated => Verdict::NotEvaluated,
+    }
+}
+
+fn decision(d: engine::Decision) -> Decision {
+    let grants = d
+        .grants
+        .into_iter()
+        .map(|g| Grant {
+            source: source(g.source),
+            assignment: g.assignment,
+            role_name: g.role_name,
+            scope: g.scope,
+            via_group: g.via_group,
+            pattern: g.pattern,
+            condition: g.condition,
+        })
+        .collect();
+    Decision { verdict: verdict(d.verdict), summary: d.summary, grants }
+}
+
+impl Permissions for Engine<'_> {
+    fn decide(&self, principal: &str, op: &Operation, scope: &str) -> Decision {
+        decision(self.index.decide(principal, &operation(op), scope))
+    }
+
+    fn who_can(&self, op: &Operation, scope: &str) -> Vec<Access> {
+        self.index
+            .who_can(&operation(op), scope)
+            .into_iter()
+            .map(|a| Access { principal: a.principal, decision: decision(a.decision) })
+            .collect()
+    }
+
+    fn assignments_of(&self, principal: &str) -> Vec<Assignment> {
+        let mut out: Vec<Assignment> = self
+            .index
+            .assignments_of(principal)
+            .into_iter()
+            .map(|a| Assignment {
+                source: source(a.source),
+                assignment: a.assignment,
+                role_name: a.role_name,
+                scope: a.scope,
+                via_group: a.via_group,
+                condition: a.condition,
+            })
+            .collect();
+        // The engine's app permissions, for completeness of "every assignment".
+        out.extend(self.index.app_permissions(principal).into_iter().map(|p| Assignment {
+            source: GrantSource::AppRoleAssignment,
+            assignment: p.assignment,
+            role_name: p.value,
+            scope: p.resource,
+            via_group: p.via_group,
+            condition: None,
+        }));
+        out
+    }
+
+    fn owners_of(&self, object: &str) -> Vec<String> {
+        self.index.owners_of(object)
+    }
+
+    fn groups_of(&self, principal: &str) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        let mut queue = vec![super::key(principal)];
+        while let Some(p) = queue.pop() {
+            for g in self.direct_groups.get(&p).into_iter().flatten() {
+                if !out.iter().any(|o| super::same(o, g)) {
+                    out.push(g.clone());
+                    queue.push(super::key(g));
+                }
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::{check_fixtures, check_small_tenant, snapshot};
+    use super::super::{graph, AzureEdge, Ctx};
+    use super::Engine;
+    use crate::Edge;
+    use sightline_model::Snapshot;
+
+    fn engine_edges(s: &Snapshot, kind: &AzureEdge) -> Vec<Edge> {
+        let engine = Engine::new(s);
+        let ctx = Ctx::new(s, &engine);
+        (kind.find)(&ctx)
+    }
+
+    /// The fixtures of every edge kind, decided by the real engine.
+    #[test]
+    fn every_edge_meets_its_fixtures_with_the_engine() {
+        let problems = check_fixtures(&engine_edges);
+        assert!(problems.is_empty(), "{}", problems.join("\n"));
+    }
+
+    /// Multi-hop escalations over a small tenant, decided by the real engine.
+    #[test]
+    fn privesc_over_a_small_tenant_with_the_engine() {
+        check_small_tenant(&|s| Box::new(Engine::new(s)));
+    }
+
+    /// A custom role granting role assignments makes an administrator; one whose NotActions remove them does not.
+    #[test]
+    fn custom_roles_with_the_engine() {
+        let s = snapshot(
+            r#"{"users": ["delegate", "almost"],
+                "roles": {"Access Delegate": {"actions": ["Microsoft.Authorization/roleAssignments/write"]},
+                          "Owner Lookalike": {"actions": ["*"], "notActions": ["Microsoft.Authorization/*/write"]}},
+                "assign": [["delegate", "Access Delegate", "/subscriptions/s1"],
+                           ["almost", "Owner Lookalike", "/providers/Microsoft.Management/managementGroups/t1"]]}"#,
+        );
+        let engine = Engine::new(&s);
+        let g = graph(&s, &engine);
+        assert!(g.admins.contains(&"delegate".to_string()), "{:?}", g.admins);
+        assert!(!g.admins.contains(&"almost".to_string()), "{:?}", g.admins);
+    }
+}
+
+/// A synthetic tenant for a rough measure of the Azure graph with the engine (`cargo test --features
+/// rbac-engine -- --ignored --nocapture scale`).
+#[cfg(test)]
+mod scale {
+    use super::super::tests::snapshot;
+    use super::super::{graph, privesc, Ctx, EDGES};
+    use super::Engine;
+    use serde_json::{json, Value};
+
+    #[test]
+    #[ignore = "a measure, not a check: run it by name with --ignored --nocapture"]
+    fn azure_graph_at_scale() {
+        let (users, groups, apps, vms, vaults, accounts, assignments) = (2000, 200, 200, 500, 150, 150, 2000);
+        let mut seed: u64 = 7;
+        let mut next = |n: usize| {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            ((seed >> 33) as usize) % n
+        };
+        let user = |i: usize| format!("u{i}");
+        let rg = |i: usize| format!("rg{}", i % 10);
+        let mut group_map = serde_json::Map::new();
+        for g in 0..groups {
+            let members: Vec<String> = (0..10).map(|_| user(next(users))).collect();
+            group_map.insert(format!("g{g}"), json!({"members": members, "owners": [user(next(users))]}));
+        }
+        let mut apps_map = serde_json::Map::new();
+        let mut sps = serde_json::Map::new();
+        for a in 0..apps {
+            apps_map.insert(format!("app{a}"), json!({"appId": format!("a{a}"), "owners": [user(next(users))]}));
+            sps.insert(format!("sp{a}"), json!({"appId": format!("a{a}")}));
+        }
+        let mut identities = serde_json::Map::new();
+        let mut resources: Vec<Value> = Vec::new();
+        for v in 0..vms {
+            let r = rg(v);
+            identities.insert(
+                format!("vm{v}-identity"),
+                json!(format!(
+                    "/subscriptions/s1/resourceGroups/{r}/providers/Microsoft.Compute/virtualMachines/vm{v}"
+                )),
+            );
+            resources.push(json!({"type": "Microsoft.Compute/virtualMachines", "name": format!("vm{v}"), "rg": r,
+                                  "properties": {"identity": {"type": "SystemAssigned"}}}));
+        }
+        for k in 0..vaults {
+            let policies: Vec<Value> = (0..5)
+                .map(|_| json!({"tenantId": "t1", "objectId": format!("g{}", next(groups)), "permissions": {"secrets": ["get"], "keys": ["decrypt"]}}))
+                .collect();
+            resources.push(json!({"type": "Microsoft.KeyVault/vaults", "name": format!("kv{k}"), "rg": rg(k),
+                                  "properties": {"properties": {"enableRbacAuthorization": k % 2 == 0, "accessPolicies": policies}}}));
+        }
+        for s in 0..accounts {
+            resources.push(json!({"type": "Microsoft.Storage/storageAccounts", "name": format!("st{s}"), "rg": rg(s), "properties": {"properties": {}}}));
+        }
+        let roles = ["Reader", "Contributor", "Virtual Machine Contributor", "Key Vault Secrets User", "Owner"];
+        let mut assign: Vec<Value> = Vec::new();
+        for _ in 0..assignments {
+            let who = if next(4) == 0 { format!("g{}", next(groups)) } else { user(next(users)) };
+            let role = roles[next(roles.len())];
+            let scope = match next(20) {
+                0 => "/subscriptions/s1".to_string(),
+                n if n < 8 => format!("/subscriptions/s1/resourceGroups/{}", rg(next(10))),
+                _ => format!(
+                    "/subscriptions/s1/resourceGroups/rg{}/providers/Microsoft.Compute/virtualMachines/vm{}",
+                    0,
+                    next(vms) / 10 * 10
+                ),
+            };
+            assign.push(json!([who, role, scope]));
+        }
+        let directory: Vec<Value> =
+            (0..50).map(|_| json!([user(next(users)), "Helpdesk Administrator", "/"])).collect();
+        let users: Vec<String> = (0..users).map(user).collect();
+        let fixture = json!({"users": users, "groups": group_map, "apps": apps_map, "sps": sps, "identities": identities,
+                             "assign": assign, "directory": directory, "resources": resources});
+        let s = snapshot(&fixture.to_string());
+        let start = std::time::Instant::now();
+        let engine = Engine::new(&s);
+        eprintln!(
+            "{} principals, {} resources: engine index {:?}",
+            s.principals.len(),
+            s.resources.len(),
+            start.elapsed()
+        );
+        let ctx = Ctx::new(&s, &engine);
+        for kind in EDGES {
+            let t = std::time::Instant::now();
+            let n = (kind.find)(&ctx).len();
+            eprintln!("  {}: {n} edges in {:?}", kind.id, t.elapsed());
+        }
+        let t = std::time::Instant::now();
+        let found = privesc(&s, &engine);
+        eprintln!(
+            "privesc (backwards from admin): {:?}, {} admins, {} escalations",
+            t.elapsed(),
+            found.admins.len(),
+            found.escalations.len()
+        );
+        let t = std::time::Instant::now();
+        let g = graph(&s, &engine);
+        eprintln!("whole graph: {:?}, {} nodes, {} edges", t.elapsed(), g.nodes.len(), g.edges.len());
+        let lengths =
+            |e: &[crate::Escalation]| e.iter().map(|e| (e.principal.clone(), e.path.len())).collect::<Vec<_>>();
+        assert_eq!(lengths(&found.escalations), lengths(&g.privesc()));
+    }
+}
