@@ -59,8 +59,11 @@ impl Rng {
     }
 }
 
-/// Built-in roles the generated assignments use: (GUID, name, actions, notActions, dataActions).
-const BUILT_IN: &[(&str, &str, &[&str], &[&str], &[&str])] = &[
+/// A built-in role: GUID, name, actions, notActions, dataActions.
+type BuiltInRole = (&'static str, &'static str, &'static [&'static str], &'static [&'static str], &'static [&'static str]);
+
+/// Built-in roles the generated assignments use.
+const BUILT_IN: &[BuiltInRole] = &[
     ("8e3af657-a8ff-443c-a75c-2fe8c4bcb635", "Owner", &["*"], &[], &[]),
     (
         "b24988ac-6180-42a0-ab88-20f7382dd24c",

@@ -149,7 +149,16 @@ fn hops_text(out: &mut String, path: &[Hop]) {
 pub fn privesc(args: PrivescArgs) -> Result<ExitCode> {
     let snapshot = if args.source.demo { crate::demo::snapshot()? } else { args.source.source.load()? };
     let authz = crate::authorizer(&snapshot)?;
-    let graph = sightline_graph::privesc(&snapshot, &authz);
+    let mut graph = sightline_graph::privesc(&snapshot, &authz);
+    // The Azure part of the snapshot, decided by the RBAC and Entra engine.
+    if snapshot.principals.iter().any(|p| p.provider == sightline_model::Provider::Azure) {
+        let engine = sightline_graph::azure::engine::Engine::new(&snapshot);
+        let azure = sightline_graph::azure::privesc(&snapshot, &engine);
+        graph.admins.extend(azure.admins);
+        graph.escalations.extend(azure.escalations);
+        graph.problems.extend(engine.problems());
+        graph.problems.extend(azure.problems);
+    }
     for problem in &graph.problems {
         eprintln!("warning: not evaluated: {problem}");
     }
@@ -194,6 +203,11 @@ pub fn paths(args: PathsArgs) -> Result<ExitCode> {
         })
     };
     if !known(&args.from) {
+        if !args.from.starts_with("arn:")
+            && snapshot.principals.iter().any(|p| p.provider == sightline_model::Provider::Azure)
+        {
+            return azure_path(&args, &snapshot);
+        }
         bail!("{}: no such user or role in the snapshot", args.from);
     }
     // A principal, `admin`, a resource, or `label:NAME` (any resource the data scanner labelled so): for the last
@@ -235,6 +249,33 @@ pub fn paths(args: PathsArgs) -> Result<ExitCode> {
     crate::scan::print_out(&text)?;
     crate::release_at_exit(authz);
     crate::release_at_exit(snapshot);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `paths` from an Azure principal (object id, user principal name, app id or display name) to another or to
+/// `admin`.
+fn azure_path(args: &PathsArgs, snapshot: &sightline_model::Snapshot) -> Result<ExitCode> {
+    use sightline_graph::azure;
+    let engine = azure::engine::Engine::new(snapshot);
+    let from = engine.find_principal(&args.from).map_err(|e| anyhow::anyhow!("{}: {e}", args.from))?;
+    let to = if args.to == ADMIN {
+        ADMIN.to_string()
+    } else {
+        engine.find_principal(&args.to).map_err(|e| anyhow::anyhow!("{}: {e}", args.to))?
+    };
+    let path = azure::shortest_path(snapshot, &engine, &from, &to);
+    let text = match args.format {
+        Format::Json => serde_json::to_string_pretty(&serde_json::json!({ "from": from, "to": to, "path": path }))? + "\n",
+        Format::Text => match &path {
+            Some(path) => {
+                let mut out = format!("{} -> {} in {} hop(s):\n", from, to, path.len());
+                hops_text(&mut out, path);
+                out
+            }
+            None => format!("no path from {from} to {to}\n"),
+        },
+    };
+    crate::scan::print_out(&text)?;
     Ok(ExitCode::SUCCESS)
 }
 

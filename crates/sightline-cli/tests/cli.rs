@@ -665,8 +665,13 @@ fn privesc_finds_the_demo_chains() {
     // Same answer from the demo flag, as text.
     let out = sightline(&["privesc", "--demo"]);
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success() && text.contains("Effective administrators (6)"), "{text}");
+    // The demo adds an Azure tenant: 6 AWS administrators and 8 Azure ones (the planted Owner service principal,
+    // the group with User Access Administrator at the root and its members, the app with
+    // RoleManagement.ReadWrite.Directory, ...), and Carol's way through a VM's managed identity.
+    assert!(out.status.success() && text.contains("Effective administrators (14)"), "{text}");
     assert!(text.contains(&format!("{DEV}:user/ravi.shah")), "{text}");
+    assert!(text.contains("  9e6b2c1a-5d3f-4b1a-8eab-2f4c6d8a0b9b\n"), "{text}");
+    assert!(text.contains("2d9a5b43-8c6e-4a4f-9d3a-5e7b9c1f3a24 (2 hops)\n    1. managed-identity"), "{text}");
 }
 
 #[test]
@@ -690,6 +695,20 @@ fn paths_between_principals() {
         &["paths", "--demo", "--from", "arn:aws:iam::300000000003:user/nobody", "--to", "admin"],
         &["user/nobody", "no such user or role"],
     );
+    // From an Azure principal, by user principal name: Erin holds a custom role granting `*` in the dev
+    // subscription.
+    let v = ok_json(&[
+        "paths",
+        "--demo",
+        "--from",
+        "erin@northwindrobotics.onmicrosoft.com",
+        "--to",
+        "admin",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(v["from"], "4f1c7d65-0e8a-4c6b-9f5c-7a9d1e3b5c46");
+    assert_eq!(v["path"][0]["technique"], "grant-role", "{v}");
     // To data: a dev user reaches the customer data through two roles, then reads it (the demo's attack path).
     let data = "arn:aws:s3:::northwind-customer-data/customers.csv";
     let v =

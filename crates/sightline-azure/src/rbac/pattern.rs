@@ -4,9 +4,29 @@
 /// `Microsoft.Compute/virtualMachines/*/action`, `*`) covers `operation`.
 ///
 /// `*` stands for any run of characters, `/` included, wherever it appears; everything else must match exactly
-/// but for ASCII case, which Azure ignores in operation names.
+/// but for ASCII case, which Azure ignores in operation names. A whole segment `/*/` also stands for no segment at
+/// all: the built-in Managed Identity Operator role grants `Microsoft.ManagedIdentity/userAssignedIdentities/*/
+/// assign/action`, and Azure lets it perform `Microsoft.ManagedIdentity/userAssignedIdentities/assign/action`, the
+/// operation that attaches the identity to a resource
+/// (https://learn.microsoft.com/en-us/azure/role-based-access-control/built-in-roles/identity#managed-identity-operator).
 pub fn operation_matches(pattern: &str, operation: &str) -> bool {
-    glob(pattern.as_bytes(), operation.as_bytes())
+    if glob(pattern.as_bytes(), operation.as_bytes()) {
+        return true;
+    }
+    // Each `/*/` may stand for `/` alone: try the patterns with some of them collapsed (at most 2^4 tries).
+    let stars: Vec<usize> = pattern.match_indices("/*/").map(|(i, _)| i).take(4).collect();
+    (1u32..(1 << stars.len())).any(|mask| {
+        let mut collapsed = String::with_capacity(pattern.len());
+        let mut from = 0;
+        for (bit, at) in stars.iter().enumerate() {
+            if mask & (1 << bit) != 0 && *at >= from {
+                collapsed.push_str(&pattern[from..*at]);
+                from = at + 2; // drop "/*", keep the second "/"
+            }
+        }
+        collapsed.push_str(&pattern[from..]);
+        glob(collapsed.as_bytes(), operation.as_bytes())
+    })
 }
 
 /// Glob matching with `*` only, without regard to ASCII case. The classic linear-backtracking algorithm: on a
@@ -73,6 +93,19 @@ fn segments(p: &[&str], a: &[&str]) -> bool {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    /// Managed Identity Operator's `userAssignedIdentities/*/assign/action` covers the assign operation itself.
+    /// https://learn.microsoft.com/en-us/azure/role-based-access-control/built-in-roles/identity#managed-identity-operator
+    #[test]
+    fn a_star_segment_also_stands_for_no_segment() {
+        let p = "Microsoft.ManagedIdentity/userAssignedIdentities/*/assign/action";
+        assert!(operation_matches(p, "Microsoft.ManagedIdentity/userAssignedIdentities/assign/action"));
+        assert!(operation_matches(p, "Microsoft.ManagedIdentity/userAssignedIdentities/federated/assign/action"));
+        assert!(!operation_matches(p, "Microsoft.ManagedIdentity/userAssignedIdentities/write"));
+        assert!(!operation_matches(p, "Microsoft.ManagedIdentity/userAssignedIdentitiesassign/action"));
+        assert!(operation_matches("*/read", "Microsoft.Storage/storageAccounts/read"));
+        assert!(!operation_matches("Microsoft.Compute/*/start/action", "Microsoft.Compute/start"));
+    }
 
     /// A plainly correct reference: recursion over every way a `*` can split the text.
     fn reference(pattern: &[u8], text: &[u8]) -> bool {

@@ -1,5 +1,5 @@
-//! [`Permissions`] answered by the Azure RBAC and Entra engine, `sightline_azure::rbac::RbacIndex` (feature
-//! `rbac-engine`). A thin translation: the engine decides, this only renames.
+//! [`Permissions`] answered by the Azure RBAC and Entra engine, `sightline_azure::rbac::RbacIndex`. A thin
+//! translation: the engine decides, this only renames.
 
 use super::{Access, Assignment, Decision, Grant, GrantSource, Operation, Permissions, Plane, Verdict};
 use sightline_azure::rbac as engine;
@@ -189,8 +189,8 @@ mod tests {
     }
 }
 
-/// A synthetic tenant for a rough measure of the Azure graph with the engine (`cargo test --features
-/// rbac-engine -- --ignored --nocapture scale`).
+/// A synthetic tenant for a rough measure of the Azure graph with the engine (`cargo test -p sightline-graph --
+/// --ignored --nocapture scale`).
 #[cfg(test)]
 mod scale {
     use super::super::tests::snapshot;

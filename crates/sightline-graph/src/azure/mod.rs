@@ -4,7 +4,7 @@
 //! after deny assignments; PIM eligibilities and ABAC conditions told apart), never role names.
 //!
 //! The trait asks exactly the questions the edges need, in the shape of `sightline_azure::rbac::RbacIndex`, so
-//! that the adapter to that engine (`azure::engine`, behind the `rbac-engine` feature) stays thin.
+//! that the adapter to that engine (`azure::engine`) stays thin.
 //!
 //! Administrators join the graph's [`ADMIN`] node: a principal is an Azure administrator when it can grant itself
 //! any role, which the `grant-role` edge tells (role assignments at the root, a management group or a
@@ -14,7 +14,6 @@
 mod add_member;
 mod add_secret;
 mod contains;
-#[cfg(feature = "rbac-engine")]
 pub mod engine;
 mod get_keys;
 mod get_secrets;

@@ -21,9 +21,9 @@
 //! and subscription `s1` under `prod`; resources default to resource group `rg1`. Built-in roles are given as
 //! their public definitions (the parts the fixtures need).
 //!
-//! The permission engine is being written in `sightline_azure::rbac`; until it lands here, [`Fake`] answers the
+//! [`Fake`], a stand-in for the permission engine `sightline_azure::rbac`, answers the
 //! [`Permissions`] questions over the same records, so that every edge runs on its fixtures now. The same
-//! fixtures run against the real engine through `azure::engine` with the `rbac-engine` feature.
+//! fixtures run against the real engine through `azure::engine`.
 
 use super::*;
 use serde_json::{json, Value};
