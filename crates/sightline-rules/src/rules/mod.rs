@@ -214,6 +214,8 @@ mod azure_storage_shared_key_disabled;
 mod azure_storage_smb_channel_encryption;
 mod azure_storage_smb_version;
 mod azure_storage_soft_delete_blobs;
+mod azure_storage_container_public;
+mod azure_storage_sensitive_data_public;
 mod azure_storage_soft_delete_containers;
 mod azure_storage_soft_delete_file_shares;
 mod azure_storage_trusted_services_bypass;
@@ -354,6 +356,8 @@ pub static RULES: &[&Rule] = &[
     &azure_storage_keys_rotated::RULE,
     &azure_storage_geo_redundant::RULE,
     &azure_storage_soft_delete_blobs::RULE,
+    &azure_storage_container_public::RULE,
+    &azure_storage_sensitive_data_public::RULE,
     &azure_storage_soft_delete_containers::RULE,
     &azure_storage_blob_versioning::RULE,
     &azure_storage_soft_delete_file_shares::RULE,
