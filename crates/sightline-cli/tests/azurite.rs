@@ -94,3 +94,45 @@ fn dlp_scans_blob_containers() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("azure://devstoreaccount1/nope"));
 }
+
+/// With an Azure snapshot in the database, blobs are recorded against their container's resource id, the
+/// container is labelled, and `scan` fails an anonymous container holding sensitive data.
+#[test]
+fn dlp_records_blobs_against_the_snapshot_container() {
+    let Some(url) = azurite_url() else { return };
+    let service = BlobService::new(ACCOUNT, Some(&url), BlobService::shared_key(KEY).unwrap());
+    service.create_container("payroll", None).unwrap();
+    service.put_blob("payroll", "2026/staff.csv", b"name,ssn\nAna Lima,536-22-1234\nBo Chen,401-58-7733\n").unwrap();
+
+    let tmp = tempfile::tempdir().unwrap();
+    let account = format!(
+        "/subscriptions/4f7c2e91-3a5b-4d6e-8f10-2b9c7d5e1a34/resourceGroups/rg-data/providers/Microsoft.Storage/storageAccounts/{ACCOUNT}"
+    );
+    let container = format!("{account}/blobServices/default/containers/payroll");
+    let export = serde_json::json!({"value": [
+        {"id": account, "name": ACCOUNT, "type": "Microsoft.Storage/storageAccounts", "location": "westeurope", "kind": "StorageV2",
+         "properties": {"allowBlobPublicAccess": true, "minimumTlsVersion": "TLS1_2"}},
+        {"id": container, "name": "payroll", "type": "Microsoft.Storage/storageAccounts/blobServices/containers",
+         "properties": {"publicAccess": "Container"}}
+    ]});
+    let file = tmp.path().join("arm-storage.json");
+    std::fs::write(&file, export.to_string()).unwrap();
+    let db = tmp.path().join("a.db");
+    let db = db.to_str().unwrap();
+    let out = sightline(&["import", "azure", file.to_str().unwrap(), "--db", db], None);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+
+    // --snapshot-buckets finds the container in the snapshot.
+    let out = sightline(&["dlp", "scan", "--snapshot-buckets", "--azure-endpoint", &url, "--db", db], Some(KEY));
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let store = sightline_store::Store::open(std::path::Path::new(db)).unwrap();
+    let records = store.data_objects().unwrap();
+    assert_eq!(records.len(), 1, "{records:?}");
+    assert_eq!(records[0].resource.as_deref(), Some(container.as_str()));
+
+    let out = sightline(&["scan", "--db", db, "--rule", "azure-storage-sensitive-data-public", "--format", "json"], None);
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let finding = report.as_array().unwrap().iter().find(|f| f["resource_id"] == container.as_str()).unwrap();
+    assert_eq!(finding["status"], "FAIL", "{report}");
+    assert!(finding["message"].as_str().unwrap().contains("us_ssn"), "{finding}");
+}
