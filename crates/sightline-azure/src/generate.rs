@@ -60,7 +60,8 @@ impl Rng {
 }
 
 /// A built-in role: GUID, name, actions, notActions, dataActions.
-type BuiltInRole = (&'static str, &'static str, &'static [&'static str], &'static [&'static str], &'static [&'static str]);
+type BuiltInRole =
+    (&'static str, &'static str, &'static [&'static str], &'static [&'static str], &'static [&'static str]);
 
 /// Built-in roles the generated assignments use.
 const BUILT_IN: &[BuiltInRole] = &[
@@ -69,11 +70,21 @@ const BUILT_IN: &[BuiltInRole] = &[
         "b24988ac-6180-42a0-ab88-20f7382dd24c",
         "Contributor",
         &["*"],
-        &["Microsoft.Authorization/*/Delete", "Microsoft.Authorization/*/Write", "Microsoft.Authorization/elevateAccess/Action"],
+        &[
+            "Microsoft.Authorization/*/Delete",
+            "Microsoft.Authorization/*/Write",
+            "Microsoft.Authorization/elevateAccess/Action",
+        ],
         &[],
     ),
     ("acdd72a7-3385-48ef-bd42-f606fba81ae7", "Reader", &["*/read"], &[], &[]),
-    ("18d7d88d-d35e-4fb5-a5c3-7773c20a72d9", "User Access Administrator", &["*/read", "Microsoft.Authorization/*", "Microsoft.Support/*"], &[], &[]),
+    (
+        "18d7d88d-d35e-4fb5-a5c3-7773c20a72d9",
+        "User Access Administrator",
+        &["*/read", "Microsoft.Authorization/*", "Microsoft.Support/*"],
+        &[],
+        &[],
+    ),
     (
         "2a2b9908-6ea1-4ae2-8e65-a410df84e7d1",
         "Storage Blob Data Reader",
@@ -81,8 +92,20 @@ const BUILT_IN: &[BuiltInRole] = &[
         &[],
         &["Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read"],
     ),
-    ("4633458b-17de-408a-b874-0445c86b69e6", "Key Vault Secrets User", &[], &[], &["Microsoft.KeyVault/vaults/secrets/getSecret/action"]),
-    ("9980e02c-c2be-4d73-94e8-173b1dc7cf3c", "Virtual Machine Contributor", &["Microsoft.Compute/virtualMachines/*", "Microsoft.Network/networkInterfaces/*"], &[], &[]),
+    (
+        "4633458b-17de-408a-b874-0445c86b69e6",
+        "Key Vault Secrets User",
+        &[],
+        &[],
+        &["Microsoft.KeyVault/vaults/secrets/getSecret/action"],
+    ),
+    (
+        "9980e02c-c2be-4d73-94e8-173b1dc7cf3c",
+        "Virtual Machine Contributor",
+        &["Microsoft.Compute/virtualMachines/*", "Microsoft.Network/networkInterfaces/*"],
+        &[],
+        &[],
+    ),
 ];
 
 /// Writes the tenant into `dir` (created if needed).
@@ -153,8 +176,12 @@ pub fn write_tenant(dir: &Path, size: TenantSize) -> std::io::Result<Written> {
         let name = format!("{prefix}{i:06}");
         let id = format!("{rg}/providers/{kind}/{name}");
         let properties = match prefix {
-            "st" => json!({"allowBlobPublicAccess": rng.below(10) == 0, "minimumTlsVersion": "TLS1_2", "supportsHttpsTrafficOnly": true}),
-            "kv" => json!({"tenantId": tenant, "enableRbacAuthorization": rng.below(2) == 0, "enablePurgeProtection": true}),
+            "st" => {
+                json!({"allowBlobPublicAccess": rng.below(10) == 0, "minimumTlsVersion": "TLS1_2", "supportsHttpsTrafficOnly": true})
+            }
+            "kv" => {
+                json!({"tenantId": tenant, "enableRbacAuthorization": rng.below(2) == 0, "enablePurgeProtection": true})
+            }
             "vm" => json!({"hardwareProfile": {"vmSize": "Standard_D2s_v5"}}),
             _ => json!({"securityRules": []}),
         };
@@ -193,7 +220,8 @@ pub fn write_tenant(dir: &Path, size: TenantSize) -> std::io::Result<Written> {
         if i % 10 == 0 && i + 1 < group_ids.len() {
             members.push(json!({"@odata.type": "#microsoft.graph.group", "id": group_ids[i + 1]}));
         }
-        group_values.push(json!({"id": id, "displayName": format!("Group {i}"), "securityEnabled": true, "members": members,
+        group_values
+            .push(json!({"id": id, "displayName": format!("Group {i}"), "securityEnabled": true, "members": members,
             "owners": [{"@odata.type": "#microsoft.graph.user", "id": users[rng.below(users.len())]}]}));
     }
     put("graph-groups.json", &graph_list("groups(members(),owners())", group_values))?;
@@ -231,7 +259,16 @@ pub fn write_tenant(dir: &Path, size: TenantSize) -> std::io::Result<Written> {
             "Microsoft.Network/*/read",
         ];
         let pick: Vec<&str> = actions.iter().filter(|_| rng.below(2) == 0).copied().collect();
-        authorization.push(role_definition(&tenant, &format!("/subscriptions/{s}"), &guid, &format!("Custom role {i}"), "CustomRole", &pick, &[], &[]));
+        authorization.push(role_definition(
+            &tenant,
+            &format!("/subscriptions/{s}"),
+            &guid,
+            &format!("Custom role {i}"),
+            "CustomRole",
+            &pick,
+            &[],
+            &[],
+        ));
         custom.push((s.clone(), guid));
     }
     // Assignments: 5% at a management group, 25% at a subscription, 40% at a resource group, 30% at a resource;
@@ -315,13 +352,15 @@ mod tests {
         for f in &wa.files {
             assert_eq!(std::fs::read(a.join(f)).unwrap(), std::fs::read(b.join(f)).unwrap(), "{f}");
         }
-        let auth: Value = serde_json::from_slice(&std::fs::read(a.join("resourcegraph-authorization.json")).unwrap()).unwrap();
+        let auth: Value =
+            serde_json::from_slice(&std::fs::read(a.join("resourcegraph-authorization.json")).unwrap()).unwrap();
         let rows = auth["data"].as_array().unwrap();
         let assignments = rows.iter().filter(|r| r["type"] == "microsoft.authorization/roleassignments").count();
         assert_eq!(assignments, 1_000);
         let users: Value = serde_json::from_slice(&std::fs::read(a.join("graph-users.json")).unwrap()).unwrap();
         let groups: Value = serde_json::from_slice(&std::fs::read(a.join("graph-groups.json")).unwrap()).unwrap();
-        let sps: Value = serde_json::from_slice(&std::fs::read(a.join("graph-service-principals.json")).unwrap()).unwrap();
+        let sps: Value =
+            serde_json::from_slice(&std::fs::read(a.join("graph-service-principals.json")).unwrap()).unwrap();
         let total = [users, groups, sps].iter().map(|v| v["value"].as_array().unwrap().len()).sum::<usize>();
         assert_eq!(total, 400);
         std::fs::remove_dir_all(a).unwrap();

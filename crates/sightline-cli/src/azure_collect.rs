@@ -42,8 +42,11 @@ pub(crate) fn run(args: AzureCollectArgs) -> Result<ExitCode> {
     let tokens = sightline_collect_azure::identity::from_environment()
         .map_err(|e| anyhow::anyhow!("no Azure credentials: {e}"))?;
     let rest = Rest::new(tokens, args.arm_endpoint.as_deref(), args.graph_endpoint.as_deref());
-    let options =
-        CollectOptions { subscriptions: args.subscriptions.clone(), tenant: args.tenant.clone(), skip_graph: args.no_graph };
+    let options = CollectOptions {
+        subscriptions: args.subscriptions.clone(),
+        tenant: args.tenant.clone(),
+        skip_graph: args.no_graph,
+    };
     let collected = collect(&rest, &options);
     if collected.documents.is_empty() {
         let why: Vec<String> = collected.coverage.iter().filter_map(|c| c.detail.clone()).take(3).collect();

@@ -6,8 +6,8 @@ use crate::Format;
 use anyhow::Result;
 use serde::Serialize;
 use sightline_aws::import::Input;
-use sightline_iam::authz::{Allowed, Query};
 use sightline_azure::rbac::{Access, Decision, Operation, Plane, RbacIndex, Verdict};
+use sightline_iam::authz::{Allowed, Query};
 use sightline_iam::{Context, Explanation};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -181,8 +181,19 @@ const QUESTIONS: &[Question] = &[
 #[derive(Serialize)]
 #[serde(untagged)]
 enum Answer<'a> {
-    Can { question: &'a str, principal: &'a str, action: &'a str, resource: &'a str, explanation: Explanation },
-    WhoCan { question: &'a str, action: &'a str, resource: &'a str, allowed: Vec<Allowed> },
+    Can {
+        question: &'a str,
+        principal: &'a str,
+        action: &'a str,
+        resource: &'a str,
+        explanation: Explanation,
+    },
+    WhoCan {
+        question: &'a str,
+        action: &'a str,
+        resource: &'a str,
+        allowed: Vec<Allowed>,
+    },
     AzureCan {
         question: &'a str,
         principal: &'a str,

@@ -464,9 +464,11 @@ fn azure_container_of(r: &sightline_model::Resource) -> Option<(&str, &str)> {
 fn azure_resource(snapshot: Option<&sightline_model::Snapshot>, account: &str, container: &str) -> String {
     if let Some(snapshot) = snapshot {
         let same = |a: &str, b: &str| a.eq_ignore_ascii_case(b);
-        if let Some(r) = snapshot.resources.iter().find(|r| {
-            azure_container_of(r).is_some_and(|(a, c)| same(a, account) && c == container)
-        }) {
+        if let Some(r) = snapshot
+            .resources
+            .iter()
+            .find(|r| azure_container_of(r).is_some_and(|(a, c)| same(a, account) && c == container))
+        {
             return r.id.clone();
         }
         if let Some(r) = snapshot.resources.iter().find(|r| {

@@ -265,7 +265,9 @@ fn azure_path(args: &PathsArgs, snapshot: &sightline_model::Snapshot) -> Result<
     };
     let path = azure::shortest_path(snapshot, &engine, &from, &to);
     let text = match args.format {
-        Format::Json => serde_json::to_string_pretty(&serde_json::json!({ "from": from, "to": to, "path": path }))? + "\n",
+        Format::Json => {
+            serde_json::to_string_pretty(&serde_json::json!({ "from": from, "to": to, "path": path }))? + "\n"
+        }
         Format::Text => match &path {
             Some(path) => {
                 let mut out = format!("{} -> {} in {} hop(s):\n", from, to, path.len());

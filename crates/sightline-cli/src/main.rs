@@ -543,8 +543,16 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Generate(GenerateCommand::DlpCorpus { size_mb, seed, output }) => {
             dlp::generate_corpus(size_mb, seed, &output)
         }
-        Command::Generate(GenerateCommand::AzureTenant { principals, assignments, subscriptions, resources, seed, output }) => {
-            let size = sightline_azure::generate::TenantSize { principals, assignments, subscriptions, resources, seed };
+        Command::Generate(GenerateCommand::AzureTenant {
+            principals,
+            assignments,
+            subscriptions,
+            resources,
+            seed,
+            output,
+        }) => {
+            let size =
+                sightline_azure::generate::TenantSize { principals, assignments, subscriptions, resources, seed };
             let written = sightline_azure::generate::write_tenant(&output, size)
                 .with_context(|| format!("cannot write the tenant into {}", output.display()))?;
             eprintln!(

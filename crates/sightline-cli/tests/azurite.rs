@@ -130,7 +130,8 @@ fn dlp_records_blobs_against_the_snapshot_container() {
     assert_eq!(records.len(), 1, "{records:?}");
     assert_eq!(records[0].resource.as_deref(), Some(container.as_str()));
 
-    let out = sightline(&["scan", "--db", db, "--rule", "azure-storage-sensitive-data-public", "--format", "json"], None);
+    let out =
+        sightline(&["scan", "--db", db, "--rule", "azure-storage-sensitive-data-public", "--format", "json"], None);
     let report: Value = serde_json::from_slice(&out.stdout).unwrap();
     let finding = report.as_array().unwrap().iter().find(|f| f["resource_id"] == container.as_str()).unwrap();
     assert_eq!(finding["status"], "FAIL", "{report}");

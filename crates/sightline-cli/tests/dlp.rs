@@ -148,15 +148,8 @@ fn dlp_scan_reports_every_match_of_an_object_with_very_many() {
     std::fs::write(tmp.path().join("emails.txt"), text).unwrap();
     std::fs::write(tmp.path().join("zz.txt"), "SSN: 536-90-4399\n").unwrap();
     let db = tmp.path().join("dlp.db");
-    let out = sightline(&[
-        "dlp",
-        "scan",
-        tmp.path().to_str().unwrap(),
-        "--format",
-        "json",
-        "--db",
-        db.to_str().unwrap(),
-    ]);
+    let out =
+        sightline(&["dlp", "scan", tmp.path().to_str().unwrap(), "--format", "json", "--db", db.to_str().unwrap()]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     let matches = v.as_array().unwrap();

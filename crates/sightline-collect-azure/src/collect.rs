@@ -75,18 +75,40 @@ const SUBSCRIPTION_LISTS: &[(&str, &str, &str, &str)] = &[
         "2020-10-01",
     ),
     ("Microsoft.Authorization", "locks", "/providers/Microsoft.Authorization/locks", "2020-05-01"),
-    ("Microsoft.Insights", "diagnosticSettings", "/providers/Microsoft.Insights/diagnosticSettings", "2021-05-01-preview"),
+    (
+        "Microsoft.Insights",
+        "diagnosticSettings",
+        "/providers/Microsoft.Insights/diagnosticSettings",
+        "2021-05-01-preview",
+    ),
     ("Microsoft.Security", "pricings", "/providers/Microsoft.Security/pricings", "2024-01-01"),
     ("Microsoft.Security", "securityContacts", "/providers/Microsoft.Security/securityContacts", "2023-12-01-preview"),
-    ("Microsoft.Security", "autoProvisioningSettings", "/providers/Microsoft.Security/autoProvisioningSettings", "2017-08-01-preview"),
+    (
+        "Microsoft.Security",
+        "autoProvisioningSettings",
+        "/providers/Microsoft.Security/autoProvisioningSettings",
+        "2017-08-01-preview",
+    ),
     ("Microsoft.Security", "settings", "/providers/Microsoft.Security/settings", "2022-05-01"),
 ];
 
 /// Child and extension listings per resource: (the parent's type, lowercase; the path below the parent; API version;
 /// the listed type; whether the path names one document, `config/web`, rather than a list).
 const CHILD_LISTS: &[(&str, &str, &str, &str, bool)] = &[
-    ("microsoft.storage/storageaccounts", "/blobServices", "2023-05-01", "Microsoft.Storage/storageAccounts/blobServices", false),
-    ("microsoft.storage/storageaccounts", "/fileServices", "2023-05-01", "Microsoft.Storage/storageAccounts/fileServices", false),
+    (
+        "microsoft.storage/storageaccounts",
+        "/blobServices",
+        "2023-05-01",
+        "Microsoft.Storage/storageAccounts/blobServices",
+        false,
+    ),
+    (
+        "microsoft.storage/storageaccounts",
+        "/fileServices",
+        "2023-05-01",
+        "Microsoft.Storage/storageAccounts/fileServices",
+        false,
+    ),
     (
         "microsoft.storage/storageaccounts",
         "/blobServices/default/containers",
@@ -103,7 +125,13 @@ const CHILD_LISTS: &[(&str, &str, &str, &str, bool)] = &[
         "Microsoft.Insights/diagnosticSettings",
         false,
     ),
-    ("microsoft.network/networkwatchers", "/flowLogs", "2024-05-01", "Microsoft.Network/networkWatchers/flowLogs", false),
+    (
+        "microsoft.network/networkwatchers",
+        "/flowLogs",
+        "2024-05-01",
+        "Microsoft.Network/networkWatchers/flowLogs",
+        false,
+    ),
     ("microsoft.sql/servers", "/auditingSettings", "2021-11-01", "Microsoft.Sql/servers/auditingSettings", false),
     ("microsoft.sql/servers", "/firewallRules", "2021-11-01", "Microsoft.Sql/servers/firewallRules", false),
     ("microsoft.sql/servers", "/administrators", "2021-11-01", "Microsoft.Sql/servers/administrators", false),
@@ -150,11 +178,8 @@ fn children(rest: &Rest, ids: &[String], resources: &[Value], out: &mut Collecte
         for r in resources.iter().filter(|r| r["type"].as_str().is_some_and(|t| t.eq_ignore_ascii_case(parent))) {
             let (Some(id), Some(sub)) = (r["id"].as_str(), r["subscriptionId"].as_str()) else { continue };
             let path = format!("{id}{suffix}?api-version={version}");
-            let result = if *single {
-                rest.get(Audience::Arm, &path).map(|v| vec![v])
-            } else {
-                rest.list(Audience::Arm, &path)
-            };
+            let result =
+                if *single { rest.get(Audience::Arm, &path).map(|v| vec![v]) } else { rest.list(Audience::Arm, &path) };
             match result {
                 Ok(found) => values.extend(found),
                 Err(e) => {
@@ -191,7 +216,9 @@ pub fn collect(rest: &Rest, options: &Options) -> Collected {
         .into_iter()
         .filter(|s| {
             options.subscriptions.is_empty()
-                || s["subscriptionId"].as_str().is_some_and(|id| options.subscriptions.iter().any(|w| w.eq_ignore_ascii_case(id)))
+                || s["subscriptionId"]
+                    .as_str()
+                    .is_some_and(|id| options.subscriptions.iter().any(|w| w.eq_ignore_ascii_case(id)))
         })
         .collect();
     let tenant = options
@@ -200,7 +227,8 @@ pub fn collect(rest: &Rest, options: &Options) -> Collected {
         .or_else(|| subscriptions.iter().find_map(|s| s["tenantId"].as_str().map(str::to_string)));
     out.tenant = tenant.clone();
     let tenant_id = tenant.clone().unwrap_or_else(|| "unknown".into());
-    let ids: Vec<String> = subscriptions.iter().filter_map(|s| s["subscriptionId"].as_str().map(str::to_string)).collect();
+    let ids: Vec<String> =
+        subscriptions.iter().filter_map(|s| s["subscriptionId"].as_str().map(str::to_string)).collect();
     if !ids.is_empty() {
         out.record(&tenant_id, "Microsoft.Resources", "subscriptions", Ok(()));
     }
@@ -208,7 +236,12 @@ pub fn collect(rest: &Rest, options: &Options) -> Collected {
     // Resource Graph: containers (subscriptions, resource groups), management groups, and every resource.
     let queries: [(&str, &str, &str, bool); 3] = [
         ("resourcegraph-containers.json", "resourcecontainers", "resourcecontainers", false),
-        ("resourcegraph-management-groups.json", "managementGroups", "resourcecontainers | where type =~ 'microsoft.management/managementgroups'", true),
+        (
+            "resourcegraph-management-groups.json",
+            "managementGroups",
+            "resourcecontainers | where type =~ 'microsoft.management/managementgroups'",
+            true,
+        ),
         ("resourcegraph-resources.json", "resources", "resources", false),
     ];
     let mut resources: Vec<Value> = Vec::new();
@@ -261,7 +294,8 @@ pub fn collect(rest: &Rest, options: &Options) -> Collected {
                 Ok(values) => {
                     out.record(id, namespace, operation, Ok(()));
                     let file = operation.replace('/', "-");
-                    out.documents.push(Document { name: format!("arm-{file}-{id}.json"), body: json!({"value": values}) });
+                    out.documents
+                        .push(Document { name: format!("arm-{file}-{id}.json"), body: json!({"value": values}) });
                 }
                 Err(e) => out.record(id, namespace, operation, Err(&e)),
             }
@@ -280,7 +314,12 @@ pub fn collect(rest: &Rest, options: &Options) -> Collected {
 /// Microsoft Graph (v1.0): one document per entity set, with members and owners inline as `$expand` would give.
 fn collect_graph(rest: &Rest, tenant: &str, out: &mut Collected) {
     let list = |path: &str| rest.list(Audience::Graph, path);
-    let put = |out: &mut Collected, name: &str, context: &str, operation: &str, result: Result<Vec<Value>, RestError>| -> Vec<Value> {
+    let put = |out: &mut Collected,
+               name: &str,
+               context: &str,
+               operation: &str,
+               result: Result<Vec<Value>, RestError>|
+     -> Vec<Value> {
         match result {
             Ok(values) => {
                 out.record(tenant, "graph", operation, Ok(()));
@@ -304,7 +343,9 @@ fn collect_graph(rest: &Rest, tenant: &str, out: &mut Collected) {
         list("/v1.0/users?$select=id,displayName,userPrincipalName,mail,userType,accountEnabled,createdDateTime,onPremisesSyncEnabled&$top=999"),
     );
     // Groups, then each group's members and owners (an `$expand` stops at 20 of them).
-    let groups = match list("/v1.0/groups?$select=id,displayName,securityEnabled,mailEnabled,isAssignableToRole,groupTypes&$top=999") {
+    let groups = match list(
+        "/v1.0/groups?$select=id,displayName,securityEnabled,mailEnabled,isAssignableToRole,groupTypes&$top=999",
+    ) {
         Ok(groups) => {
             let mut expanded = Vec::with_capacity(groups.len());
             let (mut members_ok, mut owners_ok) = (Ok(()), Ok(()));
@@ -353,8 +394,20 @@ fn collect_graph(rest: &Rest, tenant: &str, out: &mut Collected) {
         "servicePrincipals",
         with_owners("/v1.0/servicePrincipals?$select=id,appId,displayName,servicePrincipalType,accountEnabled,appOwnerOrganizationId,appRoles,passwordCredentials,keyCredentials,alternativeNames,servicePrincipalNames&$top=999", "servicePrincipals"),
     );
-    put(out, "role-definitions", "roleManagement/directory/roleDefinitions", "roleDefinitions", list("/v1.0/roleManagement/directory/roleDefinitions"));
-    put(out, "role-assignments", "roleManagement/directory/roleAssignments", "roleAssignments", list("/v1.0/roleManagement/directory/roleAssignments"));
+    put(
+        out,
+        "role-definitions",
+        "roleManagement/directory/roleDefinitions",
+        "roleDefinitions",
+        list("/v1.0/roleManagement/directory/roleDefinitions"),
+    );
+    put(
+        out,
+        "role-assignments",
+        "roleManagement/directory/roleAssignments",
+        "roleAssignments",
+        list("/v1.0/roleManagement/directory/roleAssignments"),
+    );
     put(
         out,
         "role-eligibility-schedules",
@@ -383,8 +436,9 @@ fn collect_graph(rest: &Rest, tenant: &str, out: &mut Collected) {
     match rest.get(Audience::Graph, "/v1.0/policies/identitySecurityDefaultsEnforcementPolicy") {
         Ok(mut policy) => {
             out.record(tenant, "graph", "identitySecurityDefaultsEnforcementPolicy", Ok(()));
-            policy["@odata.context"] =
-                json!("https://graph.microsoft.com/v1.0/$metadata#policies/identitySecurityDefaultsEnforcementPolicy/$entity");
+            policy["@odata.context"] = json!(
+                "https://graph.microsoft.com/v1.0/$metadata#policies/identitySecurityDefaultsEnforcementPolicy/$entity"
+            );
             out.documents.push(Document { name: "graph-security-defaults.json".into(), body: policy });
         }
         Err(e) => out.record(tenant, "graph", "identitySecurityDefaultsEnforcementPolicy", Err(&e)),
@@ -392,7 +446,8 @@ fn collect_graph(rest: &Rest, tenant: &str, out: &mut Collected) {
     match rest.get(Audience::Graph, "/v1.0/policies/authorizationPolicy") {
         Ok(mut policy) => {
             out.record(tenant, "graph", "authorizationPolicy", Ok(()));
-            policy["@odata.context"] = json!("https://graph.microsoft.com/v1.0/$metadata#policies/authorizationPolicy/$entity");
+            policy["@odata.context"] =
+                json!("https://graph.microsoft.com/v1.0/$metadata#policies/authorizationPolicy/$entity");
             out.documents.push(Document { name: "graph-authorization-policy.json".into(), body: policy });
         }
         Err(e) => out.record(tenant, "graph", "authorizationPolicy", Err(&e)),

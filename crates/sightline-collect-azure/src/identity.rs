@@ -72,11 +72,7 @@ impl HttpClient for UreqTransport {
             }
         }
         let mut bytes = Vec::new();
-        response
-            .body_mut()
-            .as_reader()
-            .read_to_end(&mut bytes)
-            .map_err(|e| transport_error(format!("{url}: {e}")))?;
+        response.body_mut().as_reader().read_to_end(&mut bytes).map_err(|e| transport_error(format!("{url}: {e}")))?;
         Ok(AsyncRawResponse::from_bytes(status.into(), Headers::from(map), bytes))
     }
 }
@@ -99,26 +95,31 @@ impl IdentityTokens {
             transport: Some(Transport::new(Arc::new(UreqTransport::new()))),
             ..ClientOptions::default()
         };
-        let (credential, kind): (Arc<dyn TokenCredential>, &'static str) = if let Some(secret) = var("AZURE_CLIENT_SECRET") {
-            let tenant = var("AZURE_TENANT_ID").ok_or("AZURE_CLIENT_SECRET is set but AZURE_TENANT_ID is not")?;
-            let client = var("AZURE_CLIENT_ID").ok_or("AZURE_CLIENT_SECRET is set but AZURE_CLIENT_ID is not")?;
-            let options = azure_identity::ClientSecretCredentialOptions { client_options: client_options() };
-            let credential = azure_identity::ClientSecretCredential::new(&tenant, client, Secret::new(secret), Some(options))
-                .map_err(|e| format!("client secret credential: {e}"))?;
-            (credential, "client secret")
-        } else if var("IDENTITY_ENDPOINT").is_some() || var("MSI_ENDPOINT").is_some() || var("AZURE_USE_MANAGED_IDENTITY").is_some() {
-            let options = azure_identity::ManagedIdentityCredentialOptions {
-                user_assigned_id: var("AZURE_CLIENT_ID").map(azure_identity::UserAssignedId::ClientId),
-                client_options: client_options(),
+        let (credential, kind): (Arc<dyn TokenCredential>, &'static str) =
+            if let Some(secret) = var("AZURE_CLIENT_SECRET") {
+                let tenant = var("AZURE_TENANT_ID").ok_or("AZURE_CLIENT_SECRET is set but AZURE_TENANT_ID is not")?;
+                let client = var("AZURE_CLIENT_ID").ok_or("AZURE_CLIENT_SECRET is set but AZURE_CLIENT_ID is not")?;
+                let options = azure_identity::ClientSecretCredentialOptions { client_options: client_options() };
+                let credential =
+                    azure_identity::ClientSecretCredential::new(&tenant, client, Secret::new(secret), Some(options))
+                        .map_err(|e| format!("client secret credential: {e}"))?;
+                (credential, "client secret")
+            } else if var("IDENTITY_ENDPOINT").is_some()
+                || var("MSI_ENDPOINT").is_some()
+                || var("AZURE_USE_MANAGED_IDENTITY").is_some()
+            {
+                let options = azure_identity::ManagedIdentityCredentialOptions {
+                    user_assigned_id: var("AZURE_CLIENT_ID").map(azure_identity::UserAssignedId::ClientId),
+                    client_options: client_options(),
+                };
+                let credential = azure_identity::ManagedIdentityCredential::new(Some(options))
+                    .map_err(|e| format!("managed identity credential: {e}"))?;
+                (credential, "managed identity")
+            } else {
+                let credential = azure_identity::DeveloperToolsCredential::new(None)
+                    .map_err(|e| format!("Azure CLI credential: {e}"))?;
+                (credential, "Azure CLI or Azure Developer CLI")
             };
-            let credential = azure_identity::ManagedIdentityCredential::new(Some(options))
-                .map_err(|e| format!("managed identity credential: {e}"))?;
-            (credential, "managed identity")
-        } else {
-            let credential = azure_identity::DeveloperToolsCredential::new(None)
-                .map_err(|e| format!("Azure CLI credential: {e}"))?;
-            (credential, "Azure CLI or Azure Developer CLI")
-        };
         Ok(IdentityTokens { credential, kind, cache: Mutex::new(HashMap::new()) })
     }
 }
@@ -198,7 +199,10 @@ mod tests {
         assert_eq!(response.headers().get_optional_str(&HeaderName::from_static("x-ms-request-id")), Some("r1"));
         let (head, body) = server.join().unwrap();
         assert!(head[0].starts_with("POST /tenant/oauth2/v2.0/token"), "{head:?}");
-        assert!(head.iter().any(|h| h.eq_ignore_ascii_case("content-type: application/x-www-form-urlencoded")), "{head:?}");
+        assert!(
+            head.iter().any(|h| h.eq_ignore_ascii_case("content-type: application/x-www-form-urlencoded")),
+            "{head:?}"
+        );
         assert!(body.starts_with("grant_type=client_credentials"));
     }
 

@@ -42,14 +42,24 @@ fn denied(what: &str) -> (u16, Vec<(&'static str, String)>, Value) {
 }
 
 fn graph_denied() -> (u16, Vec<(&'static str, String)>, Value) {
-    (403, vec![], json!({"error": {"code": "Authorization_RequestDenied", "message": "Insufficient privileges to complete the operation."}}))
+    (
+        403,
+        vec![],
+        json!({"error": {"code": "Authorization_RequestDenied", "message": "Insufficient privileges to complete the operation."}}),
+    )
 }
 
 fn ok(body: Value) -> (u16, Vec<(&'static str, String)>, Value) {
     (200, vec![], body)
 }
 
-fn route(base: &str, method: &str, target: &str, body: &str, throttled: &AtomicUsize) -> (u16, Vec<(&'static str, String)>, Value) {
+fn route(
+    base: &str,
+    method: &str,
+    target: &str,
+    body: &str,
+    throttled: &AtomicUsize,
+) -> (u16, Vec<(&'static str, String)>, Value) {
     let path = target.split('?').next().unwrap_or_default();
     let query = target.split_once('?').map_or("", |(_, q)| q);
     match (method, path) {
@@ -63,22 +73,32 @@ fn route(base: &str, method: &str, target: &str, body: &str, throttled: &AtomicU
             let query = request["query"].as_str().unwrap_or_default();
             // The first query is throttled once.
             if throttled.fetch_add(1, Ordering::SeqCst) == 0 {
-                return (429, vec![("Retry-After", "1".into())], json!({"error": {"code": "RateLimiting", "message": "Please provide below info when asking for support: timestamp = 2026-11-29T07:00:00Z"}}));
+                return (
+                    429,
+                    vec![("Retry-After", "1".into())],
+                    json!({"error": {"code": "RateLimiting", "message": "Please provide below info when asking for support: timestamp = 2026-11-29T07:00:00Z"}}),
+                );
             }
             if request.get("managementGroups").is_some() {
                 return denied("Microsoft.Management/managementGroups/read");
             }
             if query.starts_with("resources") {
-                let vm = |name: &str| json!({"id": format!("/subscriptions/{SUB1}/resourceGroups/rg-build/providers/Microsoft.Compute/virtualMachines/{name}"),
+                let vm = |name: &str| {
+                    json!({"id": format!("/subscriptions/{SUB1}/resourceGroups/rg-build/providers/Microsoft.Compute/virtualMachines/{name}"),
                     "name": name, "type": "microsoft.compute/virtualmachines", "tenantId": TENANT, "location": "westeurope",
-                    "resourceGroup": "rg-build", "subscriptionId": SUB1, "properties": {"hardwareProfile": {"vmSize": "Standard_D2s_v5"}}, "tags": {}});
+                    "resourceGroup": "rg-build", "subscriptionId": SUB1, "properties": {"hardwareProfile": {"vmSize": "Standard_D2s_v5"}}, "tags": {}})
+                };
                 if request["options"].get("$skipToken").is_some() {
                     let storage = json!({"id": format!("/subscriptions/{SUB1}/resourceGroups/rg-data/providers/Microsoft.Storage/storageAccounts/nwdata"),
                         "name": "nwdata", "type": "microsoft.storage/storageaccounts", "tenantId": TENANT, "location": "westeurope", "kind": "StorageV2",
                         "resourceGroup": "rg-data", "subscriptionId": SUB1, "properties": {"allowBlobPublicAccess": true, "minimumTlsVersion": "TLS1_0"}, "tags": {}});
-                    return ok(json!({"totalRecords": 3, "count": 2, "data": [vm("vm-2"), storage], "resultTruncated": "false"}));
+                    return ok(
+                        json!({"totalRecords": 3, "count": 2, "data": [vm("vm-2"), storage], "resultTruncated": "false"}),
+                    );
                 }
-                return ok(json!({"totalRecords": 3, "count": 1, "data": [vm("vm-1")], "resultTruncated": "false", "$skipToken": "ew0KICAiJGlkIjogIjEiDQp9"}));
+                return ok(
+                    json!({"totalRecords": 3, "count": 1, "data": [vm("vm-1")], "resultTruncated": "false", "$skipToken": "ew0KICAiJGlkIjogIjEiDQp9"}),
+                );
             }
             if query.starts_with("resourcecontainers") {
                 return ok(json!({"totalRecords": 1, "count": 1, "resultTruncated": "false", "data": [
@@ -107,11 +127,17 @@ fn route(base: &str, method: &str, target: &str, body: &str, throttled: &AtomicU
         ("GET", p) if p.ends_with("/storageAccounts/nwdata/blobServices/default/containers") => ok(json!({"value": [
             {"id": format!("/subscriptions/{SUB1}/resourceGroups/rg-data/providers/Microsoft.Storage/storageAccounts/nwdata/blobServices/default/containers/exports"),
              "name": "exports", "type": "Microsoft.Storage/storageAccounts/blobServices/containers", "properties": {"publicAccess": "Container"}}]})),
-        ("GET", p) if p.ends_with("/storageAccounts/nwdata/fileServices") => denied("Microsoft.Storage/storageAccounts/fileServices/read"),
-        ("GET", "/v1.0/policies/identitySecurityDefaultsEnforcementPolicy") => ok(json!({"id": "00000000-0000-0000-0000-000000000005",
-            "displayName": "Security Defaults", "isEnabled": false})),
+        ("GET", p) if p.ends_with("/storageAccounts/nwdata/fileServices") => {
+            denied("Microsoft.Storage/storageAccounts/fileServices/read")
+        }
+        ("GET", "/v1.0/policies/identitySecurityDefaultsEnforcementPolicy") => {
+            ok(json!({"id": "00000000-0000-0000-0000-000000000005",
+            "displayName": "Security Defaults", "isEnabled": false}))
+        }
         // Every other ARM list below a subscription: nothing of that kind.
-        ("GET", p) if p.starts_with("/subscriptions/") && p.contains("/providers/Microsoft.") => ok(json!({"value": []})),
+        ("GET", p) if p.starts_with("/subscriptions/") && p.contains("/providers/Microsoft.") => {
+            ok(json!({"value": []}))
+        }
         // Microsoft Graph.
         ("GET", "/v1.0/users") if query.contains("skiptoken") => ok(json!({
             "@odata.context": "https://graph.microsoft.com/v1.0/$metadata#users(id,displayName)",
@@ -120,9 +146,15 @@ fn route(base: &str, method: &str, target: &str, body: &str, throttled: &AtomicU
             "@odata.context": "https://graph.microsoft.com/v1.0/$metadata#users(id,displayName)",
             "@odata.nextLink": format!("{base}/v1.0/users?$top=1&$skiptoken=RFNwdAIAAQAAAA"),
             "value": [{"id": "0b7e3f21-6a4c-4e2d-9b18-3c5f7a9d1e02", "displayName": "Alice Moreau", "userPrincipalName": "alice@northwindrobotics.onmicrosoft.com", "accountEnabled": true, "userType": "Member"}]})),
-        ("GET", "/v1.0/groups") => ok(json!({"value": [{"id": "6b3e9f87-2a0c-4e8d-9b7e-9c1f3a5d7e68", "displayName": "Cloud Operations", "securityEnabled": true}]})),
-        ("GET", p) if p.ends_with("/members") => ok(json!({"value": [{"@odata.type": "#microsoft.graph.user", "id": "1c8f4a32-7b5d-4f3e-8c29-4d6a8b0e2f13"}]})),
-        ("GET", p) if p.ends_with("/owners") => ok(json!({"value": [{"@odata.type": "#microsoft.graph.user", "id": "0b7e3f21-6a4c-4e2d-9b18-3c5f7a9d1e02"}]})),
+        ("GET", "/v1.0/groups") => ok(
+            json!({"value": [{"id": "6b3e9f87-2a0c-4e8d-9b7e-9c1f3a5d7e68", "displayName": "Cloud Operations", "securityEnabled": true}]}),
+        ),
+        ("GET", p) if p.ends_with("/members") => ok(
+            json!({"value": [{"@odata.type": "#microsoft.graph.user", "id": "1c8f4a32-7b5d-4f3e-8c29-4d6a8b0e2f13"}]}),
+        ),
+        ("GET", p) if p.ends_with("/owners") => ok(
+            json!({"value": [{"@odata.type": "#microsoft.graph.user", "id": "0b7e3f21-6a4c-4e2d-9b18-3c5f7a9d1e02"}]}),
+        ),
         ("GET", "/v1.0/applications") => ok(json!({"value": []})),
         ("GET", "/v1.0/servicePrincipals") => ok(json!({"value": [
             {"id": "a07c3d2b-6e4a-4c2b-9fbc-3a5d7e9b1cac", "appId": "00000003-0000-0000-c000-000000000000", "displayName": "Microsoft Graph", "servicePrincipalType": "Application",
@@ -130,9 +162,13 @@ fn route(base: &str, method: &str, target: &str, body: &str, throttled: &AtomicU
         ("GET", p) if p.ends_with("/appRoleAssignedTo") => ok(json!({"value": []})),
         ("GET", p) if p.starts_with("/v1.0/roleManagement/directory/") => ok(json!({"value": []})),
         ("GET", "/v1.0/identity/conditionalAccess/policies") => graph_denied(),
-        ("GET", "/v1.0/policies/authorizationPolicy") => ok(json!({"id": "authorizationPolicy", "allowInvitesFrom": "everyone",
-            "defaultUserRolePermissions": {"allowedToCreateApps": true}})),
-        _ => (404, vec![], json!({"error": {"code": "NotFound", "message": format!("no route for {method} {target}")}})),
+        ("GET", "/v1.0/policies/authorizationPolicy") => {
+            ok(json!({"id": "authorizationPolicy", "allowInvitesFrom": "everyone",
+            "defaultUserRolePermissions": {"allowedToCreateApps": true}}))
+        }
+        _ => {
+            (404, vec![], json!({"error": {"code": "NotFound", "message": format!("no route for {method} {target}")}}))
+        }
     }
 }
 
@@ -145,7 +181,8 @@ fn serve(stream: TcpStream, base: String, seen: Arc<Mutex<Vec<Seen>>>, throttled
             return;
         }
         let mut parts = line.split_whitespace();
-        let (method, target) = (parts.next().unwrap_or_default().to_string(), parts.next().unwrap_or_default().to_string());
+        let (method, target) =
+            (parts.next().unwrap_or_default().to_string(), parts.next().unwrap_or_default().to_string());
         let (mut length, mut authorization) = (0usize, String::new());
         loop {
             let mut header = String::new();
@@ -170,7 +207,8 @@ fn serve(stream: TcpStream, base: String, seen: Arc<Mutex<Vec<Seen>>>, throttled
         seen.lock().unwrap().push(Seen { method: method.clone(), target: target.clone(), authorization });
         let (status, headers, value) = route(&base, &method, &target, &String::from_utf8_lossy(&body), &throttled);
         let text = value.to_string();
-        let mut response = format!("HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\n", text.len());
+        let mut response =
+            format!("HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\n", text.len());
         for (k, v) in headers {
             response.push_str(&format!("{k}: {v}\r\n"));
         }
@@ -214,7 +252,10 @@ fn collects_a_tenant_with_paging_throttling_and_missing_permissions() {
     // both subscriptions' RBAC listings.
     assert_eq!(doc("resourcegraph-resources.json").body["data"].as_array().unwrap().len(), 3);
     // Child resources Resource Graph does not hold are listed per parent.
-    assert_eq!(doc("arm-storageAccounts-blobServices-containers.json").body["value"][0]["properties"]["publicAccess"], "Container");
+    assert_eq!(
+        doc("arm-storageAccounts-blobServices-containers.json").body["value"][0]["properties"]["publicAccess"],
+        "Container"
+    );
     assert!(collected.documents.iter().any(|d| d.name == format!("arm-locks-{SUB1}.json")));
     assert_eq!(doc("graph-users.json").body["value"].as_array().unwrap().len(), 2);
     assert!(collected.documents.iter().any(|d| d.name == format!("arm-roleDefinitions-{SUB2}.json")));

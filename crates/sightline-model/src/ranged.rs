@@ -76,7 +76,9 @@ mod tests {
     fn a_failed_range_is_an_error_and_a_short_object_ends_early() {
         let mut failing = RangedReader::new(10, 4, |_, _| Err::<Vec<u8>, _>(std::io::Error::other("denied")));
         assert!(failing.read_to_end(&mut Vec::new()).unwrap_err().to_string().contains("denied"));
-        let mut short = RangedReader::new(100, 8, |offset, _| Ok::<_, std::io::Error>(if offset == 0 { vec![1; 8] } else { vec![] }));
+        let mut short = RangedReader::new(100, 8, |offset, _| {
+            Ok::<_, std::io::Error>(if offset == 0 { vec![1; 8] } else { vec![] })
+        });
         let mut got = Vec::new();
         short.read_to_end(&mut got).unwrap();
         assert_eq!(got.len(), 8);

@@ -170,11 +170,7 @@ impl Plan {
         let single = ids.len() == 1;
         let mut regions = Vec::new();
         for id in ids {
-            let meta = if single && id == "001" {
-                db.by_code(&code)?.into_iter().next()?
-            } else {
-                db.by_id(id)?
-            };
+            let meta = if single && id == "001" { db.by_code(&code)?.into_iter().next()? } else { db.by_id(id)? };
             let parsable = id == "001" && single || id.parse::<phonenumber::country::Id>().is_ok();
             let d = meta.descriptors();
             let kinds = [
