@@ -421,6 +421,26 @@ pub(crate) fn assignments_of_role<'s>(
         .collect()
 }
 
+/// A database server parameter must be `on` (or `ON`): each server of `server_type` passes or fails on the value
+/// of its `parameter` child record (`{server}/configurations/{parameter}`), or is NOT_EVALUATED without one.
+pub(crate) fn server_parameter_on(scan: &Scan<'_>, out: &mut Out<'_>, server_type: &str, parameter: &str) {
+    let needs = out.meta().needs;
+    let parameters = children(scan, &format!("{server_type}/configurations"));
+    super::util::each_resource(scan, out, server_type, needs, |server, out| {
+        let value = of(&parameters, server)
+            .iter()
+            .find(|p| name(p).eq_ignore_ascii_case(parameter))
+            .and_then(|p| prop_str(p, "value"));
+        match value {
+            None => out.not_evaluated(server, format!("the server parameter {parameter} is not in the snapshot")),
+            Some(v) => {
+                let ok = v.eq_ignore_ascii_case("on");
+                out.verdict(server, ok, format!("{parameter} is {v}"), serde_json::json!({ parameter: v }));
+            }
+        }
+    });
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

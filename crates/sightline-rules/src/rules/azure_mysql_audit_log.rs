@@ -1,10 +1,8 @@
 //! MySQL flexible servers write an audit log.
 
-use super::azure::{az, children, name, of, prop_str};
-use super::util::each_resource;
+use super::azure::{az, server_parameter_on};
 use crate::meta::*;
 use crate::scan::{Out, Scan};
-use serde_json::json;
 use sightline_model::Severity;
 
 pub(crate) static RULE: Rule = Rule {
@@ -32,22 +30,5 @@ pub(crate) static RULE: Rule = Rule {
 };
 
 fn check(scan: &Scan<'_>, out: &mut Out<'_>) {
-    let needs = out.meta().needs;
-    let parameters = children(scan, "Microsoft.DBforMySQL/flexibleServers/configurations");
-    each_resource(scan, out, "Microsoft.DBforMySQL/flexibleServers", needs, |server, out| {
-        let value = |parameter: &str| {
-            of(&parameters, server)
-                .iter()
-                .find(|p| name(p).eq_ignore_ascii_case(parameter))
-                .and_then(|p| prop_str(p, "value"))
-                .map(str::to_string)
-        };
-        match value("audit_log_enabled") {
-            None => out.not_evaluated(server, "the server parameter audit_log_enabled is not in the snapshot"),
-            Some(v) => {
-                let ok = v.eq_ignore_ascii_case("ON");
-                out.verdict(server, ok, format!("audit_log_enabled is {v}"), json!({ "audit_log_enabled": v }));
-            }
-        }
-    });
+    server_parameter_on(scan, out, "Microsoft.DBforMySQL/flexibleServers", "audit_log_enabled");
 }

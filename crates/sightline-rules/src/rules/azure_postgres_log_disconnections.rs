@@ -1,10 +1,8 @@
 //! PostgreSQL flexible servers log disconnections.
 
-use super::azure::{az, children, name, of, prop_str};
-use super::util::each_resource;
+use super::azure::{az, server_parameter_on};
 use crate::meta::*;
 use crate::scan::{Out, Scan};
-use serde_json::json;
 use sightline_model::Severity;
 
 pub(crate) static RULE: Rule = Rule {
@@ -32,22 +30,5 @@ pub(crate) static RULE: Rule = Rule {
 };
 
 fn check(scan: &Scan<'_>, out: &mut Out<'_>) {
-    let needs = out.meta().needs;
-    let parameters = children(scan, "Microsoft.DBforPostgreSQL/flexibleServers/configurations");
-    each_resource(scan, out, "Microsoft.DBforPostgreSQL/flexibleServers", needs, |server, out| {
-        let value = |parameter: &str| {
-            of(&parameters, server)
-                .iter()
-                .find(|p| name(p).eq_ignore_ascii_case(parameter))
-                .and_then(|p| prop_str(p, "value"))
-                .map(str::to_string)
-        };
-        match value("log_disconnections") {
-            None => out.not_evaluated(server, "the server parameter log_disconnections is not in the snapshot"),
-            Some(v) => {
-                let ok = v.eq_ignore_ascii_case("on");
-                out.verdict(server, ok, format!("log_disconnections is {v}"), json!({ "log_disconnections": v }));
-            }
-        }
-    });
+    server_parameter_on(scan, out, "Microsoft.DBforPostgreSQL/flexibleServers", "log_disconnections");
 }
