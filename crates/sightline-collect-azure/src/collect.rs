@@ -90,6 +90,12 @@ const SUBSCRIPTION_LISTS: &[(&str, &str, &str, &str)] = &[
         "2017-08-01-preview",
     ),
     ("Microsoft.Security", "settings", "/providers/Microsoft.Security/settings", "2022-05-01"),
+    (
+        "Microsoft.Security",
+        "serverVulnerabilityAssessmentsSettings",
+        "/providers/Microsoft.Security/serverVulnerabilityAssessmentsSettings",
+        "2023-05-01",
+    ),
 ];
 
 /// Child and extension listings per resource: (the parent's type, lowercase; the path below the parent; API version;
@@ -135,7 +141,31 @@ const CHILD_LISTS: &[(&str, &str, &str, &str, bool)] = &[
     ("microsoft.sql/servers", "/auditingSettings", "2021-11-01", "Microsoft.Sql/servers/auditingSettings", false),
     ("microsoft.sql/servers", "/firewallRules", "2021-11-01", "Microsoft.Sql/servers/firewallRules", false),
     ("microsoft.sql/servers", "/administrators", "2021-11-01", "Microsoft.Sql/servers/administrators", false),
+    ("microsoft.sql/servers", "/databases", "2021-11-01", "Microsoft.Sql/servers/databases", false),
+    // Below each database listed just above.
+    (
+        "microsoft.sql/servers/databases",
+        "/transparentDataEncryption",
+        "2021-11-01",
+        "Microsoft.Sql/servers/databases/transparentDataEncryption",
+        false,
+    ),
+    (
+        "microsoft.dbforpostgresql/flexibleservers",
+        "/configurations",
+        "2024-08-01",
+        "Microsoft.DBforPostgreSQL/flexibleServers/configurations",
+        false,
+    ),
+    (
+        "microsoft.dbformysql/flexibleservers",
+        "/configurations",
+        "2023-12-30",
+        "Microsoft.DBforMySQL/flexibleServers/configurations",
+        false,
+    ),
     ("microsoft.web/sites", "/config/web", "2023-12-01", "Microsoft.Web/sites/config", true),
+    ("microsoft.web/sites", "/config/authsettingsV2", "2023-12-01", "Microsoft.Web/sites/config", true),
 ];
 
 /// The ARM types of the Resource Graph `resources` table that rules read (top-level types: one `/`).
@@ -167,36 +197,47 @@ fn split_type(t: &str) -> (&str, &str) {
     t.split_once('/').unwrap_or((t, ""))
 }
 
-/// The listings of [`CHILD_LISTS`] for every resource of a parent type; one coverage record per subscription and
-/// listed type (denied or failed if any call for it was).
+/// The listings of [`CHILD_LISTS`] for every resource of a parent type (the parents include the children listed by
+/// earlier entries: databases, then their encryption); one coverage record per subscription and listed type
+/// (denied or failed if any call for it was).
 fn children(rest: &Rest, ids: &[String], resources: &[Value], out: &mut Collected) {
     use std::collections::BTreeMap;
+    let mut known: Vec<Value> = resources.to_vec();
+    // Two entries may list the same type (`config/web`, `config/authsettingsV2`): one outcome per listed type.
+    let mut outcomes: BTreeMap<&str, BTreeMap<String, Result<(), RestError>>> = BTreeMap::new();
     for (parent, suffix, version, listed, single) in CHILD_LISTS {
-        let mut outcome: BTreeMap<String, Result<(), RestError>> =
-            ids.iter().map(|id| (id.to_ascii_lowercase(), Ok(()))).collect();
+        let outcome =
+            outcomes.entry(listed).or_insert_with(|| ids.iter().map(|id| (id.to_ascii_lowercase(), Ok(()))).collect());
         let mut values = Vec::new();
-        for r in resources.iter().filter(|r| r["type"].as_str().is_some_and(|t| t.eq_ignore_ascii_case(parent))) {
-            let (Some(id), Some(sub)) = (r["id"].as_str(), r["subscriptionId"].as_str()) else { continue };
+        for r in known.iter().filter(|r| r["type"].as_str().is_some_and(|t| t.eq_ignore_ascii_case(parent))) {
+            let Some(id) = r["id"].as_str() else { continue };
+            let Some(sub) = id.split('/').nth(2) else { continue };
             let path = format!("{id}{suffix}?api-version={version}");
             let result =
                 if *single { rest.get(Audience::Arm, &path).map(|v| vec![v]) } else { rest.list(Audience::Arm, &path) };
             match result {
                 Ok(found) => values.extend(found),
+                // A child that does not exist (a site without authentication settings) is not a failure.
+                Err(RestError::NotFound { .. }) if *single => {}
                 Err(e) => {
                     outcome.insert(sub.to_ascii_lowercase(), Err(e));
                 }
             }
         }
+        if !values.is_empty() {
+            let file =
+                format!("{}-{}", split_type(listed).1.replace('/', "-"), suffix.rsplit('/').next().unwrap_or(""));
+            out.documents.push(Document { name: format!("arm-{file}.json"), body: json!({"value": values.clone()}) });
+            known.extend(values);
+        }
+    }
+    for (listed, outcome) in outcomes {
         let (namespace, operation) = split_type(listed);
         for id in ids {
             match outcome.get(&id.to_ascii_lowercase()) {
                 Some(Err(e)) => out.record(id, namespace, operation, Err(e)),
                 _ => out.record(id, namespace, operation, Ok(())),
             }
-        }
-        if !values.is_empty() {
-            let file = operation.replace('/', "-");
-            out.documents.push(Document { name: format!("arm-{file}.json"), body: json!({"value": values}) });
         }
     }
 }

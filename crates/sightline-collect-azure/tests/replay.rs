@@ -92,8 +92,11 @@ fn route(
                     let storage = json!({"id": format!("/subscriptions/{SUB1}/resourceGroups/rg-data/providers/Microsoft.Storage/storageAccounts/nwdata"),
                         "name": "nwdata", "type": "microsoft.storage/storageaccounts", "tenantId": TENANT, "location": "westeurope", "kind": "StorageV2",
                         "resourceGroup": "rg-data", "subscriptionId": SUB1, "properties": {"allowBlobPublicAccess": true, "minimumTlsVersion": "TLS1_0"}, "tags": {}});
+                    let sql = json!({"id": format!("/subscriptions/{SUB1}/resourceGroups/rg-data/providers/Microsoft.Sql/servers/nw-sql"),
+                        "name": "nw-sql", "type": "microsoft.sql/servers", "tenantId": TENANT, "location": "westeurope",
+                        "resourceGroup": "rg-data", "subscriptionId": SUB1, "properties": {"publicNetworkAccess": "Enabled"}, "tags": {}});
                     return ok(
-                        json!({"totalRecords": 3, "count": 2, "data": [vm("vm-2"), storage], "resultTruncated": "false"}),
+                        json!({"totalRecords": 4, "count": 3, "data": [vm("vm-2"), storage, sql], "resultTruncated": "false"}),
                     );
                 }
                 return ok(
@@ -127,6 +130,12 @@ fn route(
         ("GET", p) if p.ends_with("/storageAccounts/nwdata/blobServices/default/containers") => ok(json!({"value": [
             {"id": format!("/subscriptions/{SUB1}/resourceGroups/rg-data/providers/Microsoft.Storage/storageAccounts/nwdata/blobServices/default/containers/exports"),
              "name": "exports", "type": "Microsoft.Storage/storageAccounts/blobServices/containers", "properties": {"publicAccess": "Container"}}]})),
+        ("GET", p) if p.ends_with("/servers/nw-sql/databases") => ok(json!({"value": [
+            {"id": format!("/subscriptions/{SUB1}/resourceGroups/rg-data/providers/Microsoft.Sql/servers/nw-sql/databases/orders"),
+             "name": "orders", "type": "Microsoft.Sql/servers/databases", "location": "westeurope", "properties": {"status": "Online"}}]})),
+        ("GET", p) if p.ends_with("/databases/orders/transparentDataEncryption") => ok(json!({"value": [
+            {"id": format!("/subscriptions/{SUB1}/resourceGroups/rg-data/providers/Microsoft.Sql/servers/nw-sql/databases/orders/transparentDataEncryption/Current"),
+             "name": "Current", "type": "Microsoft.Sql/servers/databases/transparentDataEncryption", "properties": {"state": "Disabled"}}]})),
         ("GET", p) if p.ends_with("/storageAccounts/nwdata/fileServices") => {
             denied("Microsoft.Storage/storageAccounts/fileServices/read")
         }
@@ -250,13 +259,17 @@ fn collects_a_tenant_with_paging_throttling_and_missing_permissions() {
     };
     // Paging: both pages of resources ($skipToken) and of users (@odata.nextLink); subscriptions (nextLink) give
     // both subscriptions' RBAC listings.
-    assert_eq!(doc("resourcegraph-resources.json").body["data"].as_array().unwrap().len(), 3);
+    assert_eq!(doc("resourcegraph-resources.json").body["data"].as_array().unwrap().len(), 4);
     // Child resources Resource Graph does not hold are listed per parent.
     assert_eq!(
-        doc("arm-storageAccounts-blobServices-containers.json").body["value"][0]["properties"]["publicAccess"],
+        doc("arm-storageAccounts-blobServices-containers-containers.json").body["value"][0]["properties"]
+            ["publicAccess"],
         "Container"
     );
     assert!(collected.documents.iter().any(|d| d.name == format!("arm-locks-{SUB1}.json")));
+    // Children of children: each database listed below its server, then its encryption below the database.
+    let tde = &doc("arm-servers-databases-transparentDataEncryption-transparentDataEncryption.json").body["value"][0];
+    assert_eq!(tde["properties"]["state"], "Disabled");
     assert_eq!(doc("graph-users.json").body["value"].as_array().unwrap().len(), 2);
     assert!(collected.documents.iter().any(|d| d.name == format!("arm-roleDefinitions-{SUB2}.json")));
     // Members and owners inline, as `$expand` gives them.
@@ -286,6 +299,7 @@ fn collects_a_tenant_with_paging_throttling_and_missing_permissions() {
     assert_eq!(status(SUB1, "storageAccounts/blobServices").0, CoverageStatus::Collected);
     assert_eq!(status(SUB1, "storageAccounts").0, CoverageStatus::Collected);
     assert_eq!(status(SUB2, "pricings").0, CoverageStatus::Collected);
+    assert_eq!(status(SUB1, "servers/databases/transparentDataEncryption").0, CoverageStatus::Collected);
     assert!(collected.errors.is_empty(), "{:?}", collected.errors);
 
     // Throttling: the first Resource Graph call was answered 429 and retried after Retry-After.
