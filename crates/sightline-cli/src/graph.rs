@@ -79,6 +79,7 @@ pub fn graph(command: GraphCommand) -> Result<ExitCode> {
     let writer: std::cell::RefCell<Option<sightline_graph::export::Writer<'_>>> = std::cell::RefCell::new(None);
     let out_ref: &mut dyn std::io::Write = &mut *out;
     let mut slot = Some(out_ref);
+    let admin_written = std::cell::Cell::new(false);
     let problems = sightline_graph::Graph::stream_mapped(
         &snapshot,
         &authz,
@@ -86,6 +87,7 @@ pub fn graph(command: GraphCommand) -> Result<ExitCode> {
         |nodes, admins, edges| {
             let mut w = sightline_graph::export::Writer::begin(format, slot.take().unwrap_or_else(|| unreachable!()))?;
             for n in &nodes {
+                admin_written.set(admin_written.get() || n.id == ADMIN);
                 w.node(n, n.kind == sightline_graph::NodeKind::Admin || admins.contains(&n.id))?;
             }
             for e in &edges {
@@ -105,6 +107,30 @@ pub fn graph(command: GraphCommand) -> Result<ExitCode> {
             Ok(())
         },
     );
+    // The Azure part of the snapshot: its nodes and edges, decided by the RBAC and Entra engine, after the AWS ones.
+    let problems = problems.and_then(|mut problems| {
+        if !snapshot.principals.iter().any(|p| p.provider == sightline_model::Provider::Azure) {
+            return Ok(problems);
+        }
+        let engine = sightline_graph::azure::engine::Engine::new(&snapshot);
+        let azure = sightline_graph::azure::graph(&snapshot, &engine);
+        if let Some(w) = writer.borrow_mut().as_mut() {
+            for n in azure.nodes.iter().filter(|n| !(n.id == ADMIN && admin_written.get())) {
+                w.node(n, n.kind == sightline_graph::NodeKind::Admin || azure.admins.contains(&n.id))?;
+            }
+            // `--no-access` leaves out the access edges (to Key Vaults, storage accounts, VMs) as it does for AWS.
+            let access = |e: &&sightline_graph::Edge| {
+                matches!(e.kind, sightline_graph::EdgeKind::Azure { moves: false, id }
+                    if !matches!(id, "contains" | "has-role" | "owns"))
+            };
+            for e in azure.edges.iter().filter(|e| options.access || !access(e)) {
+                w.edge(e)?;
+            }
+        }
+        problems.extend(engine.problems());
+        problems.extend(azure.problems);
+        Ok(problems)
+    });
     let finished = problems.and_then(|problems| writer.into_inner().map_or(Ok(()), |w| w.finish()).map(|()| problems));
     let problems = match finished {
         Ok(p) => p,

@@ -822,6 +822,14 @@ fn graph_export_formats() {
         for kind in &kinds {
             assert!(text.contains(kind.as_str()), "{format}: {kind}\n{text}");
         }
+        // The Azure tenant's edges follow the AWS ones: the CI service principal, Owner of nw-prod, administers it.
+        if format == "dot" {
+            assert!(
+                text.contains("\"8d5a1b09-4c2e-4a0f-9d9a-1e3b5c7f9a8a\" -> \"admin\" [label=\"grant-role\"]"),
+                "{text}"
+            );
+            assert_eq!(text.matches("\"admin\" [label=\"administrator\"").count(), 1, "one administrator node");
+        }
         // ShipFastIntegration trusts the vendor's account, but the prod OU's RCP denies callers from outside the
         // organization: no can-assume edge.
         assert!(
