@@ -441,6 +441,100 @@ pub(crate) fn server_parameter_on(scan: &Scan<'_>, out: &mut Out<'_>, server_typ
     });
 }
 
+/// A soft-delete retention policy of a storage service (`deleteRetentionPolicy`, `containerDeleteRetentionPolicy`,
+/// `shareDeleteRetentionPolicy`): on, for at least 7 days. `what` names it in the message (`blob soft delete`).
+pub(crate) fn soft_delete(service: &Resource, policy_key: &str, what: &str) -> super::util::Judgement {
+    let Some(policy) = prop(service, policy_key) else {
+        return Err(format!("the service record has no properties.{policy_key}"));
+    };
+    let enabled = policy.get("enabled").and_then(Props::as_bool).unwrap_or(false);
+    let days = policy.get("days").and_then(Props::as_i64).unwrap_or(0);
+    let message = if enabled { format!("{what} is on for {days} days") } else { format!("{what} is off") };
+    Ok(Some((enabled && days >= 7, message, json!({ "enabled": enabled, "days": days }))))
+}
+
+/// Whether a flow log's target is of a type (`networksecuritygroups`, `virtualnetworks`).
+fn flow_log_targets(flow_log: &Resource, target_type: &str) -> bool {
+    prop_str(flow_log, "targetResourceId")
+        .is_some_and(|t| t.to_ascii_lowercase().contains(&format!("/providers/microsoft.network/{target_type}/")))
+}
+
+/// A flow log of a target type keeps its logs at least 90 days (0 days with retention on: forever); flow logs of
+/// other targets are not judged.
+pub(crate) fn flow_log_retention(flow_log: &Resource, target_type: &str) -> super::util::Judgement {
+    if !flow_log_targets(flow_log, target_type) {
+        return Ok(None);
+    }
+    let enabled = prop_bool(flow_log, "retentionPolicy/enabled").unwrap_or(false);
+    let days = prop(flow_log, "retentionPolicy/days").and_then(Props::as_i64).unwrap_or(0);
+    let message = if !enabled {
+        "retention is off: logs are kept only as long as the storage account keeps them".to_string()
+    } else if days == 0 {
+        "logs are retained indefinitely".to_string()
+    } else {
+        format!("logs are retained for {days} days")
+    };
+    Ok(Some((enabled && (days == 0 || days >= 90), message, json!({ "enabled": enabled, "days": days }))))
+}
+
+/// A flow log of a target type feeds traffic analytics in a Log Analytics workspace; flow logs of other targets
+/// are not judged.
+pub(crate) fn flow_log_traffic_analytics(flow_log: &Resource, target_type: &str) -> super::util::Judgement {
+    if !flow_log_targets(flow_log, target_type) {
+        return Ok(None);
+    }
+    let analytics = prop(flow_log, "flowAnalyticsConfiguration/networkWatcherFlowAnalyticsConfiguration");
+    let on = prop_bool(flow_log, "enabled").unwrap_or(false)
+        && analytics.and_then(|a| a.get("enabled")).and_then(Props::as_bool) == Some(true)
+        && analytics.and_then(|a| a.get("workspaceResourceId")).and_then(Props::as_str).is_some();
+    let message = if on {
+        "the flow log feeds traffic analytics in a Log Analytics workspace"
+    } else {
+        "the flow log does not feed a Log Analytics workspace"
+    };
+    Ok(Some((on, message.to_string(), json!({ "trafficAnalytics": on }))))
+}
+
+/// A Defender for Servers extension (`AgentlessVmScanning`, `FileIntegrityMonitoring`) is on in each subscription:
+/// the VirtualMachines plan on Standard with the extension enabled. `what` names it in messages.
+pub(crate) fn defender_servers_extension(scan: &Scan<'_>, out: &mut Out<'_>, extension: &str, what: &str) {
+    let needs = out.meta().needs;
+    each_subscription(scan, out, needs, |subscription, out| {
+        let servers = in_account(scan, "Microsoft.Security/pricings", subscription)
+            .into_iter()
+            .find(|r| name(r).eq_ignore_ascii_case("VirtualMachines"));
+        let Some(servers) = servers else {
+            return out.not_evaluated(
+                Subject::subscription(subscription),
+                "the subscription's Defender pricings have no VirtualMachines plan",
+            );
+        };
+        let standard = prop_str(servers, "pricingTier").is_some_and(|t| t.eq_ignore_ascii_case("Standard"));
+        // `isEnabled` is the string "True" or "False" in the REST API; accept a boolean too.
+        let enabled = prop(servers, "extensions").and_then(Props::as_array).unwrap_or_default().iter().any(|e| {
+            e.get("name").and_then(Props::as_str).is_some_and(|n| n.eq_ignore_ascii_case(extension))
+                && match e.get("isEnabled") {
+                    Some(v) => v.as_bool() == Some(true) || v.as_str().is_some_and(|s| s.eq_ignore_ascii_case("true")),
+                    None => false,
+                }
+        });
+        let ok = standard && enabled;
+        let message = if ok {
+            format!("{what} is on in Defender for Servers")
+        } else if !standard {
+            format!("Defender for Servers is off, so {what} is too")
+        } else {
+            format!("{what} is off in Defender for Servers")
+        };
+        out.verdict(
+            servers,
+            ok,
+            message,
+            json!({ "pricingTier": prop_str(servers, "pricingTier"), extension: enabled }),
+        );
+    });
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

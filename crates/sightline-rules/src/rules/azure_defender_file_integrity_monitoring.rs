@@ -1,10 +1,9 @@
 //! Defender for Servers watches critical files for changes.
 
-use super::azure::{az, each_subscription, in_account, name, prop, prop_str};
+use super::azure::{az, defender_servers_extension};
 use crate::meta::*;
-use crate::scan::{Out, Scan, Subject};
-use serde_json::json;
-use sightline_model::{Props, Severity};
+use crate::scan::{Out, Scan};
+use sightline_model::Severity;
 
 pub(crate) static RULE: Rule = Rule {
     meta: Meta {
@@ -31,38 +30,5 @@ pub(crate) static RULE: Rule = Rule {
 };
 
 fn check(scan: &Scan<'_>, out: &mut Out<'_>) {
-    let needs = out.meta().needs;
-    each_subscription(scan, out, needs, |subscription, out| {
-        let servers = in_account(scan, "Microsoft.Security/pricings", subscription)
-            .into_iter()
-            .find(|r| name(r).eq_ignore_ascii_case("VirtualMachines"));
-        let Some(servers) = servers else {
-            return out.not_evaluated(
-                Subject::subscription(subscription),
-                "the subscription's Defender pricings have no VirtualMachines plan",
-            );
-        };
-        let standard = prop_str(servers, "pricingTier").is_some_and(|t| t.eq_ignore_ascii_case("Standard"));
-        // `isEnabled` is the string "True" or "False" in the REST API; accept a boolean too.
-        let enabled = prop(servers, "extensions").and_then(Props::as_array).unwrap_or_default().iter().any(|e| {
-            e.get("name").and_then(Props::as_str).is_some_and(|n| n.eq_ignore_ascii_case("FileIntegrityMonitoring"))
-                && match e.get("isEnabled") {
-                    Some(v) => v.as_bool() == Some(true) || v.as_str().is_some_and(|s| s.eq_ignore_ascii_case("true")),
-                    None => false,
-                }
-        });
-        let ok = standard && enabled;
-        out.verdict(
-            servers,
-            ok,
-            if ok {
-                "file integrity monitoring is on in Defender for Servers".to_string()
-            } else if !standard {
-                "Defender for Servers is off, so file integrity monitoring is too".to_string()
-            } else {
-                "file integrity monitoring is off in Defender for Servers".to_string()
-            },
-            json!({ "pricingTier": prop_str(servers, "pricingTier"), "FileIntegrityMonitoring": enabled }),
-        );
-    });
+    defender_servers_extension(scan, out, "FileIntegrityMonitoring", "file integrity monitoring");
 }

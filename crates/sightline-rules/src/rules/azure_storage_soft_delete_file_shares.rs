@@ -1,11 +1,10 @@
 //! Deleted Azure file shares stay recoverable for at least seven days.
 
-use super::azure::{always, az, judge_with_child, prop};
+use super::azure::{always, az, judge_with_child, soft_delete};
 use super::util::Judgement;
 use crate::meta::*;
 use crate::scan::{Out, Scan};
-use serde_json::json;
-use sightline_model::{Props, Resource, Severity};
+use sightline_model::{Resource, Severity};
 
 pub(crate) static RULE: Rule = Rule {
     meta: Meta {
@@ -32,21 +31,7 @@ pub(crate) static RULE: Rule = Rule {
 };
 
 fn judge(_account: &Resource, service: &Resource) -> Judgement {
-    let Some(policy) = prop(service, "shareDeleteRetentionPolicy") else {
-        return Err("the file service record has no properties.shareDeleteRetentionPolicy".into());
-    };
-    let enabled = policy.get("enabled").and_then(Props::as_bool).unwrap_or(false);
-    let days = policy.get("days").and_then(Props::as_i64).unwrap_or(0);
-    let ok = enabled && days >= 7;
-    Ok(Some((
-        ok,
-        if enabled {
-            format!("file share soft delete is on for {days} days")
-        } else {
-            "file share soft delete is off".to_string()
-        },
-        json!({ "enabled": enabled, "days": days }),
-    )))
+    soft_delete(service, "shareDeleteRetentionPolicy", "file share soft delete")
 }
 
 fn check(scan: &Scan<'_>, out: &mut Out<'_>) {

@@ -1,11 +1,10 @@
 //! Virtual network flow logs are kept for at least 90 days.
 
-use super::azure::{az, prop, prop_bool, prop_str};
+use super::azure::{az, flow_log_retention};
 use super::util::{judge_each, Judgement};
 use crate::meta::*;
 use crate::scan::{Out, Scan};
-use serde_json::json;
-use sightline_model::{Props, Resource, Severity};
+use sightline_model::{Resource, Severity};
 
 pub(crate) static RULE: Rule = Rule {
     meta: Meta {
@@ -31,30 +30,8 @@ pub(crate) static RULE: Rule = Rule {
     },
 };
 
-fn applies(r: &Resource) -> bool {
-    prop_str(r, "targetResourceId")
-        .is_some_and(|t| t.to_ascii_lowercase().contains("/providers/microsoft.network/virtualnetworks/"))
-}
-
 fn judge(r: &Resource) -> Judgement {
-    if !applies(r) {
-        return Ok(None);
-    }
-    let enabled = prop_bool(r, "retentionPolicy/enabled").unwrap_or(false);
-    let days = prop(r, "retentionPolicy/days").and_then(Props::as_i64).unwrap_or(0);
-    // With retention enabled, 0 days means the logs are kept forever.
-    let ok = enabled && (days == 0 || days >= 90);
-    Ok(Some((
-        ok,
-        if !enabled {
-            "retention is off: logs are kept only as long as the storage account keeps them".to_string()
-        } else if days == 0 {
-            "logs are retained indefinitely".to_string()
-        } else {
-            format!("logs are retained for {days} days")
-        },
-        json!({ "enabled": enabled, "days": days }),
-    )))
+    flow_log_retention(r, "virtualnetworks")
 }
 
 fn check(scan: &Scan<'_>, out: &mut Out<'_>) {

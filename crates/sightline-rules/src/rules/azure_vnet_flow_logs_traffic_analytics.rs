@@ -1,11 +1,10 @@
 //! virtual network flow logs are sent to Log Analytics.
 
-use super::azure::{az, prop, prop_bool, prop_str};
+use super::azure::{az, flow_log_traffic_analytics};
 use super::util::{judge_each, Judgement};
 use crate::meta::*;
 use crate::scan::{Out, Scan};
-use serde_json::json;
-use sightline_model::{Props, Resource, Severity};
+use sightline_model::{Resource, Severity};
 
 pub(crate) static RULE: Rule = Rule {
     meta: Meta {
@@ -32,24 +31,7 @@ pub(crate) static RULE: Rule = Rule {
 };
 
 fn judge(r: &Resource) -> Judgement {
-    let target = prop_str(r, "targetResourceId").unwrap_or("").to_ascii_lowercase();
-    if !target.contains("/providers/microsoft.network/virtualnetworks/") {
-        return Ok(None);
-    }
-    let analytics = prop(r, "flowAnalyticsConfiguration/networkWatcherFlowAnalyticsConfiguration");
-    let on = prop_bool(r, "enabled").unwrap_or(false)
-        && analytics.and_then(|a| a.get("enabled")).and_then(Props::as_bool) == Some(true)
-        && analytics.and_then(|a| a.get("workspaceResourceId")).and_then(Props::as_str).is_some();
-    Ok(Some((
-        on,
-        if on {
-            "the flow log feeds traffic analytics in a Log Analytics workspace"
-        } else {
-            "the flow log does not feed a Log Analytics workspace"
-        }
-        .to_string(),
-        json!({ "trafficAnalytics": on }),
-    )))
+    flow_log_traffic_analytics(r, "virtualnetworks")
 }
 
 fn check(scan: &Scan<'_>, out: &mut Out<'_>) {
