@@ -1,7 +1,7 @@
 //! [`Permissions`] answered by the Azure RBAC and Entra engine, `sightline_azure::rbac::RbacIndex`. A thin
 //! translation: the engine decides, this only renames.
 
-use super::{Access, Assignment, Decision, Grant, GrantSource, Operation, Permissions, Plane, Verdict};
+use super::{Access, Assignment, Decision, Grant, GrantSource, Operation, Permissions, Plane};
 use sightline_azure::rbac as engine;
 use sightline_model::{Provider, Snapshot};
 use std::collections::HashMap;
@@ -48,34 +48,12 @@ fn operation(op: &Operation) -> engine::Operation {
     }
 }
 
-fn source(s: engine::GrantSource) -> GrantSource {
-    match s {
-        engine::GrantSource::RoleAssignment => GrantSource::RoleAssignment,
-        engine::GrantSource::RoleEligibility => GrantSource::RoleEligibility,
-        engine::GrantSource::DirectoryRoleAssignment => GrantSource::DirectoryRoleAssignment,
-        engine::GrantSource::DirectoryRoleEligibility => GrantSource::DirectoryRoleEligibility,
-        engine::GrantSource::Ownership => GrantSource::Ownership,
-        engine::GrantSource::AppRoleAssignment => GrantSource::AppRoleAssignment,
-    }
-}
-
-fn verdict(v: engine::Verdict) -> Verdict {
-    match v {
-        engine::Verdict::Allowed => Verdict::Allowed,
-        engine::Verdict::Conditional => Verdict::Conditional,
-        engine::Verdict::Eligible => Verdict::Eligible,
-        engine::Verdict::Denied => Verdict::Denied,
-        engine::Verdict::NotAllowed => Verdict::NotAllowed,
-        engine::Verdict::NotEvaluated => Verdict::NotEvaluated,
-    }
-}
-
 fn decision(d: engine::Decision) -> Decision {
     let grants = d
         .grants
         .into_iter()
         .map(|g| Grant {
-            source: source(g.source),
+            source: g.source,
             assignment: g.assignment,
             role_name: g.role_name,
             scope: g.scope,
@@ -84,7 +62,7 @@ fn decision(d: engine::Decision) -> Decision {
             condition: g.condition,
         })
         .collect();
-    Decision { verdict: verdict(d.verdict), summary: d.summary, grants }
+    Decision { verdict: d.verdict, summary: d.summary, grants }
 }
 
 impl Permissions for Engine<'_> {
@@ -106,7 +84,7 @@ impl Permissions for Engine<'_> {
             .assignments_of(principal)
             .into_iter()
             .map(|a| Assignment {
-                source: source(a.source),
+                source: a.source,
                 assignment: a.assignment,
                 role_name: a.role_name,
                 scope: a.scope,

@@ -32,23 +32,11 @@ pub(crate) mod tests;
 
 use crate::{Edge, EdgeKind, Escalation, Graph, Node, NodeKind, Privesc, Step, ADMIN};
 use serde::Serialize;
+/// The engine's own kinds: which permission system an operation belongs to, its answer, and what grants it.
+pub use sightline_azure::rbac::{GrantSource, Plane, Verdict};
 use sightline_model::{Principal, PrincipalKind, Provider, Resource, Snapshot};
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
-
-/// Which permission system an operation belongs to (as the engine's `Plane`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Plane {
-    /// An ARM control-plane operation (`Microsoft.Compute/virtualMachines/runCommand/action`).
-    Action,
-    /// A data-plane operation (`Microsoft.KeyVault/vaults/secrets/getSecret/action`).
-    DataAction,
-    /// A Microsoft Entra resource action (`microsoft.directory/users/password/update`).
-    Directory,
-    /// A Graph application permission, by its value (`RoleManagement.ReadWrite.Directory`).
-    AppPermission,
-}
 
 /// An operation to ask about.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -74,43 +62,6 @@ impl Operation {
     /// A Graph application permission.
     pub fn app_permission(name: &str) -> Operation {
         Operation { plane: Plane::AppPermission, name: name.to_string() }
-    }
-}
-
-/// The engine's answer for one principal.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Verdict {
-    /// An active, unconditional grant, and no deny assignment removes it.
-    Allowed,
-    /// Only grants with an ABAC condition.
-    Conditional,
-    /// Only PIM eligibilities: allowed once activated.
-    Eligible,
-    /// A deny assignment removes it.
-    Denied,
-    /// Nothing grants it.
-    NotAllowed,
-    /// The snapshot cannot tell.
-    NotEvaluated,
-}
-
-/// What kind of record grants a permission.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum GrantSource {
-    RoleAssignment,
-    RoleEligibility,
-    DirectoryRoleAssignment,
-    DirectoryRoleEligibility,
-    Ownership,
-    AppRoleAssignment,
-}
-
-impl GrantSource {
-    /// Whether the grant is in force without a PIM activation.
-    pub fn is_active(self) -> bool {
-        !matches!(self, GrantSource::RoleEligibility | GrantSource::DirectoryRoleEligibility)
     }
 }
 
