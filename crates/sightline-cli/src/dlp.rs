@@ -559,14 +559,15 @@ pub fn dlp(command: DlpCommand) -> Result<ExitCode> {
     let mut errors: Vec<(String, String)> = Vec::new();
     let mut targets = args.targets.clone();
     // The newest snapshot, if any: it names the buckets and containers to scan, and the Azure resources that
-    // results are recorded against.
+    // results are recorded against. Loaded only then: a scan of local files or S3 buckets alone needs none.
+    let needs_snapshot = args.snapshot_buckets || targets.iter().any(|t| t.starts_with("azure://"));
     let snapshot = match &store {
-        Some(db) => match db.latest() {
+        Some(db) if needs_snapshot => match db.latest() {
             Ok(id) => Some(db.load(id)?),
             Err(e) if args.snapshot_buckets => return Err(e.into()),
             Err(_) => None,
         },
-        None => None,
+        _ => None,
     };
     if args.snapshot_buckets {
         if let Some(snapshot) = &snapshot {
