@@ -132,6 +132,13 @@ const CHILD_LISTS: &[(&str, &str, &str, &str, bool)] = &[
         false,
     ),
     (
+        "microsoft.databricks/workspaces",
+        "/providers/Microsoft.Insights/diagnosticSettings",
+        "2021-05-01-preview",
+        "Microsoft.Insights/diagnosticSettings",
+        false,
+    ),
+    (
         "microsoft.network/networkwatchers",
         "/flowLogs",
         "2024-05-01",

@@ -559,3 +559,76 @@ mod tests {
         assert_eq!(last_segment("/providers/Microsoft.Authorization/roleDefinitions/abc"), "abc");
     }
 }
+
+/// A resource with at least one approved private endpoint connection (`properties.privateEndpointConnections`).
+pub(crate) fn private_endpoints(r: &Resource) -> super::util::Judgement {
+    let connections = prop(r, "privateEndpointConnections").and_then(Props::as_array).unwrap_or_default();
+    let approved = connections
+        .iter()
+        .filter(|c| {
+            c.pointer("/properties/privateLinkServiceConnectionState/status").and_then(Props::as_str)
+                == Some("Approved")
+        })
+        .count();
+    Ok(Some((
+        approved > 0,
+        format!("{approved} approved private endpoint connection(s)"),
+        json!({ "approved": approved }),
+    )))
+}
+
+/// A resource whose `properties.publicNetworkAccess` is `Disabled` (absent means the default, `Enabled`).
+pub(crate) fn public_network_disabled(r: &Resource) -> super::util::Judgement {
+    let access = prop_str(r, "publicNetworkAccess").unwrap_or("Enabled");
+    let ok = access.eq_ignore_ascii_case("Disabled");
+    Ok(Some((ok, format!("publicNetworkAccess is {access}"), json!({ "publicNetworkAccess": access }))))
+}
+
+/// Every resource of `resource_type` has a diagnostic setting that sends logs to a destination: any enabled log
+/// category when `categories` is empty, else one of `categories` (lower-case categories or category groups).
+pub(crate) fn resource_logging(
+    scan: &Scan<'_>,
+    out: &mut Out<'_>,
+    resource_type: &str,
+    categories: &[&str],
+    what: &str,
+) {
+    let needs = out.meta().needs;
+    let settings = children(scan, "Microsoft.Insights/diagnosticSettings");
+    super::util::each_resource(scan, out, resource_type, needs, |r, out| {
+        let logging: Vec<&str> = settings_of(&settings, &r.id)
+            .iter()
+            .filter(|s| has_destination(s))
+            .filter(|s| {
+                let enabled = enabled_categories(s);
+                if categories.is_empty() {
+                    !enabled.is_empty()
+                } else {
+                    enabled.iter().any(|c| categories.contains(&c.as_str()))
+                }
+            })
+            .map(|s| name(s))
+            .collect();
+        out.verdict(
+            r,
+            !logging.is_empty(),
+            if logging.is_empty() {
+                format!("no diagnostic setting sends {what} anywhere")
+            } else {
+                format!("{what} go to diagnostic setting(s) {}", logging.join(", "))
+            },
+            json!({ "settings": logging }),
+        );
+    });
+}
+
+/// Whether an Azure Databricks workspace is serverless-only (`properties.computeMode` `Serverless`): it has no
+/// classic compute plane, so no virtual network or cluster public IPs of its own.
+pub(crate) fn databricks_serverless(workspace: &Resource) -> bool {
+    prop_str(workspace, "computeMode").is_some_and(|m| m.eq_ignore_ascii_case("Serverless"))
+}
+
+/// A custom parameter of an Azure Databricks workspace (`properties.parameters.NAME.value`).
+pub(crate) fn databricks_parameter<'a>(workspace: &'a Resource, parameter: &str) -> Option<&'a Props> {
+    prop(workspace, "parameters").and_then(|p| p.get(parameter)).and_then(|p| p.get("value"))
+}

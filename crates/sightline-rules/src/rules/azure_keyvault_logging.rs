@@ -1,10 +1,8 @@
 //! Key vaults send their audit logs somewhere.
 
-use super::azure::{az, children, enabled_categories, has_destination, name, settings_of};
-use super::util::each_resource;
+use super::azure::{az, resource_logging};
 use crate::meta::*;
 use crate::scan::{Out, Scan};
-use serde_json::json;
 use sightline_model::Severity;
 
 pub(crate) static RULE: Rule = Rule {
@@ -32,24 +30,11 @@ pub(crate) static RULE: Rule = Rule {
 };
 
 fn check(scan: &Scan<'_>, out: &mut Out<'_>) {
-    let needs = out.meta().needs;
-    let settings = children(scan, "Microsoft.Insights/diagnosticSettings");
-    each_resource(scan, out, "Microsoft.KeyVault/vaults", needs, |vault, out| {
-        let logging: Vec<&str> = settings_of(&settings, &vault.id)
-            .iter()
-            .filter(|s| has_destination(s))
-            .filter(|s| enabled_categories(s).iter().any(|c| matches!(c.as_str(), "auditevent" | "audit" | "alllogs")))
-            .map(|s| name(s))
-            .collect();
-        out.verdict(
-            vault,
-            !logging.is_empty(),
-            if logging.is_empty() {
-                "no diagnostic setting sends the vault's audit events anywhere".to_string()
-            } else {
-                format!("audit events go to diagnostic setting(s) {}", logging.join(", "))
-            },
-            json!({ "settings": logging }),
-        );
-    });
+    resource_logging(
+        scan,
+        out,
+        "Microsoft.KeyVault/vaults",
+        &["auditevent", "audit", "alllogs"],
+        "the vault's audit events",
+    );
 }

@@ -1,11 +1,10 @@
 //! Key vaults are not reachable from public networks.
 
-use super::azure::{az, prop_str};
-use super::util::{judge_each, Judgement};
+use super::azure::{az, public_network_disabled};
+use super::util::judge_each;
 use crate::meta::*;
 use crate::scan::{Out, Scan};
-use serde_json::json;
-use sightline_model::{Resource, Severity};
+use sightline_model::Severity;
 
 pub(crate) static RULE: Rule = Rule {
     meta: Meta {
@@ -31,12 +30,6 @@ pub(crate) static RULE: Rule = Rule {
     },
 };
 
-fn judge(r: &Resource) -> Judgement {
-    let access = prop_str(r, "publicNetworkAccess").unwrap_or("Enabled");
-    let ok = access.eq_ignore_ascii_case("Disabled");
-    Ok(Some((ok, format!("publicNetworkAccess is {access}"), json!({ "publicNetworkAccess": access }))))
-}
-
 fn check(scan: &Scan<'_>, out: &mut Out<'_>) {
-    judge_each(scan, out, "Microsoft.KeyVault/vaults", judge);
+    judge_each(scan, out, "Microsoft.KeyVault/vaults", public_network_disabled);
 }

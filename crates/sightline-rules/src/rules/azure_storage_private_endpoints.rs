@@ -1,11 +1,10 @@
 //! Storage accounts are reached through private endpoints.
 
-use super::azure::{az, prop};
-use super::util::{judge_each, Judgement};
+use super::azure::{az, private_endpoints};
+use super::util::judge_each;
 use crate::meta::*;
 use crate::scan::{Out, Scan};
-use serde_json::json;
-use sightline_model::{Props, Resource, Severity};
+use sightline_model::Severity;
 
 pub(crate) static RULE: Rule = Rule {
     meta: Meta {
@@ -31,22 +30,6 @@ pub(crate) static RULE: Rule = Rule {
     },
 };
 
-fn judge(r: &Resource) -> Judgement {
-    let connections = prop(r, "privateEndpointConnections").and_then(Props::as_array).unwrap_or_default();
-    let approved = connections
-        .iter()
-        .filter(|c| {
-            c.pointer("/properties/privateLinkServiceConnectionState/status").and_then(Props::as_str)
-                == Some("Approved")
-        })
-        .count();
-    Ok(Some((
-        approved > 0,
-        format!("{approved} approved private endpoint connection(s)"),
-        json!({ "approved": approved }),
-    )))
-}
-
 fn check(scan: &Scan<'_>, out: &mut Out<'_>) {
-    judge_each(scan, out, "Microsoft.Storage/storageAccounts", judge);
+    judge_each(scan, out, "Microsoft.Storage/storageAccounts", private_endpoints);
 }

@@ -139,6 +139,13 @@ mod azure_appservice_https_only;
 mod azure_appservice_managed_identity;
 mod azure_appservice_min_tls;
 mod azure_bastion_host_exists;
+mod azure_databricks_cmk;
+mod azure_databricks_diagnostic_logs;
+mod azure_databricks_no_public_ip;
+mod azure_databricks_private_endpoints;
+mod azure_databricks_public_network;
+mod azure_databricks_subnets_nsg;
+mod azure_databricks_vnet_injection;
 mod azure_defender_agentless_scanning;
 mod azure_defender_endpoint_integration;
 mod azure_defender_file_integrity_monitoring;
@@ -373,6 +380,13 @@ pub static RULES: &[&Rule] = &[
     &azure_keyvault_secrets_expiry::RULE,
     &azure_keyvault_key_rotation::RULE,
     &azure_keyvault_logging::RULE,
+    &azure_databricks_vnet_injection::RULE,
+    &azure_databricks_subnets_nsg::RULE,
+    &azure_databricks_diagnostic_logs::RULE,
+    &azure_databricks_cmk::RULE,
+    &azure_databricks_no_public_ip::RULE,
+    &azure_databricks_public_network::RULE,
+    &azure_databricks_private_endpoints::RULE,
     &azure_nsg_rdp_internet::RULE,
     &azure_nsg_ssh_internet::RULE,
     &azure_nsg_udp_internet::RULE,
@@ -472,7 +486,7 @@ mod tests {
     /// Builds a snapshot from a fixture, filling `provider` and `account_id`, one account, and a `collected`
     /// coverage record for each of the rule's needs (in us-east-1 for regional ones) unless the fixture has its own
     /// coverage. With `fail_needs`, those records say `failed` instead.
-    fn snapshot(rule: &Rule, fixture: &str, fail_needs: bool) -> Snapshot {
+    pub(crate) fn snapshot(rule: &Rule, fixture: &str, fail_needs: bool) -> Snapshot {
         let mut v: Value =
             serde_json::from_str(fixture).unwrap_or_else(|e| panic!("{}: bad fixture: {e}", rule.meta.id));
         let o = v.as_object_mut().unwrap();
@@ -554,7 +568,7 @@ mod tests {
         snapshot
     }
 
-    fn statuses(rule: &Rule, snapshot: &Snapshot) -> Vec<(FindingStatus, String)> {
+    pub(crate) fn statuses(rule: &Rule, snapshot: &Snapshot) -> Vec<(FindingStatus, String)> {
         let now = chrono::DateTime::parse_from_rfc3339("2026-11-28T00:00:00Z").unwrap().with_timezone(&chrono::Utc);
         let scan = Scan::new(snapshot, now);
         let mut out = Out::new(&rule.meta);
