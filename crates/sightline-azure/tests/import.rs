@@ -124,6 +124,7 @@ fn graph_objects_become_principals_and_resources() {
         "graph-app-role-assigned-to.json",
         "graph-conditional-access-policies.json",
         "graph-authorization-policy.json",
+        "graph-user-registration-details.json",
     ]
     .iter()
     .map(|f| fixture(f))
@@ -154,11 +155,27 @@ fn graph_objects_become_principals_and_resources() {
     assert_eq!(count("Microsoft.Graph/appRoleAssignments"), 1);
     assert_eq!(count("Microsoft.Graph/conditionalAccessPolicies"), 1);
     assert_eq!(count("Microsoft.Graph/authorizationPolicy"), 1);
+    // Registration records are resources keyed by the user's id, not a second principal for the user.
+    assert_eq!(count("Microsoft.Graph/userRegistrationDetails"), 3);
+    let bo = s
+        .resources
+        .iter()
+        .find(|r| r.resource_type == "Microsoft.Graph/userRegistrationDetails" && r.name.starts_with("bo."))
+        .unwrap();
+    assert_eq!(bo.id, "/reports/authenticationMethods/userRegistrationDetails/e7b3d5f9-1a2c-4e84-b6d0-3f9a1c5e7b42");
+    assert_eq!(bo.properties["id"], "e7b3d5f9-1a2c-4e84-b6d0-3f9a1c5e7b42");
+    assert_eq!(bo.properties["isMfaRegistered"], false);
     let ga = s.policies.iter().find(|p| p.name == "Global Administrator").unwrap();
     assert_eq!(ga.id, "/providers/Microsoft.Graph/roleDefinitions/62e90394-69f5-4237-9190-012177145e10");
-    for op in
-        ["users", "groups", "servicePrincipals", "roleDefinitions", "conditionalAccessPolicies", "authorizationPolicy"]
-    {
+    for op in [
+        "users",
+        "groups",
+        "servicePrincipals",
+        "roleDefinitions",
+        "conditionalAccessPolicies",
+        "authorizationPolicy",
+        "userRegistrationDetails",
+    ] {
         assert!(
             s.coverage
                 .iter()
@@ -341,5 +358,5 @@ fn the_whole_fixture_directory_imports_into_one_snapshot() {
     ids.sort();
     ids.dedup();
     assert_eq!(ids.len(), s.resources.len());
-    assert_eq!(import.files.len(), 32);
+    assert_eq!(import.files.len(), 33);
 }

@@ -48,6 +48,7 @@ pub const AZURE_FILES: &[(&str, &[u8])] = &[
     azure_file!("graph-role-definitions.json"),
     azure_file!("graph-role-eligibility-schedules.json"),
     azure_file!("graph-service-principals.json"),
+    azure_file!("graph-user-registration-details.json"),
     azure_file!("graph-users.json"),
     azure_file!("resourcegraph-authorization.json"),
     azure_file!("resourcegraph-containers.json"),

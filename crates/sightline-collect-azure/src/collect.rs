@@ -500,4 +500,12 @@ fn collect_graph(rest: &Rest, tenant: &str, out: &mut Collected) {
         }
         Err(e) => out.record(tenant, "graph", "authorizationPolicy", Err(&e)),
     }
+    // Who has registered which authentication methods (needs AuditLog.Read.All and an Entra ID P1 licence).
+    put(
+        out,
+        "user-registration-details",
+        "reports/authenticationMethods/userRegistrationDetails",
+        "userRegistrationDetails",
+        list("/v1.0/reports/authenticationMethods/userRegistrationDetails"),
+    );
 }

@@ -175,6 +175,13 @@ fn route(
             ok(json!({"id": "authorizationPolicy", "allowInvitesFrom": "everyone",
             "defaultUserRolePermissions": {"allowedToCreateApps": true}}))
         }
+        ("GET", "/v1.0/reports/authenticationMethods/userRegistrationDetails") => ok(json!({
+            "@odata.context": "https://graph.microsoft.com/v1.0/$metadata#reports/authenticationMethods/userRegistrationDetails",
+            "value": [
+                {"id": "0b7e3f21-6a4c-4e2d-9b18-3c5f7a9d1e02", "userPrincipalName": "alice@northwindrobotics.onmicrosoft.com", "userType": "member", "isAdmin": true,
+                 "isMfaRegistered": true, "isMfaCapable": true, "methodsRegistered": ["microsoftAuthenticatorPush"]},
+                {"id": "1c8f4a32-7b5d-4f3e-8c29-4d6a8b0e2f13", "userPrincipalName": "bob@northwindrobotics.onmicrosoft.com", "userType": "member", "isAdmin": false,
+                 "isMfaRegistered": false, "isMfaCapable": false, "methodsRegistered": []}]})),
         _ => {
             (404, vec![], json!({"error": {"code": "NotFound", "message": format!("no route for {method} {target}")}}))
         }
@@ -277,6 +284,8 @@ fn collects_a_tenant_with_paging_throttling_and_missing_permissions() {
     assert_eq!(group["members"][0]["id"], "1c8f4a32-7b5d-4f3e-8c29-4d6a8b0e2f13");
     assert_eq!(group["owners"][0]["id"], "0b7e3f21-6a4c-4e2d-9b18-3c5f7a9d1e02");
     assert_eq!(doc("graph-authorization-policy.json").body["allowInvitesFrom"], "everyone");
+    let registrations = &doc("graph-user-registration-details.json").body["value"];
+    assert_eq!(registrations[1]["isMfaRegistered"], false);
 
     // Coverage: denied calls are recorded as such, with Azure's message; the rest collected.
     let status = |account: &str, operation: &str| {
@@ -294,6 +303,7 @@ fn collects_a_tenant_with_paging_throttling_and_missing_permissions() {
     assert_eq!(status(TENANT, "managementGroups").0, CoverageStatus::Denied);
     assert_eq!(status(TENANT, "conditionalAccessPolicies").0, CoverageStatus::Denied);
     assert_eq!(status(TENANT, "users").0, CoverageStatus::Collected);
+    assert_eq!(status(TENANT, "userRegistrationDetails").0, CoverageStatus::Collected);
     // A child listing denied for one storage account makes that listing denied for its subscription.
     assert_eq!(status(SUB1, "storageAccounts/fileServices").0, CoverageStatus::Denied);
     assert_eq!(status(SUB1, "storageAccounts/blobServices").0, CoverageStatus::Collected);

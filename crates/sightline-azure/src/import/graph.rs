@@ -22,6 +22,8 @@ pub(crate) enum Entity {
     AppRoleAssignment,
     ConditionalAccessPolicy,
     AuthorizationPolicy,
+    /// A user's authentication-method registration (`reports/authenticationMethods/userRegistrationDetails`).
+    UserRegistrationDetails,
     /// A member or owner list (`/groups/{id}/members`): users, groups and service principals, each with its
     /// `@odata.type`.
     DirectoryObject,
@@ -44,6 +46,7 @@ impl Entity {
             "appRoleAssignment" => Entity::AppRoleAssignment,
             "conditionalAccessPolicy" => Entity::ConditionalAccessPolicy,
             "authorizationPolicy" => Entity::AuthorizationPolicy,
+            "userRegistrationDetails" => Entity::UserRegistrationDetails,
             "directoryObject" => Entity::DirectoryObject,
             _ => return None,
         })
@@ -64,6 +67,7 @@ impl Entity {
             Entity::AppRoleAssignment => "appRoleAssignments",
             Entity::ConditionalAccessPolicy => "conditionalAccessPolicies",
             Entity::AuthorizationPolicy => "authorizationPolicy",
+            Entity::UserRegistrationDetails => "userRegistrationDetails",
             Entity::DirectoryObject => "directoryObjects",
         }
     }
@@ -110,6 +114,7 @@ pub(crate) fn context(text: &str) -> Context {
         "appRoleAssignments" | "appRoleAssignedTo" => Some(Entity::AppRoleAssignment),
         "policies" if segments.contains(&"conditionalAccess") => Some(Entity::ConditionalAccessPolicy),
         "authorizationPolicy" => Some(Entity::AuthorizationPolicy),
+        "userRegistrationDetails" => Some(Entity::UserRegistrationDetails),
         "members" | "owners" | "directoryObjects" => Some(Entity::DirectoryObject),
         _ => None,
     };
@@ -126,7 +131,10 @@ pub(crate) fn context(text: &str) -> Context {
 /// Tells a Graph object's entity from its members, for objects without `@odata.type` (the `az ad` commands).
 pub(crate) fn sniff(obj: &Map<String, Value>) -> Option<Entity> {
     let has = |k: &str| obj.contains_key(k);
-    if has("userPrincipalName") {
+    // A registration record names its user too: tell it first.
+    if has("isMfaRegistered") && has("methodsRegistered") {
+        Some(Entity::UserRegistrationDetails)
+    } else if has("userPrincipalName") {
         Some(Entity::User)
     } else if has("servicePrincipalType") || has("servicePrincipalNames") {
         Some(Entity::ServicePrincipal)
@@ -469,6 +477,13 @@ pub(crate) fn object(b: &mut Builder, hint: Option<Entity>, mut obj: Map<String,
         Entity::AuthorizationPolicy => {
             let name = str_of(&obj, "displayName").unwrap_or(&id).to_string();
             resource(b, "Microsoft.Graph/authorizationPolicy", id, name, account, obj)
+        }
+        // The record's id is its user's object id: kept in the properties, with a path of its own as the resource
+        // id so that it never stands for the user.
+        Entity::UserRegistrationDetails => {
+            let name = str_of(&obj, "userPrincipalName").unwrap_or(&id).to_string();
+            let path = format!("/reports/authenticationMethods/userRegistrationDetails/{id}");
+            resource(b, "Microsoft.Graph/userRegistrationDetails", path, name, account, obj)
         }
     }
     b.counts.imported += 1;

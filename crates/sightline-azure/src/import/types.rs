@@ -154,6 +154,7 @@ pub const KNOWN_TYPES: &[&str] = &[
     "Microsoft.Graph/appRoleAssignments",
     "Microsoft.Graph/conditionalAccessPolicies",
     "Microsoft.Graph/authorizationPolicy",
+    "Microsoft.Graph/userRegistrationDetails",
 ];
 
 /// The canonical casing of a known type, whatever the case it is given in; `None` for a type Sightline does not
