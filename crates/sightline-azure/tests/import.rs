@@ -125,6 +125,7 @@ fn graph_objects_become_principals_and_resources() {
         "graph-conditional-access-policies.json",
         "graph-authorization-policy.json",
         "graph-user-registration-details.json",
+        "graph-security-defaults.json",
     ]
     .iter()
     .map(|f| fixture(f))
@@ -157,6 +158,7 @@ fn graph_objects_become_principals_and_resources() {
     assert_eq!(count("Microsoft.Graph/authorizationPolicy"), 1);
     // Registration records are resources keyed by the user's id, not a second principal for the user.
     assert_eq!(count("Microsoft.Graph/userRegistrationDetails"), 3);
+    assert_eq!(count("Microsoft.Graph/identitySecurityDefaultsEnforcementPolicy"), 1);
     let bo = s
         .resources
         .iter()
@@ -175,6 +177,7 @@ fn graph_objects_become_principals_and_resources() {
         "conditionalAccessPolicies",
         "authorizationPolicy",
         "userRegistrationDetails",
+        "identitySecurityDefaultsEnforcementPolicy",
     ] {
         assert!(
             s.coverage
@@ -358,5 +361,5 @@ fn the_whole_fixture_directory_imports_into_one_snapshot() {
     ids.sort();
     ids.dedup();
     assert_eq!(ids.len(), s.resources.len());
-    assert_eq!(import.files.len(), 33);
+    assert_eq!(import.files.len(), 34);
 }

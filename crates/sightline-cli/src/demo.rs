@@ -47,6 +47,7 @@ pub const AZURE_FILES: &[(&str, &[u8])] = &[
     azure_file!("graph-role-assignments.json"),
     azure_file!("graph-role-definitions.json"),
     azure_file!("graph-role-eligibility-schedules.json"),
+    azure_file!("graph-security-defaults.json"),
     azure_file!("graph-service-principals.json"),
     azure_file!("graph-user-registration-details.json"),
     azure_file!("graph-users.json"),

@@ -159,7 +159,7 @@ enum CollectCommand {
     /// An AWS account (and, with --org, every account of its organization), with the AWS SDK's credential chain.
     Aws(CollectAwsArgs),
     /// An Azure tenant: subscriptions, resources, RBAC and Microsoft Entra, read-only, with the azure_identity
-    /// credentials (client secret, managed identity, Azure CLI) or tokens in AZURE_ARM_TOKEN / AZURE_GRAPH_TOKEN.
+    /// credentials (client secret, managed identity, Azure CLI) or tokens in AZURE_ARM_TOKEN / AZURE_GRAPH_TOKEN / AZURE_VAULT_TOKEN.
     Azure(azure_collect::AzureCollectArgs),
 }
 

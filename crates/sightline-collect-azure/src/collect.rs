@@ -249,6 +249,58 @@ fn children(rest: &Rest, ids: &[String], resources: &[Value], out: &mut Collecte
     }
 }
 
+/// The Key Vault API version of the data-plane calls.
+const KEY_VAULT: &str = "7.4";
+
+/// Every vault's certificates with their issuance policies, from the vault's data plane (ARM does not list
+/// certificates). Each becomes an ARM-shaped `Microsoft.KeyVault/vaults/certificates` record below the vault, whose
+/// `properties` hold the listing's `attributes` and the `policy` (`x509_props.validity_months`...). One coverage
+/// record per subscription (denied if the data plane refused any vault of it: the identity needs a Key Vault data
+/// role or an access policy, and a vault's firewall may refuse the caller).
+fn certificates(rest: &Rest, ids: &[String], resources: &[Value], out: &mut Collected) {
+    use std::collections::BTreeMap;
+    let mut outcome: BTreeMap<String, Result<(), RestError>> =
+        ids.iter().map(|id| (id.to_ascii_lowercase(), Ok(()))).collect();
+    let mut values = Vec::new();
+    let vaults = resources
+        .iter()
+        .filter(|r| r["type"].as_str().is_some_and(|t| t.eq_ignore_ascii_case("microsoft.keyvault/vaults")));
+    for vault in vaults {
+        let (Some(id), Some(uri)) = (vault["id"].as_str(), vault["properties"]["vaultUri"].as_str()) else { continue };
+        let Some(sub) = id.split('/').nth(2) else { continue };
+        let base = uri.trim_end_matches('/');
+        let listed = rest.list(Audience::KeyVault, &format!("{base}/certificates?api-version={KEY_VAULT}")).and_then(|items| {
+            items
+                .into_iter()
+                .map(|item| {
+                    let uri = item["id"].as_str().unwrap_or_default().trim_end_matches('/');
+                    let name = uri.rsplit('/').next().unwrap_or_default();
+                    let policy = rest.get(Audience::KeyVault, &format!("{base}/certificates/{name}/policy?api-version={KEY_VAULT}"))?;
+                    Ok(json!({
+                        "id": format!("{id}/certificates/{name}"),
+                        "name": name,
+                        "type": "Microsoft.KeyVault/vaults/certificates",
+                        "properties": {"certificateUri": uri, "attributes": item["attributes"], "x5t": item["x5t"], "policy": policy},
+                    }))
+                })
+                .collect::<Result<Vec<Value>, RestError>>()
+        });
+        match listed {
+            Ok(found) => values.extend(found),
+            Err(e) => {
+                outcome.insert(sub.to_ascii_lowercase(), Err(e));
+            }
+        }
+    }
+    if !values.is_empty() {
+        out.documents.push(Document { name: "arm-vaults-certificates.json".into(), body: json!({"value": values}) });
+    }
+    for id in ids {
+        let result = outcome.get(&id.to_ascii_lowercase()).and_then(|r| r.as_ref().err());
+        out.record(id, "Microsoft.KeyVault", "vaults/certificates", result.map_or(Ok(()), Err));
+    }
+}
+
 /// Collects the tenant.
 pub fn collect(rest: &Rest, options: &Options) -> Collected {
     let mut out = Collected::default();
@@ -352,6 +404,7 @@ pub fn collect(rest: &Rest, options: &Options) -> Collected {
 
     // Per resource: the child and extension resources Resource Graph does not hold.
     children(rest, &ids, &resources, &mut out);
+    certificates(rest, &ids, &resources, &mut out);
 
     if !options.skip_graph {
         collect_graph(rest, &tenant_id, &mut out);

@@ -1,6 +1,6 @@
 //! Microsoft Entra tokens through the `azure_identity` credentials: a service principal's client secret
 //! (`AZURE_TENANT_ID`, `AZURE_CLIENT_ID`, `AZURE_CLIENT_SECRET`), a managed identity (on an Azure host), or the
-//! signed-in Azure CLI or Azure Developer CLI user. Tokens given up front (`AZURE_ARM_TOKEN`, `AZURE_GRAPH_TOKEN`)
+//! signed-in Azure CLI or Azure Developer CLI user. Tokens given up front (`AZURE_ARM_TOKEN`, `AZURE_GRAPH_TOKEN`, `AZURE_VAULT_TOKEN`)
 //! take precedence.
 //!
 //! The credentials' own HTTP requests go through [`UreqTransport`], so no second HTTP stack or async runtime is
@@ -147,13 +147,14 @@ impl TokenSource for IdentityTokens {
     }
 }
 
-/// The token source for a live collection: tokens given in `AZURE_ARM_TOKEN` / `AZURE_GRAPH_TOKEN` if any, otherwise
+/// The token source for a live collection: tokens given in `AZURE_ARM_TOKEN` / `AZURE_GRAPH_TOKEN` / `AZURE_VAULT_TOKEN` if any, otherwise
 /// the `azure_identity` credential the environment points to.
 pub fn from_environment() -> Result<Arc<dyn TokenSource>, String> {
     let arm = std::env::var("AZURE_ARM_TOKEN").ok().filter(|v| !v.is_empty());
     let graph = std::env::var("AZURE_GRAPH_TOKEN").ok().filter(|v| !v.is_empty());
-    if arm.is_some() || graph.is_some() {
-        return Ok(Arc::new(StaticTokens { arm, graph }));
+    let vault = std::env::var("AZURE_VAULT_TOKEN").ok().filter(|v| !v.is_empty());
+    if arm.is_some() || graph.is_some() || vault.is_some() {
+        return Ok(Arc::new(StaticTokens { arm, graph, vault }));
     }
     Ok(Arc::new(IdentityTokens::from_environment()?))
 }
@@ -208,7 +209,7 @@ mod tests {
 
     #[test]
     fn tokens_given_up_front_are_used_as_they_are() {
-        let tokens = StaticTokens { arm: Some("a".into()), graph: None };
+        let tokens = StaticTokens { arm: Some("a".into()), graph: None, vault: None };
         assert_eq!(tokens.token(Audience::Arm).unwrap(), "a");
         assert!(tokens.token(Audience::Graph).unwrap_err().contains("AZURE_GRAPH_TOKEN"));
     }

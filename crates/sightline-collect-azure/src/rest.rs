@@ -18,6 +18,8 @@ pub enum Audience {
     Arm,
     /// Microsoft Graph (`https://graph.microsoft.com/`).
     Graph,
+    /// The Key Vault data plane (each vault's `vaultUri`, `https://{vault}.vault.azure.net/`).
+    KeyVault,
 }
 
 impl Audience {
@@ -26,6 +28,7 @@ impl Audience {
         match self {
             Audience::Arm => "https://management.azure.com/.default",
             Audience::Graph => "https://graph.microsoft.com/.default",
+            Audience::KeyVault => "https://vault.azure.net/.default",
         }
     }
 }
@@ -36,10 +39,11 @@ pub trait TokenSource: Send + Sync {
     fn token(&self, audience: Audience) -> Result<String, String>;
 }
 
-/// Tokens given up front (`AZURE_ARM_TOKEN` and `AZURE_GRAPH_TOKEN`, or one token for both).
+/// Tokens given up front (`AZURE_ARM_TOKEN`, `AZURE_GRAPH_TOKEN` and `AZURE_VAULT_TOKEN`).
 pub struct StaticTokens {
     pub arm: Option<String>,
     pub graph: Option<String>,
+    pub vault: Option<String>,
 }
 
 impl TokenSource for StaticTokens {
@@ -47,6 +51,7 @@ impl TokenSource for StaticTokens {
         let (token, var) = match audience {
             Audience::Arm => (&self.arm, "AZURE_ARM_TOKEN"),
             Audience::Graph => (&self.graph, "AZURE_GRAPH_TOKEN"),
+            Audience::KeyVault => (&self.vault, "AZURE_VAULT_TOKEN"),
         };
         token.clone().ok_or_else(|| format!("no access token for {} (set {var})", audience.scope()))
     }
@@ -120,6 +125,8 @@ impl Rest {
         match audience {
             Audience::Arm => format!("{}{path}", self.arm),
             Audience::Graph => format!("{}{path}", self.graph),
+            // Vaults are called at their own `vaultUri`: the path is already absolute.
+            Audience::KeyVault => path.to_string(),
         }
     }
 

@@ -95,12 +95,16 @@ fn route(
                     let sql = json!({"id": format!("/subscriptions/{SUB1}/resourceGroups/rg-data/providers/Microsoft.Sql/servers/nw-sql"),
                         "name": "nw-sql", "type": "microsoft.sql/servers", "tenantId": TENANT, "location": "westeurope",
                         "resourceGroup": "rg-data", "subscriptionId": SUB1, "properties": {"publicNetworkAccess": "Enabled"}, "tags": {}});
+                    // The vault's data plane is this server too.
+                    let vault = json!({"id": format!("/subscriptions/{SUB1}/resourceGroups/rg-shared/providers/Microsoft.KeyVault/vaults/nw-kv"),
+                        "name": "nw-kv", "type": "microsoft.keyvault/vaults", "tenantId": TENANT, "location": "westeurope",
+                        "resourceGroup": "rg-shared", "subscriptionId": SUB1, "properties": {"vaultUri": format!("{base}/vaults/nw-kv/"), "enableRbacAuthorization": true}, "tags": {}});
                     return ok(
-                        json!({"totalRecords": 4, "count": 3, "data": [vm("vm-2"), storage, sql], "resultTruncated": "false"}),
+                        json!({"totalRecords": 5, "count": 4, "data": [vm("vm-2"), storage, sql, vault], "resultTruncated": "false"}),
                     );
                 }
                 return ok(
-                    json!({"totalRecords": 3, "count": 1, "data": [vm("vm-1")], "resultTruncated": "false", "$skipToken": "ew0KICAiJGlkIjogIjEiDQp9"}),
+                    json!({"totalRecords": 5, "count": 1, "data": [vm("vm-1")], "resultTruncated": "false", "$skipToken": "ew0KICAiJGlkIjogIjEiDQp9"}),
                 );
             }
             if query.starts_with("resourcecontainers") {
@@ -138,6 +142,21 @@ fn route(
              "name": "Current", "type": "Microsoft.Sql/servers/databases/transparentDataEncryption", "properties": {"state": "Disabled"}}]})),
         ("GET", p) if p.ends_with("/storageAccounts/nwdata/fileServices") => {
             denied("Microsoft.Storage/storageAccounts/fileServices/read")
+        }
+        // The Key Vault data plane: two certificates, listed without their policies, then each policy.
+        ("GET", "/vaults/nw-kv/certificates") => ok(json!({"value": [
+            {"id": format!("{base}/vaults/nw-kv/certificates/web-tls"), "x5t": "fLi3U52HunIVNXubkEnf8tP6Wbo",
+             "attributes": {"enabled": true, "nbf": 1764547200, "exp": 1796083200, "created": 1764547200, "updated": 1764547200}},
+            {"id": format!("{base}/vaults/nw-kv/certificates/internal-ca"), "x5t": "Bt1rFZ9aUh7hSx9e5aAQ5nGfpL4",
+             "attributes": {"enabled": true, "nbf": 1764547200, "exp": 1922313600, "created": 1764547200, "updated": 1764547200}}]})),
+        ("GET", p) if p.starts_with("/vaults/nw-kv/certificates/") && p.ends_with("/policy") => {
+            let months = if p.contains("internal-ca") { 60 } else { 12 };
+            ok(json!({"id": format!("{base}{p}"), "issuer": {"name": "Self"},
+                "key_props": {"exportable": true, "kty": "RSA", "key_size": 2048, "reuse_key": false},
+                "secret_props": {"contentType": "application/x-pkcs12"},
+                "x509_props": {"subject": "CN=northwind.example", "ekus": ["1.3.6.1.5.5.7.3.1"], "key_usage": ["digitalSignature", "keyEncipherment"], "validity_months": months},
+                "lifetime_actions": [{"trigger": {"lifetime_percentage": 80}, "action": {"action_type": "AutoRenew"}}],
+                "attributes": {"enabled": true, "created": 1764547200, "updated": 1764547200}}))
         }
         ("GET", "/v1.0/policies/identitySecurityDefaultsEnforcementPolicy") => {
             ok(json!({"id": "00000000-0000-0000-0000-000000000005",
@@ -254,7 +273,11 @@ fn start() -> Server {
 #[test]
 fn collects_a_tenant_with_paging_throttling_and_missing_permissions() {
     let server = start();
-    let tokens = Arc::new(StaticTokens { arm: Some("arm-token".into()), graph: Some("graph-token".into()) });
+    let tokens = Arc::new(StaticTokens {
+        arm: Some("arm-token".into()),
+        graph: Some("graph-token".into()),
+        vault: Some("vault-token".into()),
+    });
     let rest = Rest::new(tokens, Some(&server.base), Some(&server.base));
     let collected = collect(&rest, &Options::default());
     assert_eq!(collected.tenant.as_deref(), Some(TENANT));
@@ -266,7 +289,12 @@ fn collects_a_tenant_with_paging_throttling_and_missing_permissions() {
     };
     // Paging: both pages of resources ($skipToken) and of users (@odata.nextLink); subscriptions (nextLink) give
     // both subscriptions' RBAC listings.
-    assert_eq!(doc("resourcegraph-resources.json").body["data"].as_array().unwrap().len(), 4);
+    assert_eq!(doc("resourcegraph-resources.json").body["data"].as_array().unwrap().len(), 5);
+    // Certificates come from the vault's data plane, each with its policy, as records below the vault.
+    let certificates = &doc("arm-vaults-certificates.json").body["value"];
+    assert_eq!(certificates.as_array().unwrap().len(), 2);
+    assert!(certificates[1]["id"].as_str().unwrap().ends_with("/vaults/nw-kv/certificates/internal-ca"));
+    assert_eq!(certificates[1]["properties"]["policy"]["x509_props"]["validity_months"], 60);
     // Child resources Resource Graph does not hold are listed per parent.
     assert_eq!(
         doc("arm-storageAccounts-blobServices-containers-containers.json").body["value"][0]["properties"]
@@ -304,6 +332,7 @@ fn collects_a_tenant_with_paging_throttling_and_missing_permissions() {
     assert_eq!(status(TENANT, "conditionalAccessPolicies").0, CoverageStatus::Denied);
     assert_eq!(status(TENANT, "users").0, CoverageStatus::Collected);
     assert_eq!(status(TENANT, "userRegistrationDetails").0, CoverageStatus::Collected);
+    assert_eq!(status(SUB1, "vaults/certificates").0, CoverageStatus::Collected);
     // A child listing denied for one storage account makes that listing denied for its subscription.
     assert_eq!(status(SUB1, "storageAccounts/fileServices").0, CoverageStatus::Denied);
     assert_eq!(status(SUB1, "storageAccounts/blobServices").0, CoverageStatus::Collected);
@@ -312,19 +341,44 @@ fn collects_a_tenant_with_paging_throttling_and_missing_permissions() {
     assert_eq!(status(SUB1, "servers/databases/transparentDataEncryption").0, CoverageStatus::Collected);
     assert!(collected.errors.is_empty(), "{:?}", collected.errors);
 
+    // What was collected imports as `collect azure` imports it: certificates and registrations included.
+    let mut importer = sightline_azure::import::Importer::new(sightline_azure::import::Options {
+        shape: None,
+        tenant: collected.tenant.clone(),
+    });
+    for d in &collected.documents {
+        importer.add_value(std::path::Path::new(&d.name), d.body.clone()).unwrap();
+    }
+    let import = importer.finish();
+    let certificate = import
+        .snapshot
+        .resources
+        .iter()
+        .find(|r| r.resource_type == "Microsoft.KeyVault/vaults/certificates" && r.name == "internal-ca")
+        .expect("the certificate is imported");
+    assert_eq!(certificate.account_id, SUB1);
+    assert_eq!(certificate.properties["properties"]["policy"]["x509_props"]["validity_months"], 60);
+    assert!(import.snapshot.resources.iter().any(|r| r.resource_type == "Microsoft.Graph/userRegistrationDetails"));
+
     // Throttling: the first Resource Graph call was answered 429 and retried after Retry-After.
     let seen = server.seen.lock().unwrap().clone();
     let posts = seen.iter().filter(|s| s.method == "POST").count();
     assert!(posts >= 5, "{posts} Resource Graph calls");
     // Each API gets its own token.
     assert!(seen.iter().filter(|s| s.target.starts_with("/v1.0/")).all(|s| s.authorization == "Bearer graph-token"));
-    assert!(seen.iter().filter(|s| !s.target.starts_with("/v1.0/")).all(|s| s.authorization == "Bearer arm-token"));
+    let vault_calls: Vec<&Seen> = seen.iter().filter(|s| s.target.starts_with("/vaults/")).collect();
+    assert_eq!(vault_calls.len(), 3, "one listing and two policies");
+    assert!(vault_calls.iter().all(|s| s.authorization == "Bearer vault-token"));
+    assert!(seen
+        .iter()
+        .filter(|s| !s.target.starts_with("/v1.0/") && !s.target.starts_with("/vaults/"))
+        .all(|s| s.authorization == "Bearer arm-token"));
 }
 
 #[test]
 fn a_missing_token_is_a_failure_named_in_coverage_not_a_silent_gap() {
     let server = start();
-    let tokens = Arc::new(StaticTokens { arm: None, graph: None });
+    let tokens = Arc::new(StaticTokens { arm: None, graph: None, vault: None });
     let rest = Rest::new(tokens, Some(&server.base), Some(&server.base));
     let collected = collect(&rest, &Options { tenant: Some(TENANT.into()), ..Options::default() });
     let subscriptions = collected.coverage.iter().find(|c| c.operation == "subscriptions").unwrap();

@@ -22,6 +22,8 @@ pub(crate) enum Entity {
     AppRoleAssignment,
     ConditionalAccessPolicy,
     AuthorizationPolicy,
+    /// The tenant's security defaults (`policies/identitySecurityDefaultsEnforcementPolicy`).
+    SecurityDefaults,
     /// A user's authentication-method registration (`reports/authenticationMethods/userRegistrationDetails`).
     UserRegistrationDetails,
     /// A member or owner list (`/groups/{id}/members`): users, groups and service principals, each with its
@@ -47,6 +49,7 @@ impl Entity {
             "conditionalAccessPolicy" => Entity::ConditionalAccessPolicy,
             "authorizationPolicy" => Entity::AuthorizationPolicy,
             "userRegistrationDetails" => Entity::UserRegistrationDetails,
+            "identitySecurityDefaultsEnforcementPolicy" => Entity::SecurityDefaults,
             "directoryObject" => Entity::DirectoryObject,
             _ => return None,
         })
@@ -68,6 +71,7 @@ impl Entity {
             Entity::ConditionalAccessPolicy => "conditionalAccessPolicies",
             Entity::AuthorizationPolicy => "authorizationPolicy",
             Entity::UserRegistrationDetails => "userRegistrationDetails",
+            Entity::SecurityDefaults => "identitySecurityDefaultsEnforcementPolicy",
             Entity::DirectoryObject => "directoryObjects",
         }
     }
@@ -115,6 +119,7 @@ pub(crate) fn context(text: &str) -> Context {
         "policies" if segments.contains(&"conditionalAccess") => Some(Entity::ConditionalAccessPolicy),
         "authorizationPolicy" => Some(Entity::AuthorizationPolicy),
         "userRegistrationDetails" => Some(Entity::UserRegistrationDetails),
+        "identitySecurityDefaultsEnforcementPolicy" => Some(Entity::SecurityDefaults),
         "members" | "owners" | "directoryObjects" => Some(Entity::DirectoryObject),
         _ => None,
     };
@@ -127,6 +132,9 @@ pub(crate) fn context(text: &str) -> Context {
     };
     Context { entity, relation }
 }
+
+/// The id Graph gives every tenant's security defaults policy.
+const SECURITY_DEFAULTS_ID: &str = "00000000-0000-0000-0000-000000000005";
 
 /// Tells a Graph object's entity from its members, for objects without `@odata.type` (the `az ad` commands).
 pub(crate) fn sniff(obj: &Map<String, Value>) -> Option<Entity> {
@@ -160,6 +168,8 @@ pub(crate) fn sniff(obj: &Map<String, Value>) -> Option<Entity> {
         Some(Entity::ConditionalAccessPolicy)
     } else if has("defaultUserRolePermissions") {
         Some(Entity::AuthorizationPolicy)
+    } else if has("isEnabled") && str_of(obj, "id") == Some(SECURITY_DEFAULTS_ID) {
+        Some(Entity::SecurityDefaults)
     } else {
         None
     }
@@ -477,6 +487,10 @@ pub(crate) fn object(b: &mut Builder, hint: Option<Entity>, mut obj: Map<String,
         Entity::AuthorizationPolicy => {
             let name = str_of(&obj, "displayName").unwrap_or(&id).to_string();
             resource(b, "Microsoft.Graph/authorizationPolicy", id, name, account, obj)
+        }
+        Entity::SecurityDefaults => {
+            let name = str_of(&obj, "displayName").unwrap_or(&id).to_string();
+            resource(b, "Microsoft.Graph/identitySecurityDefaultsEnforcementPolicy", id, name, account, obj)
         }
         // The record's id is its user's object id: kept in the properties, with a path of its own as the resource
         // id so that it never stands for the user.

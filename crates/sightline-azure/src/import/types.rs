@@ -40,6 +40,7 @@ pub const KNOWN_TYPES: &[&str] = &[
     "Microsoft.KeyVault/vaults",
     "Microsoft.KeyVault/vaults/keys",
     "Microsoft.KeyVault/vaults/secrets",
+    "Microsoft.KeyVault/vaults/certificates",
     "Microsoft.KeyVault/vaults/accessPolicies",
     "Microsoft.KeyVault/vaults/privateEndpointConnections",
     "Microsoft.KeyVault/managedHSMs",
@@ -155,6 +156,7 @@ pub const KNOWN_TYPES: &[&str] = &[
     "Microsoft.Graph/conditionalAccessPolicies",
     "Microsoft.Graph/authorizationPolicy",
     "Microsoft.Graph/userRegistrationDetails",
+    "Microsoft.Graph/identitySecurityDefaultsEnforcementPolicy",
 ];
 
 /// The canonical casing of a known type, whatever the case it is given in; `None` for a type Sightline does not

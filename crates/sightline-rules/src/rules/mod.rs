@@ -168,6 +168,7 @@ mod azure_entra_mfa_security_defaults_or_ca;
 mod azure_entra_users_cannot_create_tenants;
 mod azure_entra_users_cannot_register_apps;
 mod azure_entra_users_mfa_registered;
+mod azure_keyvault_certificate_validity;
 mod azure_keyvault_key_rotation;
 mod azure_keyvault_keys_expiry;
 mod azure_keyvault_logging;
@@ -381,6 +382,7 @@ pub static RULES: &[&Rule] = &[
     &azure_keyvault_secrets_expiry::RULE,
     &azure_keyvault_key_rotation::RULE,
     &azure_keyvault_logging::RULE,
+    &azure_keyvault_certificate_validity::RULE,
     &azure_entra_users_mfa_registered::RULE,
     &azure_databricks_vnet_injection::RULE,
     &azure_databricks_subnets_nsg::RULE,
