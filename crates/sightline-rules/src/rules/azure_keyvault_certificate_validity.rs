@@ -59,3 +59,28 @@ fn judge(r: &Resource) -> Judgement {
 fn check(scan: &Scan<'_>, out: &mut Out<'_>) {
     judge_each(scan, out, "Microsoft.KeyVault/vaults/certificates", judge);
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::tests::{snapshot, statuses};
+    use sightline_model::FindingStatus;
+
+    /// A vault whose certificates were never listed (an import of Resource Graph alone) makes the subscription
+    /// NOT_EVALUATED: no certificate record does not mean no certificate.
+    #[test]
+    fn vaults_without_a_certificate_listing_are_not_evaluated() {
+        let vault = r#"{"resources":[{"id":"/subscriptions/00000000-0000-0000-0000-00000000000a/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv1","resource_type":"Microsoft.KeyVault/vaults","name":"kv1","properties":{"properties":{"vaultUri":"https://kv1.vault.azure.net/"}}}],
+            "coverage":[{"provider":"azure","account_id":"00000000-0000-0000-0000-00000000000a","service":"Microsoft.KeyVault","operation":"vaults","status":"collected"}]}"#;
+        let got = statuses(&RULE, &snapshot(&RULE, vault, false));
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert_eq!(got[0].0, FindingStatus::NotEvaluated);
+        assert!(got[0].1.contains("vaults/certificates was not collected"), "{got:?}");
+        // With the listing collected and no certificate in it, there is nothing to judge.
+        let listed = vault.replace(
+            r#""status":"collected"}]"#,
+            r#""status":"collected"},{"provider":"azure","account_id":"00000000-0000-0000-0000-00000000000a","service":"Microsoft.KeyVault","operation":"vaults/certificates","status":"collected"}]"#,
+        );
+        assert!(statuses(&RULE, &snapshot(&RULE, &listed, false)).is_empty());
+    }
+}

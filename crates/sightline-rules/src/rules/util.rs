@@ -51,6 +51,23 @@ pub(crate) fn each_resource<'s>(
             }
         }
     }
+    // An Azure child type (`Microsoft.KeyVault/vaults/certificates`) is listed once per parent: where parents exist
+    // but the listing was never made, the absence of children says "not collected", not "none".
+    if let Some(parent) = parent_type(provider, resource_type) {
+        let own: Vec<Need> = needs.iter().filter(|n| lists(n, resource_type)).copied().collect();
+        for account in &accounts {
+            let parents = scan.resources(parent).filter(|p| p.account_id.eq_ignore_ascii_case(account)).count();
+            if parents == 0 || scan.gap(account, None, &own, false).is_some() {
+                continue;
+            }
+            if let Some(why) = scan.gap(account, None, &own, true) {
+                out.not_evaluated(
+                    Subject::account_of(provider, account),
+                    format!("{why}; {parents} {parent} resource(s) there"),
+                );
+            }
+        }
+    }
     // Whether the data is there depends only on the account and region: remember the answer for each.
     let mut gaps: Vec<(&str, Option<&str>, Option<String>)> = Vec::new();
     for r in scan.resources(resource_type) {
@@ -72,6 +89,23 @@ pub(crate) fn each_resource<'s>(
     }
 }
 
+/// Whether a need is the listing of `resource_type` itself (`Microsoft.KeyVault` / `vaults/keys`).
+fn lists(need: &Need, resource_type: &str) -> bool {
+    resource_type.split_once('/').is_some_and(|(service, operation)| {
+        need.service.eq_ignore_ascii_case(service) && need.operation.eq_ignore_ascii_case(operation)
+    })
+}
+
+/// The parent type of an Azure child type (`Microsoft.KeyVault/vaults/keys` → `Microsoft.KeyVault/vaults`); `None`
+/// for top-level types, Graph records and AWS.
+fn parent_type(provider: sightline_model::Provider, resource_type: &str) -> Option<&str> {
+    if provider != sightline_model::Provider::Azure || resource_type.starts_with("Microsoft.Graph/") {
+        return None;
+    }
+    let (parent, _) = resource_type.rsplit_once('/')?;
+    parent.contains('/').then_some(parent)
+}
+
 /// The needs of an Azure rule other than the listing of `resource_type` itself (the locks, diagnostic settings or
 /// child resources it reads beside the resources it judges). The resources prove their own listing was made, but
 /// an absent lock or diagnostic setting means "none" only if its listing was collected: without a coverage record
@@ -80,14 +114,7 @@ fn auxiliary(provider: sightline_model::Provider, resource_type: &str, needs: &[
     if provider != sightline_model::Provider::Azure {
         return Vec::new();
     }
-    needs
-        .iter()
-        .filter(|n| {
-            let listed = format!("{}/{}", n.service, n.operation);
-            !listed.eq_ignore_ascii_case(resource_type)
-        })
-        .copied()
-        .collect()
+    needs.iter().filter(|n| !lists(n, resource_type)).copied().collect()
 }
 
 fn global(needs: &[Need]) -> Vec<Need> {
