@@ -113,17 +113,18 @@ pub fn graph(command: GraphCommand) -> Result<ExitCode> {
             return Ok(problems);
         }
         let engine = sightline_graph::azure::engine::Engine::new(&snapshot);
-        let azure = sightline_graph::azure::graph(&snapshot, &engine);
+        let mut azure = sightline_graph::Graph::default();
+        if options.access {
+            azure.add_azure(&snapshot, &engine);
+        } else {
+            azure.add_azure_without_access(&snapshot, &engine);
+        }
         if let Some(w) = writer.borrow_mut().as_mut() {
             for n in azure.nodes.iter().filter(|n| !(n.id == ADMIN && admin_written.get())) {
                 w.node(n, n.kind == sightline_graph::NodeKind::Admin || azure.admins.contains(&n.id))?;
             }
-            // `--no-access` leaves out the access edges (to Key Vaults, storage accounts, VMs) as it does for AWS.
-            let access = |e: &&sightline_graph::Edge| {
-                matches!(e.kind, sightline_graph::EdgeKind::Azure { moves: false, id }
-                    if !matches!(id, "contains" | "has-role" | "owns"))
-            };
-            for e in azure.edges.iter().filter(|e| options.access || !access(e)) {
+            // `--no-access` left out the access edges (to Key Vaults, storage accounts, VMs) as it does for AWS.
+            for e in &azure.edges {
                 w.edge(e)?;
             }
         }

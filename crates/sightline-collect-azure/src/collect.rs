@@ -199,6 +199,30 @@ const TOP_LEVEL: &[&str] = &[
     "Microsoft.ContainerService/managedClusters",
 ];
 
+/// Calls in flight at once for the per-resource listings: the time is spent waiting on the network, so more than
+/// the machine's cores, and few enough to stay well inside ARM's read limits.
+const IN_FLIGHT: usize = 8;
+
+/// `f` on every item, [`IN_FLIGHT`] at a time, the results in the items' order.
+fn in_parallel<T: Sync, U: Send>(items: &[T], f: impl Fn(&T) -> U + Sync) -> Vec<U> {
+    let slots: Vec<std::sync::Mutex<Option<U>>> = items.iter().map(|_| std::sync::Mutex::new(None)).collect();
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    std::thread::scope(|scope| {
+        for _ in 0..IN_FLIGHT.min(items.len()) {
+            scope.spawn(|| loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let Some(item) = items.get(i) else { return };
+                let done = f(item);
+                if let Ok(mut slot) = slots[i].lock() {
+                    *slot = Some(done);
+                }
+            });
+        }
+    });
+    // A poisoned or empty slot means its thread panicked, and the scope above has already re-raised that panic.
+    slots.into_iter().filter_map(|s| s.into_inner().ok().flatten()).collect()
+}
+
 /// `Microsoft.Storage/storageAccounts/blobServices` → (`Microsoft.Storage`, `storageAccounts/blobServices`).
 fn split_type(t: &str) -> (&str, &str) {
     t.split_once('/').unwrap_or((t, ""))
@@ -215,13 +239,24 @@ fn children(rest: &Rest, ids: &[String], resources: &[Value], out: &mut Collecte
     for (parent, suffix, version, listed, single) in CHILD_LISTS {
         let outcome =
             outcomes.entry(listed).or_insert_with(|| ids.iter().map(|id| (id.to_ascii_lowercase(), Ok(()))).collect());
-        let mut values = Vec::new();
-        for r in known.iter().filter(|r| r["type"].as_str().is_some_and(|t| t.eq_ignore_ascii_case(parent))) {
-            let Some(id) = r["id"].as_str() else { continue };
-            let Some(sub) = id.split('/').nth(2) else { continue };
+        let parents: Vec<(&str, &str)> = known
+            .iter()
+            .filter(|r| r["type"].as_str().is_some_and(|t| t.eq_ignore_ascii_case(parent)))
+            .filter_map(|r| {
+                let id = r["id"].as_str()?;
+                Some((id, id.split('/').nth(2)?))
+            })
+            .collect();
+        let results = in_parallel(&parents, |(id, _)| {
             let path = format!("{id}{suffix}?api-version={version}");
-            let result =
-                if *single { rest.get(Audience::Arm, &path).map(|v| vec![v]) } else { rest.list(Audience::Arm, &path) };
+            if *single {
+                rest.get(Audience::Arm, &path).map(|v| vec![v])
+            } else {
+                rest.list(Audience::Arm, &path)
+            }
+        });
+        let mut values = Vec::new();
+        for ((_, sub), result) in parents.iter().zip(results) {
             match result {
                 Ok(found) => values.extend(found),
                 // A child that does not exist (a site without authentication settings) is not a failure.
@@ -261,30 +296,34 @@ fn certificates(rest: &Rest, ids: &[String], resources: &[Value], out: &mut Coll
     use std::collections::BTreeMap;
     let mut outcome: BTreeMap<String, Result<(), RestError>> =
         ids.iter().map(|id| (id.to_ascii_lowercase(), Ok(()))).collect();
-    let mut values = Vec::new();
-    let vaults = resources
+    let vaults: Vec<(&str, &str, &str)> = resources
         .iter()
-        .filter(|r| r["type"].as_str().is_some_and(|t| t.eq_ignore_ascii_case("microsoft.keyvault/vaults")));
-    for vault in vaults {
-        let (Some(id), Some(uri)) = (vault["id"].as_str(), vault["properties"]["vaultUri"].as_str()) else { continue };
-        let Some(sub) = id.split('/').nth(2) else { continue };
-        let base = uri.trim_end_matches('/');
-        let listed = rest.list(Audience::KeyVault, &format!("{base}/certificates?api-version={KEY_VAULT}")).and_then(|items| {
-            items
-                .into_iter()
-                .map(|item| {
-                    let uri = item["id"].as_str().unwrap_or_default().trim_end_matches('/');
-                    let name = uri.rsplit('/').next().unwrap_or_default();
-                    let policy = rest.get(Audience::KeyVault, &format!("{base}/certificates/{name}/policy?api-version={KEY_VAULT}"))?;
-                    Ok(json!({
-                        "id": format!("{id}/certificates/{name}"),
-                        "name": name,
-                        "type": "Microsoft.KeyVault/vaults/certificates",
-                        "properties": {"certificateUri": uri, "attributes": item["attributes"], "x5t": item["x5t"], "policy": policy},
-                    }))
-                })
-                .collect::<Result<Vec<Value>, RestError>>()
-        });
+        .filter(|r| r["type"].as_str().is_some_and(|t| t.eq_ignore_ascii_case("microsoft.keyvault/vaults")))
+        .filter_map(|vault| {
+            let id = vault["id"].as_str()?;
+            Some((id, id.split('/').nth(2)?, vault["properties"]["vaultUri"].as_str()?.trim_end_matches('/')))
+        })
+        .collect();
+    let listings = in_parallel(&vaults, |(id, _, base)| -> Result<Vec<Value>, RestError> {
+        let items = rest.list(Audience::KeyVault, &format!("{base}/certificates?api-version={KEY_VAULT}"))?;
+        items
+            .into_iter()
+            .map(|item| {
+                let uri = item["id"].as_str().unwrap_or_default().trim_end_matches('/');
+                let name = uri.rsplit('/').next().unwrap_or_default();
+                let policy =
+                    rest.get(Audience::KeyVault, &format!("{base}/certificates/{name}/policy?api-version={KEY_VAULT}"))?;
+                Ok(json!({
+                    "id": format!("{id}/certificates/{name}"),
+                    "name": name,
+                    "type": "Microsoft.KeyVault/vaults/certificates",
+                    "properties": {"certificateUri": uri, "attributes": item["attributes"], "x5t": item["x5t"], "policy": policy},
+                }))
+            })
+            .collect()
+    });
+    let mut values = Vec::new();
+    for ((_, sub, _), listed) in vaults.iter().zip(listings) {
         match listed {
             Ok(found) => values.extend(found),
             Err(e) => {
@@ -561,4 +600,28 @@ fn collect_graph(rest: &Rest, tenant: &str, out: &mut Collected) {
         "userRegistrationDetails",
         list("/v1.0/reports/authenticationMethods/userRegistrationDetails"),
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    /// The per-resource calls overlap, at most [`IN_FLIGHT`] at once, and their results keep the resources' order.
+    #[test]
+    fn calls_overlap_and_keep_their_order() {
+        let items: Vec<usize> = (0..40).collect();
+        let (now, peak) = (AtomicUsize::new(0), AtomicUsize::new(0));
+        let out = in_parallel(&items, |i| {
+            let running = now.fetch_add(1, Ordering::SeqCst) + 1;
+            peak.fetch_max(running, Ordering::SeqCst);
+            std::thread::sleep(std::time::Duration::from_millis(5));
+            now.fetch_sub(1, Ordering::SeqCst);
+            i * 10
+        });
+        assert_eq!(out, items.iter().map(|i| i * 10).collect::<Vec<_>>());
+        let peak = peak.load(Ordering::SeqCst);
+        assert!(peak > 1 && peak <= IN_FLIGHT, "{peak} calls at once");
+        assert!(in_parallel(&[] as &[usize], |i| *i).is_empty());
+    }
 }

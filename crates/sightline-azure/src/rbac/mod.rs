@@ -442,7 +442,19 @@ pub struct RbacIndex {
     problems: Vec<Problem>,
     /// The snapshot's time, against which PIM schedules are read.
     now: Option<chrono::DateTime<chrono::FixedOffset>>,
+    /// Answers of [`RbacIndex::who_can`] in ARM, by what decides them (see [`WhoCanKey`]): the resources of one
+    /// resource group with no assignment or deny assignment of their own share one answer, so a graph of a
+    /// tenant asks the engine once per resource group, not once per resource.
+    who_can_memo: std::sync::Mutex<HashMap<WhoCanKey, Vec<Access>>>,
 }
+
+/// Everything an ARM `who_can` answer depends on: the operation, the scopes above the asked one that hold
+/// assignments, the deny assignments in force there (index and permission block) and the notes (data not
+/// collected, unknown scopes). Two scopes with the same key get the same answer.
+type WhoCanKey = (Plane, String, Vec<u32>, Vec<(usize, usize)>, Vec<String>);
+
+/// The most answers kept; past it the memo starts over (it is a cache, bounded in memory).
+const WHO_CAN_MEMO: usize = 4096;
 
 /// What the index keeps of each principal of the snapshot, to name it in answers.
 struct PrincipalInfo {
@@ -558,6 +570,7 @@ impl RbacIndex {
             tenants: HashSet::new(),
             problems: Vec::new(),
             now: chrono::DateTime::parse_from_rfc3339(snapshot.created_at.trim()).ok(),
+            who_can_memo: std::sync::Mutex::new(HashMap::new()),
         };
         index.load_principals(snapshot);
         index.load_tree(snapshot);
@@ -955,9 +968,21 @@ impl RbacIndex {
             }
         };
         let mut out = Vec::new();
+        let mut memo_key = None;
         match operation.plane {
             Plane::Action | Plane::DataAction => {
                 let query = self.azure_query(operation, scope);
+                let key: WhoCanKey = (
+                    operation.plane,
+                    operation.name.to_ascii_lowercase(),
+                    query.ancestor_ids.clone(),
+                    query.denies.iter().map(|(d, block, _)| (*d, *block)).collect(),
+                    query.notes.clone(),
+                );
+                if let Some(answer) = self.who_can_memo.lock().ok().and_then(|memo| memo.get(&key).cloned()) {
+                    return answer;
+                }
+                memo_key = Some(key);
                 for (key, _) in &query.ancestors {
                     for a in self.assignments_by_scope.get(key).into_iter().flatten() {
                         let a = &self.assignments[*a];
@@ -1002,10 +1027,15 @@ impl RbacIndex {
                 decision,
             })
             .collect();
-        access.sort_by(|a, b| {
-            let name = |x: &Access| x.principal_name.clone().unwrap_or_default().to_lowercase();
-            name(a).cmp(&name(b)).then_with(|| a.principal.to_lowercase().cmp(&b.principal.to_lowercase()))
+        access.sort_by_cached_key(|a| {
+            (a.principal_name.as_deref().unwrap_or_default().to_lowercase(), a.principal.to_lowercase())
         });
+        if let (Some(key), Ok(mut memo)) = (memo_key, self.who_can_memo.lock()) {
+            if memo.len() >= WHO_CAN_MEMO {
+                memo.clear();
+            }
+            memo.insert(key, access.clone());
+        }
         access
     }
 

@@ -438,6 +438,47 @@ fn deny_assignments_take_precedence() {
     assert_eq!(verdicts, vec![(ALICE, Verdict::Denied), (BOB, Verdict::Allowed)]);
 }
 
+/// who-can answers are shared between scopes only when nothing differs: the same index answers a resource group, a
+/// resource below it, a resource with its own deny assignment and a resource with its own assignment, each as a
+/// fresh index would.
+#[test]
+fn who_can_answers_are_shared_only_between_equal_scopes() {
+    let mut s = base();
+    s.resources.push(active(1, ALICE, OWNER, &format!("/subscriptions/{SUB}")));
+    s.resources.push(active(2, BOB, CONTRIBUTOR, &rg()));
+    let vm2 = format!("{}/providers/Microsoft.Compute/virtualMachines/vm2", rg());
+    let vm3 = format!("{}/providers/Microsoft.Compute/virtualMachines/vm3", rg());
+    s.resources.push(deny(
+        3,
+        &vm2,
+        json!([{"id": ALICE, "type": "User"}]),
+        json!([]),
+        json!([{"actions": ["*"], "notActions": [], "dataActions": [], "notDataActions": []}]),
+        false,
+    ));
+    s.resources.push(active(4, CAROL, VM_CONTRIBUTOR, &vm3));
+    // A deny at the resource group that spares its children: the group's answer is not its resources'.
+    s.resources.push(deny(
+        5,
+        &rg(),
+        json!([{"id": BOB, "type": "User"}]),
+        json!([]),
+        json!([{"actions": ["*"], "notActions": [], "dataActions": [], "notDataActions": []}]),
+        true,
+    ));
+    let write = Operation::action("Microsoft.Compute/virtualMachines/write");
+    let shared = RbacIndex::new(&s);
+    for scope in [rg(), vm(), vm2.clone(), vm3.clone(), vm(), rg(), vm2, vm3] {
+        let fresh = RbacIndex::new(&s).who_can(&write, &scope);
+        assert_eq!(shared.who_can(&write, &scope), fresh, "{scope}");
+    }
+    let verdicts = |scope: &str| -> Vec<(String, Verdict)> {
+        shared.who_can(&write, scope).into_iter().map(|a| (a.principal, a.decision.verdict)).collect()
+    };
+    assert_eq!(verdicts(&vm()), vec![(ALICE.to_string(), Verdict::Allowed), (BOB.to_string(), Verdict::Allowed)]);
+    assert_eq!(verdicts(&rg()), vec![(ALICE.to_string(), Verdict::Allowed), (BOB.to_string(), Verdict::Denied)]);
+}
+
 // https://learn.microsoft.com/en-us/azure/role-based-access-control/deny-assignments#deny-assignment-properties
 // A deny assignment may name a group (its members, nested ones included, are denied) and may deny data actions,
 // which it lists under DataActions like a role definition.

@@ -150,6 +150,32 @@ mod tests {
         check_small_tenant(&|s| Box::new(Engine::new(s)));
     }
 
+    /// Access held through a group is one edge from the group, not one per member; a member reaches the resource
+    /// through member-of.
+    #[test]
+    fn access_through_a_group_starts_at_the_group() {
+        let vault = "/subscriptions/s1/resourceGroups/rg1/providers/Microsoft.KeyVault/vaults/kv1";
+        let s = snapshot(
+            r#"{"users": ["ana", "ben", "cy"],
+                "groups": {"readers": {"members": ["ana", "ben"]}},
+                "assign": [["readers", "Key Vault Secrets User", "/subscriptions/s1/resourceGroups/rg1"],
+                           ["cy", "Key Vault Secrets User", "/subscriptions/s1/resourceGroups/rg1"]],
+                "resources": [{"type": "Microsoft.KeyVault/vaults", "name": "kv1", "properties": {"properties": {"enableRbacAuthorization": true}}}]}"#,
+        );
+        let engine = Engine::new(&s);
+        let g = graph(&s, &engine);
+        let mut from: Vec<&str> =
+            g.edges.iter().filter(|e| e.kind.id() == "get-secrets").map(|e| e.from.as_str()).collect();
+        from.sort_unstable();
+        assert_eq!(from, ["cy", "readers"]);
+        let hops = |p: Option<Vec<crate::Hop>>| p.map(|p| p.iter().map(|h| h.technique).collect::<Vec<_>>());
+        assert_eq!(
+            hops(super::super::shortest_path(&s, &engine, "ana", vault)),
+            Some(vec!["member-of", "get-secrets"])
+        );
+        assert_eq!(hops(super::super::shortest_path(&s, &engine, "cy", vault)), Some(vec!["get-secrets"]));
+    }
+
     /// A custom role granting role assignments makes an administrator; one whose NotActions remove them does not.
     #[test]
     fn custom_roles_with_the_engine() {

@@ -6,7 +6,7 @@ use crate::Edge;
 pub(crate) static EDGE: AzureEdge = AzureEdge {
     id: "get-keys",
     title: "Use a Key Vault's keys",
-    description: "A vault in Azure RBAC mode: the engine allows one of the data actions `Microsoft.KeyVault/vaults/keys/decrypt/action`, `.../keys/unwrap/action` or `.../keys/sign/action` on the vault. A vault in access-policy mode: an entry of `properties.accessPolicies` for the principal or one of its groups grants the key permission `decrypt`, `unwrapKey`, `sign` (or `all`), or the engine allows `Microsoft.KeyVault/vaults/accessPolicies/write` on the vault. The principal decrypts what the keys protect (data keys, disk keys) or signs as the vault. An access edge to the vault, not a move.",
+    description: "A vault in Azure RBAC mode: the engine allows one of the data actions `Microsoft.KeyVault/vaults/keys/decrypt/action`, `.../keys/unwrap/action` or `.../keys/sign/action` on the vault. A vault in access-policy mode: an entry of `properties.accessPolicies` for the principal (for a group, the edge is the group's) grants the key permission `decrypt`, `unwrapKey`, `sign` (or `all`), or the engine allows `Microsoft.KeyVault/vaults/accessPolicies/write` on the vault. The principal decrypts what the keys protect (data keys, disk keys) or signs as the vault. An access edge to the vault, not a move.",
     moves: false,
     find,
     fixtures: Fixtures {

@@ -6,7 +6,7 @@ use crate::Edge;
 pub(crate) static EDGE: AzureEdge = AzureEdge {
     id: "get-secrets",
     title: "Read a Key Vault's secrets",
-    description: "A vault in Azure RBAC mode (`properties.enableRbacAuthorization`): the engine allows the data action `Microsoft.KeyVault/vaults/secrets/getSecret/action` on the vault. A vault in access-policy mode: an entry of `properties.accessPolicies` for the principal or one of its groups (nested ones included) grants the secret permission `get` (or `all`), or the engine allows `Microsoft.KeyVault/vaults/accessPolicies/write` on the vault, with which the principal adds such an entry for itself. An access edge to the vault, not a move.",
+    description: "A vault in Azure RBAC mode (`properties.enableRbacAuthorization`): the engine allows the data action `Microsoft.KeyVault/vaults/secrets/getSecret/action` on the vault. A vault in access-policy mode: an entry of `properties.accessPolicies` for the principal (for a group, the edge is the group's and its members reach it by member-of) grants the secret permission `get` (or `all`), or the engine allows `Microsoft.KeyVault/vaults/accessPolicies/write` on the vault, with which the principal adds such an entry for itself. An access edge to the vault, not a move.",
     moves: false,
     find,
     fixtures: Fixtures {

@@ -230,6 +230,8 @@ pub struct Ctx<'p, 's> {
     identities: HashMap<String, &'s Principal>,
     /// What could not be decided or was not counted, grouped by what it is: (what, whom it concerns).
     problems: RefCell<Vec<(String, Vec<String>)>>,
+    /// Whether access edges (not moves) are looked for.
+    access: bool,
 }
 
 /// Lowercase: Azure ids compare without regard to ASCII case.
@@ -315,6 +317,7 @@ impl<'p, 's> Ctx<'p, 's> {
             parents: HashMap::new(),
             identities,
             problems: RefCell::new(Vec::new()),
+            access: true,
         };
         ctx.index_scopes();
         ctx
@@ -340,6 +343,7 @@ impl<'p, 's> Ctx<'p, 's> {
             parents: self.parents.clone(),
             identities: self.identities.clone(),
             problems: RefCell::new(Vec::new()),
+            access: self.access,
         }
     }
 
@@ -352,6 +356,11 @@ impl<'p, 's> Ctx<'p, 's> {
     /// The same context, looking only for edges to `targets` (ids, or [`ADMIN`]).
     pub fn focused(&self, targets: impl IntoIterator<Item = String>) -> Ctx<'p, 's> {
         self.copy(self.activated, self.eligible.clone(), Some(targets.into_iter().map(|t| key(&t)).collect()))
+    }
+
+    /// Whether access edges (to resources, not moves) are looked for here.
+    pub fn wants_access(&self) -> bool {
+        self.access
     }
 
     /// Whether edges to `id` are looked for here.
@@ -577,14 +586,30 @@ impl<'p, 's> Ctx<'p, 's> {
         Some(Holder { principal: principal.to_string(), verdict: d.verdict, grants: chosen })
     }
 
-    /// The principals of the snapshot that may perform `operation` at `scope`, for `use_`.
+    /// The principals of the snapshot that may perform `operation` at `scope`, for `use_`. For access, a member
+    /// that holds it only through groups that are holders themselves is left out: the group's access edge and the
+    /// member's member-of edges already lead there, and a tenant's graph would otherwise repeat each group's access
+    /// once per member (millions of edges for a group with Contributor on a subscription). Moves keep every member:
+    /// who becomes an administrator is told per principal.
     pub fn holders(&self, operation: &Operation, scope: &str, use_: Use) -> Vec<Holder> {
-        self.perms
+        let holders: Vec<Holder> = self
+            .perms
             .who_can(operation, scope)
             .into_iter()
             .filter(|a| self.principal(&a.principal).is_some())
             .filter(|a| self.eligible.as_ref().is_none_or(|only| only.contains(&key(&a.principal))))
             .filter_map(|a| self.keep(&a.principal, operation, scope, a.decision, use_))
+            .collect();
+        if use_ != Use::Access {
+            return holders;
+        }
+        let groups: HashSet<String> = holders.iter().map(|h| key(&h.principal)).collect();
+        holders
+            .into_iter()
+            .filter(|h| {
+                let through_holding_groups = |g: &Grant| g.via_group.as_ref().is_some_and(|v| groups.contains(&key(v)));
+                h.grants.is_empty() || !h.grants.iter().all(through_holding_groups)
+            })
             .collect()
     }
 
@@ -691,20 +716,36 @@ impl Graph {
     /// scopes and resources as nodes, the edges of [`EDGES`], and Azure administrators (the sources of
     /// `grant-role` edges) among [`Graph::admins`]. AWS nodes and edges are left as they are.
     pub fn add_azure(&mut self, snapshot: &Snapshot, perms: &dyn Permissions) {
-        self.add_azure_kinds(snapshot, perms, false);
+        self.add_azure_kinds(snapshot, perms, true, |_| true);
     }
 
     /// [`add_azure`](Self::add_azure) with only the edge kinds that can be moves: what paths to an administrator or
     /// to a principal need, for less work.
     pub fn add_azure_moves(&mut self, snapshot: &Snapshot, perms: &dyn Permissions) {
-        self.add_azure_kinds(snapshot, perms, true);
+        self.add_azure_kinds(snapshot, perms, true, |k| k.moves);
     }
 
-    fn add_azure_kinds(&mut self, snapshot: &Snapshot, perms: &dyn Permissions, moves_only: bool) {
-        let ctx = Ctx::new(snapshot, perms);
+    /// [`add_azure`](Self::add_azure) without the access edges (to Key Vaults, storage accounts, VMs without a
+    /// managed identity): the kinds that only give access are not asked at all.
+    pub fn add_azure_without_access(&mut self, snapshot: &Snapshot, perms: &dyn Permissions) {
+        self.add_azure_kinds(snapshot, perms, false, |k| k.moves || !ACCESS.contains(&k.id));
+    }
+
+    fn add_azure_kinds(
+        &mut self,
+        snapshot: &Snapshot,
+        perms: &dyn Permissions,
+        access: bool,
+        asked: impl Fn(&AzureEdge) -> bool,
+    ) {
+        let mut ctx = Ctx::new(snapshot, perms);
+        ctx.access = access;
         let mut edges = Vec::new();
-        for kind in EDGES.iter().filter(|k| k.moves || !moves_only) {
+        for kind in EDGES.iter().filter(|k| asked(k)) {
             edges.extend((kind.find)(&ctx));
+        }
+        if !access {
+            edges.retain(|e| !matches!(e.kind, EdgeKind::Azure { moves: false, id } if ACCESS.contains(&id)));
         }
         self.insert_azure(&ctx, edges);
     }
@@ -862,25 +903,15 @@ pub(crate) fn vault_edges(
             if granted.is_empty() {
                 continue;
             }
-            let object_key = key(object);
-            let members =
-                ctx.snapshot.principals.iter().filter(|p| p.provider == Provider::Azure).filter(|p| {
-                    key(&p.id) == object_key || ctx.groups_of(&p.id).is_some_and(|g| g.contains(&object_key))
-                });
-            for p in members {
-                let through = if key(&p.id) == object_key {
-                    String::new()
-                } else {
-                    format!(", through group {}", ctx.name(object))
-                };
-                let proof = vec![Step {
-                    action: format!("{family}: {}", granted.join(", ")),
-                    resource: vault.id.clone(),
-                    statements: vec![format!("access policy of {} for {object}{through}", vault.name)],
-                }];
-                let detail = format!("{doing} {} (access policy: {})", vault.name, granted.join(", "));
-                edges.push(ctx.edge(id, false, &p.id, &vault.id, detail, proof));
-            }
+            // The edge starts at the policy's principal; a group's members reach it through their member-of edges.
+            let Some(p) = ctx.principal(object) else { continue };
+            let proof = vec![Step {
+                action: format!("{family}: {}", granted.join(", ")),
+                resource: vault.id.clone(),
+                statements: vec![format!("access policy of {} for {}", vault.name, ctx.name(object))],
+            }];
+            let detail = format!("{doing} {} (access policy: {})", vault.name, granted.join(", "));
+            edges.push(ctx.edge(id, false, &p.id, &vault.id, detail, proof));
         }
         let op = Operation::action("Microsoft.KeyVault/vaults/accessPolicies/write");
         for h in ctx.holders(&op, &vault.id, Use::Access) {

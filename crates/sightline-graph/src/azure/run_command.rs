@@ -41,7 +41,7 @@ fn find(ctx: &Ctx<'_, '_>) -> Vec<Edge> {
         let mut identities = ctx.identities_of(vm);
         let any_identity = !identities.is_empty();
         identities.retain(|(mi, _)| ctx.wants(&mi.id));
-        if (any_identity && identities.is_empty()) || (!any_identity && !ctx.wants(&vm.id)) {
+        if (any_identity && identities.is_empty()) || (!any_identity && !(ctx.wants_access() && ctx.wants(&vm.id))) {
             continue;
         }
         let use_ = if identities.is_empty() { Use::Access } else { Use::Move };

@@ -670,9 +670,16 @@ pub(crate) fn check_fixtures(edges_of: &dyn Fn(&Snapshot, &AzureEdge) -> Vec<Edg
         if f.positive.is_empty() || f.negative.is_empty() {
             problems.push(format!("{}: needs a positive and a negative fixture", kind.id));
         }
-        let wanted = |e: &Edge| e.kind.id() == kind.id && same(&e.from, f.from) && same(&e.to, f.to);
+        // `from` holds the edge itself, or, for access edges, through a group it belongs to (they start at the group
+        // that holds the access; its members reach it by member-of).
+        let wanted = |s: &Snapshot, e: &Edge| {
+            let through_group = ACCESS.contains(&kind.id) && groups_of(s, f.from).contains(&key(&e.from));
+            e.kind.id() == kind.id && same(&e.to, f.to) && (same(&e.from, f.from) || through_group)
+        };
         for (i, fixture) in f.positive.iter().enumerate() {
-            let edges = edges_of(&snapshot(fixture), kind);
+            let s = snapshot(fixture);
+            let edges = edges_of(&s, kind);
+            let wanted = |e: &Edge| wanted(&s, e);
             match edges.iter().find(|e| wanted(e)) {
                 Some(e) if e.proof.is_empty() && !matches!(kind.id, "contains" | "member-of") => {
                     problems.push(format!("{}: positive {i}: no proof: {e:?}", kind.id));
@@ -686,13 +693,29 @@ pub(crate) fn check_fixtures(edges_of: &dyn Fn(&Snapshot, &AzureEdge) -> Vec<Edg
             }
         }
         for (i, fixture) in f.negative.iter().enumerate() {
-            let edges = edges_of(&snapshot(fixture), kind);
+            let s = snapshot(fixture);
+            let edges = edges_of(&s, kind);
+            let wanted = |e: &Edge| wanted(&s, e);
             if let Some(e) = edges.iter().find(|e| wanted(e)) {
                 problems.push(format!("{}: negative {i}: found {e:?}", kind.id));
             }
         }
     }
     problems
+}
+
+/// The groups `principal` belongs to in `s`, nested ones included (lowercase ids).
+fn groups_of(s: &Snapshot, principal: &str) -> HashSet<String> {
+    let mut found = HashSet::new();
+    let mut queue = vec![key(principal)];
+    while let Some(p) = queue.pop() {
+        for g in s.principals.iter().filter(|x| key(&x.id) == p).flat_map(|x| &x.groups) {
+            if found.insert(key(g)) {
+                queue.push(key(g));
+            }
+        }
+    }
+    found
 }
 
 fn fake_edges(s: &Snapshot, kind: &AzureEdge) -> Vec<Edge> {
