@@ -126,6 +126,7 @@ fn graph_objects_become_principals_and_resources() {
         "graph-authorization-policy.json",
         "graph-user-registration-details.json",
         "graph-security-defaults.json",
+        "graph-administrative-units.json",
     ]
     .iter()
     .map(|f| fixture(f))
@@ -159,6 +160,11 @@ fn graph_objects_become_principals_and_resources() {
     // Registration records are resources keyed by the user's id, not a second principal for the user.
     assert_eq!(count("Microsoft.Graph/userRegistrationDetails"), 3);
     assert_eq!(count("Microsoft.Graph/identitySecurityDefaultsEnforcementPolicy"), 1);
+    // A unit's members are kept as ids on the unit, and make no group membership.
+    let unit = resource(&s, "Nordic sales");
+    assert_eq!(unit.resource_type, "Microsoft.Graph/administrativeUnits");
+    assert_eq!(unit.properties["members"][0], "e7b3d5f9-1a2c-4e84-b6d0-3f9a1c5e7b42");
+    assert!(by_name("Bo Jensen").groups.iter().all(|g| g != "7a1d3e5f-9b24-4c68-8e0a-2c4e6f8a0b13"));
     let bo = s
         .resources
         .iter()
@@ -178,6 +184,7 @@ fn graph_objects_become_principals_and_resources() {
         "authorizationPolicy",
         "userRegistrationDetails",
         "identitySecurityDefaultsEnforcementPolicy",
+        "administrativeUnits",
     ] {
         assert!(
             s.coverage
@@ -361,5 +368,5 @@ fn the_whole_fixture_directory_imports_into_one_snapshot() {
     ids.sort();
     ids.dedup();
     assert_eq!(ids.len(), s.resources.len());
-    assert_eq!(import.files.len(), 34);
+    assert_eq!(import.files.len(), 35);
 }

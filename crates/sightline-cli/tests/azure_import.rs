@@ -26,7 +26,7 @@ fn a_directory_of_mixed_exports_makes_one_snapshot() {
     assert!(stderr.contains("arm-resources-malformed.json: record 1: malformed JSON"), "{stderr}");
     assert!(stderr.contains("graph-users-truncated.json: the file is cut short"), "{stderr}");
     assert!(stderr.contains("contoso.widgets/widgetfactories (1)"), "{stderr}");
-    assert!(stderr.contains("34 file(s): 2 subscription(s), 2 management group(s), 15 principal(s)"), "{stderr}");
+    assert!(stderr.contains("35 file(s): 2 subscription(s), 2 management group(s), 15 principal(s)"), "{stderr}");
 
     let out = sightline(&["snapshots", "--db", db, "--format", "json"]);
     assert!(out.status.success());
@@ -36,7 +36,7 @@ fn a_directory_of_mixed_exports_makes_one_snapshot() {
     assert_eq!(snapshot["accounts"], 2);
     assert_eq!(snapshot["principals"], 15);
     assert_eq!(snapshot["policies"], 7);
-    assert_eq!(snapshot["resources"], 36);
+    assert_eq!(snapshot["resources"], 37);
 
     let out = sightline(&["export", "snapshot", "--db", db]);
     assert!(out.status.success());

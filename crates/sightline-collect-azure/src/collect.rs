@@ -592,6 +592,20 @@ fn collect_graph(rest: &Rest, tenant: &str, out: &mut Collected) {
         }
         Err(e) => out.record(tenant, "graph", "authorizationPolicy", Err(&e)),
     }
+    // Administrative units with their members: directory roles scoped to a unit apply to its members.
+    let units = list("/v1.0/directory/administrativeUnits?$select=id,displayName,membershipType").and_then(|units| {
+        units
+            .into_iter()
+            .map(|mut unit| {
+                if let Some(id) = unit["id"].as_str().map(str::to_string) {
+                    unit["members"] =
+                        json!(list(&format!("/v1.0/directory/administrativeUnits/{id}/members?$select=id"))?);
+                }
+                Ok(unit)
+            })
+            .collect()
+    });
+    put(out, "administrative-units", "directory/administrativeUnits(members())", "administrativeUnits", units);
     // Who has registered which authentication methods (needs AuditLog.Read.All and an Entra ID P1 licence).
     put(
         out,

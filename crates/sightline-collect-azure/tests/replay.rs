@@ -194,6 +194,10 @@ fn route(
             ok(json!({"id": "authorizationPolicy", "allowInvitesFrom": "everyone",
             "defaultUserRolePermissions": {"allowedToCreateApps": true}}))
         }
+        // Its members come from the `/members` route above.
+        ("GET", "/v1.0/directory/administrativeUnits") => {
+            ok(json!({"value": [{"id": "9c2e4a61-3b5d-4f7e-8a10-6d2f4b8c0e35", "displayName": "Build team"}]}))
+        }
         ("GET", "/v1.0/reports/authenticationMethods/userRegistrationDetails") => ok(json!({
             "@odata.context": "https://graph.microsoft.com/v1.0/$metadata#reports/authenticationMethods/userRegistrationDetails",
             "value": [
@@ -359,6 +363,13 @@ fn collects_a_tenant_with_paging_throttling_and_missing_permissions() {
     assert_eq!(certificate.account_id, SUB1);
     assert_eq!(certificate.properties["properties"]["policy"]["x509_props"]["validity_months"], 60);
     assert!(import.snapshot.resources.iter().any(|r| r.resource_type == "Microsoft.Graph/userRegistrationDetails"));
+    let unit = import
+        .snapshot
+        .resources
+        .iter()
+        .find(|r| r.resource_type == "Microsoft.Graph/administrativeUnits")
+        .expect("the administrative unit is imported");
+    assert_eq!(unit.properties["members"][0], "1c8f4a32-7b5d-4f3e-8c29-4d6a8b0e2f13");
 
     // Throttling: the first Resource Graph call was answered 429 and retried after Retry-After.
     let seen = server.seen.lock().unwrap().clone();

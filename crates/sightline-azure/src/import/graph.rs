@@ -24,6 +24,8 @@ pub(crate) enum Entity {
     AuthorizationPolicy,
     /// The tenant's security defaults (`policies/identitySecurityDefaultsEnforcementPolicy`).
     SecurityDefaults,
+    /// An administrative unit (`directory/administrativeUnits`), with its members when expanded.
+    AdministrativeUnit,
     /// A user's authentication-method registration (`reports/authenticationMethods/userRegistrationDetails`).
     UserRegistrationDetails,
     /// A member or owner list (`/groups/{id}/members`): users, groups and service principals, each with its
@@ -50,6 +52,7 @@ impl Entity {
             "authorizationPolicy" => Entity::AuthorizationPolicy,
             "userRegistrationDetails" => Entity::UserRegistrationDetails,
             "identitySecurityDefaultsEnforcementPolicy" => Entity::SecurityDefaults,
+            "administrativeUnit" => Entity::AdministrativeUnit,
             "directoryObject" => Entity::DirectoryObject,
             _ => return None,
         })
@@ -72,6 +75,7 @@ impl Entity {
             Entity::AuthorizationPolicy => "authorizationPolicy",
             Entity::UserRegistrationDetails => "userRegistrationDetails",
             Entity::SecurityDefaults => "identitySecurityDefaultsEnforcementPolicy",
+            Entity::AdministrativeUnit => "administrativeUnits",
             Entity::DirectoryObject => "directoryObjects",
         }
     }
@@ -120,14 +124,20 @@ pub(crate) fn context(text: &str) -> Context {
         "authorizationPolicy" => Some(Entity::AuthorizationPolicy),
         "userRegistrationDetails" => Some(Entity::UserRegistrationDetails),
         "identitySecurityDefaultsEnforcementPolicy" => Some(Entity::SecurityDefaults),
+        "administrativeUnits" => Some(Entity::AdministrativeUnit),
         "members" | "owners" | "directoryObjects" => Some(Entity::DirectoryObject),
         _ => None,
     };
     let relation = match last.as_str() {
-        "members" | "owners" if segments.len() >= 2 => key(segments[segments.len() - 2]).map(|id| {
-            let relation = if last == "members" { Relation::Members } else { Relation::Owners };
-            (relation, id)
-        }),
+        // An administrative unit's members are not a group's: read only inline (`$expand=members`).
+        "members" | "owners"
+            if segments.len() >= 2 && !segments[segments.len() - 2].starts_with("administrativeUnits") =>
+        {
+            key(segments[segments.len() - 2]).map(|id| {
+                let relation = if last == "members" { Relation::Members } else { Relation::Owners };
+                (relation, id)
+            })
+        }
         _ => None,
     };
     Context { entity, relation }
@@ -487,6 +497,21 @@ pub(crate) fn object(b: &mut Builder, hint: Option<Entity>, mut obj: Map<String,
         Entity::AuthorizationPolicy => {
             let name = str_of(&obj, "displayName").unwrap_or(&id).to_string();
             resource(b, "Microsoft.Graph/authorizationPolicy", id, name, account, obj)
+        }
+        // Members are kept as ids in the record (they make no group membership); without `members` the unit's
+        // membership is unknown, and roles scoped to it are reported as such.
+        Entity::AdministrativeUnit => {
+            obj.remove("members@odata.context");
+            if let Some(Value::Array(members)) = obj.remove("members") {
+                let ids: Vec<Value> = members
+                    .iter()
+                    .filter_map(|m| m.get("id").and_then(Value::as_str).or_else(|| m.as_str()))
+                    .map(|m| Value::String(m.to_string()))
+                    .collect();
+                obj.insert("members".into(), Value::Array(ids));
+            }
+            let name = str_of(&obj, "displayName").unwrap_or(&id).to_string();
+            resource(b, "Microsoft.Graph/administrativeUnits", id, name, account, obj)
         }
         Entity::SecurityDefaults => {
             let name = str_of(&obj, "displayName").unwrap_or(&id).to_string();

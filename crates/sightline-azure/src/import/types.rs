@@ -157,6 +157,7 @@ pub const KNOWN_TYPES: &[&str] = &[
     "Microsoft.Graph/authorizationPolicy",
     "Microsoft.Graph/userRegistrationDetails",
     "Microsoft.Graph/identitySecurityDefaultsEnforcementPolicy",
+    "Microsoft.Graph/administrativeUnits",
 ];
 
 /// The canonical casing of a known type, whatever the case it is given in; `None` for a type Sightline does not

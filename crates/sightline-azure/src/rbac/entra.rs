@@ -7,7 +7,7 @@ use super::{
     RbacIndex, SubjectId, Unresolved,
 };
 use sightline_model::{Principal, PrincipalKind, Props, Resource};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// What an owner may do to the object it owns, per kind of object, as Entra resource actions. Owners of a group
 /// manage its members, owners and properties, and may delete it; owners of an application or service principal
@@ -111,6 +111,9 @@ pub(super) struct EntraIndex {
     owned_by_subject: HashMap<SubjectId, Vec<usize>>,
     /// Owner ids by object, read before they can be interned.
     pending_owners: Vec<(usize, Vec<String>)>,
+    /// The members (lowercase object ids) of each administrative unit whose members were collected, by scope key
+    /// (`/administrativeunits/{id}`).
+    unit_members: HashMap<String, HashSet<String>>,
 }
 
 /// A directory scope as an index key: `/`, `/{objectId}` or `/administrativeunits/{id}`, lowercase.
@@ -156,6 +159,19 @@ impl EntraIndex {
         let owners = owner_list(r.properties.get("owners").map(Props::to_value).as_ref());
         let name = text(&r.properties, "displayName").unwrap_or_else(|| r.name.clone());
         self.add_object(&r.id, "application", &name, owners);
+    }
+
+    /// An administrative unit; its members count only when the record lists them (`members`, as `$expand=members`
+    /// gives them, or their ids).
+    pub(super) fn add_unit(&mut self, r: &Resource) {
+        let Some(members) = r.properties.get("members").and_then(Props::as_array) else { return };
+        let ids = members
+            .iter()
+            .filter_map(|m| m.as_str().or_else(|| m.get("id").and_then(Props::as_str)))
+            .map(|id| format!("/{}", id.trim().to_ascii_lowercase()))
+            .collect();
+        let id = text(&r.properties, "id").unwrap_or_else(|| r.id.clone());
+        self.unit_members.insert(format!("/administrativeunits/{}", id.trim().to_ascii_lowercase()), ids);
     }
 
     fn add_object(&mut self, id: &str, kind: &'static str, name: &str, owners: Vec<String>) {
@@ -283,8 +299,21 @@ impl EntraIndex {
         conditional
     }
 
-    fn covers(assignment_scope: &str, scope_key: &str) -> bool {
-        assignment_scope == "/" || assignment_scope == scope_key
+    /// Whether an assignment at `assignment_scope` reaches the object at `scope_key`: the whole tenant, the object
+    /// itself, or an administrative unit the object is a member of. `None` when the assignment is scoped to an
+    /// administrative unit whose members are not in the snapshot.
+    pub(super) fn covers(&self, assignment_scope: &str, scope_key: &str) -> Option<bool> {
+        if assignment_scope == "/" || assignment_scope == scope_key {
+            return Some(true);
+        }
+        if !assignment_scope.starts_with("/administrativeunits/") {
+            return Some(false);
+        }
+        // A unit scope reaches the unit's members, not the whole tenant.
+        if scope_key == "/" {
+            return Some(false);
+        }
+        self.unit_members.get(assignment_scope).map(|members| members.contains(scope_key))
     }
 
     /// Principals that hold a directory role granting `operation` at `scope`, or own the object it names, or hold
@@ -297,7 +326,7 @@ impl EntraIndex {
                 Some(r) => self.role_grants(*r, &operation.name).is_some(),
                 None => true,
             };
-            if relevant && (Self::covers(&a.scope_key, &key) || a.scope_key.starts_with("/administrativeunits/")) {
+            if relevant && self.covers(&a.scope_key, &key) != Some(false) {
                 out.push(a.subject);
             }
         }
@@ -418,7 +447,7 @@ impl RbacIndex {
                     GrantSource::DirectoryRoleAssignment
                 };
                 let Some(r) = self.entra.role_by_key.get(&a.role_key) else {
-                    if EntraIndex::covers(&a.scope_key, &key) {
+                    if self.entra.covers(&a.scope_key, &key) == Some(true) {
                         unresolved.push(Unresolved {
                             assignment: a.id.clone(),
                             role: a.role.clone(),
@@ -438,15 +467,17 @@ impl RbacIndex {
                     ));
                     continue;
                 }
-                if !EntraIndex::covers(&a.scope_key, &key) {
-                    if a.scope_key.starts_with("/administrativeunits/") && key != "/" {
+                match self.entra.covers(&a.scope_key, &key) {
+                    Some(true) => {}
+                    Some(false) => continue,
+                    None => {
                         notes.push(format!(
                             "{role_name} at {} would grant it if {scope} is in that administrative unit: \
-                             administrative unit membership is not in the snapshot",
+                             the unit's members are not in the snapshot",
                             a.scope
                         ));
+                        continue;
                     }
-                    continue;
                 }
                 grants.push(Grant {
                     source,

@@ -36,6 +36,8 @@ pub const DIRECTORY_ROLE_ELIGIBILITY_TYPE: &str = "Microsoft.Graph/roleEligibili
 pub const APP_ROLE_ASSIGNMENT_TYPE: &str = "Microsoft.Graph/appRoleAssignments";
 /// The resource type of an Entra application (app registration).
 pub const APPLICATION_TYPE: &str = "Microsoft.Graph/applications";
+/// An administrative unit, with its members' ids in `members` when they were collected.
+pub const ADMINISTRATIVE_UNIT_TYPE: &str = "Microsoft.Graph/administrativeUnits";
 /// The principal id with which a deny assignment names every principal.
 pub const EVERYONE: &str = "00000000-0000-0000-0000-000000000000";
 
@@ -736,6 +738,8 @@ impl RbacIndex {
                 self.entra.add_app_role_assignment(r, s, &mut self.problems);
             } else if t.eq_ignore_ascii_case(APPLICATION_TYPE) {
                 self.entra.add_application(r);
+            } else if t.eq_ignore_ascii_case(ADMINISTRATIVE_UNIT_TYPE) {
+                self.entra.add_unit(r);
             }
         }
         // Owners are interned last: they are looked up by object id, and none of them needs group data.

@@ -666,7 +666,7 @@ fn directory_roles_grant_at_their_directory_scope() {
     assert_eq!(d.verdict, Verdict::Allowed);
     assert_eq!(d.grants.iter().find(|g| g.source.is_active()).unwrap().via_group.as_deref(), Some(OPS));
     assert_eq!(decide(&s, BOB, &creds, "/").verdict, Verdict::NotAllowed);
-    // A role scoped to an administrative unit is noted, not applied: unit membership is not in the snapshot.
+    // A role scoped to an administrative unit whose members are not in the snapshot is noted, not applied.
     s.resources.push(directory_assignment(
         DIRECTORY_ROLE_ASSIGNMENT_TYPE,
         7,
@@ -687,6 +687,48 @@ fn directory_roles_grant_at_their_directory_scope() {
         "/",
     ));
     assert_eq!(decide(&s, CAROL, &reset, "/").verdict, Verdict::NotEvaluated);
+}
+
+// https://learn.microsoft.com/en-us/entra/identity/role-based-access-control/admin-units-assign-roles and
+// https://learn.microsoft.com/en-us/entra/identity/role-based-access-control/administrative-units: a role assigned
+// at an administrative unit applies to the unit's members (users, groups, devices) only, not to the tenant.
+#[test]
+fn roles_scoped_to_administrative_units_reach_the_units_members() {
+    let mut s = entra();
+    s.resources.push(directory_assignment(
+        DIRECTORY_ROLE_ASSIGNMENT_TYPE,
+        1,
+        CAROL,
+        HELPDESK,
+        "/administrativeUnits/AU-Paris",
+    ));
+    s.resources.push(graph(
+        ADMINISTRATIVE_UNIT_TYPE,
+        "au-paris",
+        json!({"id": "au-paris", "displayName": "Paris", "members": [BOB]}),
+    ));
+    let reset = Operation::directory("microsoft.directory/users/password/update");
+    let d = decide(&s, CAROL, &reset, &format!("/{BOB}"));
+    assert_eq!(d.verdict, Verdict::Allowed, "{d:?}");
+    assert_eq!(d.grants[0].scope, "/administrativeUnits/AU-Paris");
+    assert_eq!(decide(&s, CAROL, &reset, &format!("/{ALICE}")).verdict, Verdict::NotAllowed, "not a member");
+    assert_eq!(decide(&s, CAROL, &reset, "/").verdict, Verdict::NotAllowed, "not the whole tenant");
+    let who: Vec<String> =
+        RbacIndex::new(&s).who_can(&reset, &format!("/{BOB}")).into_iter().map(|a| a.principal).collect();
+    assert_eq!(who, vec![CAROL.to_string()]);
+    // A unit whose members were not collected: noted, not granted.
+    let mut unknown = entra();
+    unknown.resources.push(directory_assignment(
+        DIRECTORY_ROLE_ASSIGNMENT_TYPE,
+        1,
+        CAROL,
+        HELPDESK,
+        "/administrativeUnits/au-lyon",
+    ));
+    unknown.resources.push(graph(ADMINISTRATIVE_UNIT_TYPE, "au-lyon", json!({"id": "au-lyon", "displayName": "Lyon"})));
+    let d = decide(&unknown, CAROL, &reset, &format!("/{BOB}"));
+    assert_eq!(d.verdict, Verdict::NotAllowed);
+    assert!(d.notes.iter().any(|n| n.contains("members are not in the snapshot")), "{:?}", d.notes);
 }
 
 // https://learn.microsoft.com/en-us/entra/identity/role-based-access-control/permissions-reference
