@@ -41,7 +41,10 @@ fn find(ctx: &Ctx<'_, '_>) -> Vec<Edge> {
         let mut identities = ctx.identities_of(vm);
         let any_identity = !identities.is_empty();
         identities.retain(|(mi, _)| ctx.wants(&mi.id));
-        if (any_identity && identities.is_empty()) || (!any_identity && !(ctx.wants_access() && ctx.wants(&vm.id))) {
+        // A VM with identities: moves to those wanted. Without one: an access edge, if access edges are wanted.
+        let nothing_wanted =
+            if any_identity { identities.is_empty() } else { !(ctx.wants_access() && ctx.wants(&vm.id)) };
+        if nothing_wanted {
             continue;
         }
         let use_ = if identities.is_empty() { Use::Access } else { Use::Move };

@@ -535,31 +535,6 @@ pub(crate) fn defender_servers_extension(scan: &Scan<'_>, out: &mut Out<'_>, ext
     });
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn ports_and_sources() {
-        assert!(port_in("*", 22) && port_in("20-25", 22) && port_in("22", 22) && !port_in("2222", 22));
-        assert!(internet("Internet") && internet("*") && internet("0.0.0.0/0") && !internet("10.0.0.0/8"));
-    }
-
-    #[test]
-    fn parents_of_children_and_extensions() {
-        let sa = "/subscriptions/S/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/a";
-        assert_eq!(parent_id(&format!("{sa}/blobServices/default")), sa.to_ascii_lowercase());
-        assert_eq!(
-            parent_id(&format!("{sa}/providers/Microsoft.Insights/diagnosticSettings/to-law")),
-            sa.to_ascii_lowercase()
-        );
-        assert_eq!(parent_id("/subscriptions/S/providers/microsoft.insights/diagnosticSettings/x"), "/subscriptions/s");
-        assert!(scope_covers("/subscriptions/S/resourceGroups/RG", &format!("{sa}/x").replace("rg", "RG")));
-        assert!(!scope_covers("/subscriptions/S/resourceGroups/r", sa));
-        assert_eq!(last_segment("/providers/Microsoft.Authorization/roleDefinitions/abc"), "abc");
-    }
-}
-
 /// A resource with at least one approved private endpoint connection (`properties.privateEndpointConnections`).
 pub(crate) fn private_endpoints(r: &Resource) -> super::util::Judgement {
     let connections = prop(r, "privateEndpointConnections").and_then(Props::as_array).unwrap_or_default();
@@ -631,4 +606,29 @@ pub(crate) fn databricks_serverless(workspace: &Resource) -> bool {
 /// A custom parameter of an Azure Databricks workspace (`properties.parameters.NAME.value`).
 pub(crate) fn databricks_parameter<'a>(workspace: &'a Resource, parameter: &str) -> Option<&'a Props> {
     prop(workspace, "parameters").and_then(|p| p.get(parameter)).and_then(|p| p.get("value"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ports_and_sources() {
+        assert!(port_in("*", 22) && port_in("20-25", 22) && port_in("22", 22) && !port_in("2222", 22));
+        assert!(internet("Internet") && internet("*") && internet("0.0.0.0/0") && !internet("10.0.0.0/8"));
+    }
+
+    #[test]
+    fn parents_of_children_and_extensions() {
+        let sa = "/subscriptions/S/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/a";
+        assert_eq!(parent_id(&format!("{sa}/blobServices/default")), sa.to_ascii_lowercase());
+        assert_eq!(
+            parent_id(&format!("{sa}/providers/Microsoft.Insights/diagnosticSettings/to-law")),
+            sa.to_ascii_lowercase()
+        );
+        assert_eq!(parent_id("/subscriptions/S/providers/microsoft.insights/diagnosticSettings/x"), "/subscriptions/s");
+        assert!(scope_covers("/subscriptions/S/resourceGroups/RG", &format!("{sa}/x").replace("rg", "RG")));
+        assert!(!scope_covers("/subscriptions/S/resourceGroups/r", sa));
+        assert_eq!(last_segment("/providers/Microsoft.Authorization/roleDefinitions/abc"), "abc");
+    }
 }
