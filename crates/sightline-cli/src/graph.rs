@@ -113,23 +113,21 @@ pub fn graph(command: GraphCommand) -> Result<ExitCode> {
             return Ok(problems);
         }
         let engine = sightline_graph::azure::engine::Engine::new(&snapshot);
-        let mut azure = sightline_graph::Graph::default();
-        if options.access {
-            azure.add_azure(&snapshot, &engine);
-        } else {
-            azure.add_azure_without_access(&snapshot, &engine);
-        }
-        if let Some(w) = writer.borrow_mut().as_mut() {
-            for n in azure.nodes.iter().filter(|n| !(n.id == ADMIN && admin_written.get())) {
-                w.node(n, n.kind == sightline_graph::NodeKind::Admin || azure.admins.contains(&n.id))?;
+        // Written one edge kind at a time: the access edges of a large tenant never all sit in memory. `--no-access`
+        // leaves out the access edges (to Key Vaults, storage accounts, VMs) as it does for AWS.
+        let azure = match writer.borrow_mut().as_mut() {
+            Some(w) => {
+                sightline_graph::azure::stream(&snapshot, &engine, options.access, admin_written.get(), |item| {
+                    match item {
+                        sightline_graph::azure::Item::Node(n, admin) => w.node(n, admin),
+                        sightline_graph::azure::Item::Edge(e) => w.edge(e),
+                    }
+                })?
             }
-            // `--no-access` left out the access edges (to Key Vaults, storage accounts, VMs) as it does for AWS.
-            for e in &azure.edges {
-                w.edge(e)?;
-            }
-        }
+            None => Vec::new(),
+        };
         problems.extend(engine.problems());
-        problems.extend(azure.problems);
+        problems.extend(azure);
         Ok(problems)
     });
     let finished = problems.and_then(|problems| writer.into_inner().map_or(Ok(()), |w| w.finish()).map(|()| problems));

@@ -176,6 +176,60 @@ mod tests {
         assert_eq!(hops(super::super::shortest_path(&s, &engine, "cy", vault)), Some(vec!["get-secrets"]));
     }
 
+    /// Streaming gives the graph `add_azure` builds: the same nodes with the same administrator flags, and the same
+    /// edges; without access, the same less the access edges.
+    #[test]
+    fn streaming_gives_the_whole_graph() {
+        let s = snapshot(
+            r#"{"users": ["ana", "ben", "cy"],
+                "groups": {"readers": {"members": ["ana", "ben"]}},
+                "identities": {"vm1-identity": "/subscriptions/s1/resourceGroups/rg1/providers/Microsoft.Compute/virtualMachines/vm1"},
+                "assign": [["readers", "Key Vault Secrets User", "/subscriptions/s1/resourceGroups/rg1"],
+                           ["cy", "Owner", "/subscriptions/s1"],
+                           ["ben", "Virtual Machine Contributor", "/subscriptions/s1/resourceGroups/rg1"]],
+                "resources": [{"type": "Microsoft.KeyVault/vaults", "name": "kv1", "properties": {"properties": {"enableRbacAuthorization": true}}},
+                              {"type": "Microsoft.Compute/virtualMachines", "name": "vm1", "properties": {"identity": {"type": "SystemAssigned"}}},
+                              {"type": "Microsoft.Compute/virtualMachines", "name": "vm2", "properties": {}}]}"#,
+        );
+        let engine = Engine::new(&s);
+        let whole = graph(&s, &engine);
+        for access in [true, false] {
+            let (mut nodes, mut edges) = (Vec::new(), Vec::new());
+            let problems = super::super::stream(&s, &engine, access, false, |item| {
+                match item {
+                    super::super::Item::Node(n, admin) => nodes.push((n.id.clone(), admin)),
+                    super::super::Item::Edge(e) => edges.push(format!("{} {} {}", e.kind.id(), e.from, e.to)),
+                }
+                Ok::<(), ()>(())
+            })
+            .unwrap();
+            let mut want_nodes: Vec<(String, bool)> = whole
+                .nodes
+                .iter()
+                .map(|n| (n.id.clone(), n.kind == crate::NodeKind::Admin || whole.admins.contains(&n.id)))
+                .collect();
+            let is_access = |e: &Edge| {
+                matches!(e.kind, crate::EdgeKind::Azure { moves: false, id }
+                    if ["run-command", "get-secrets", "get-keys", "list-keys"].contains(&id))
+            };
+            let mut want_edges: Vec<String> = whole
+                .edges
+                .iter()
+                .filter(|e| access || !is_access(e))
+                .map(|e| format!("{} {} {}", e.kind.id(), e.from, e.to))
+                .collect();
+            nodes.sort();
+            want_nodes.sort();
+            edges.sort();
+            want_edges.sort();
+            assert_eq!(nodes, want_nodes, "access {access}");
+            assert_eq!(edges, want_edges, "access {access}");
+            assert!(edges.iter().any(|e| e.starts_with("run-command ben vm1-identity")), "{edges:?}");
+            assert_eq!(edges.iter().any(|e| e.starts_with("get-secrets readers")), access);
+            assert_eq!(problems, whole.problems);
+        }
+    }
+
     /// A custom role granting role assignments makes an administrator; one whose NotActions remove them does not.
     #[test]
     fn custom_roles_with_the_engine() {

@@ -716,36 +716,20 @@ impl Graph {
     /// scopes and resources as nodes, the edges of [`EDGES`], and Azure administrators (the sources of
     /// `grant-role` edges) among [`Graph::admins`]. AWS nodes and edges are left as they are.
     pub fn add_azure(&mut self, snapshot: &Snapshot, perms: &dyn Permissions) {
-        self.add_azure_kinds(snapshot, perms, true, |_| true);
+        self.add_azure_kinds(snapshot, perms, |_| true);
     }
 
     /// [`add_azure`](Self::add_azure) with only the edge kinds that can be moves: what paths to an administrator or
     /// to a principal need, for less work.
     pub fn add_azure_moves(&mut self, snapshot: &Snapshot, perms: &dyn Permissions) {
-        self.add_azure_kinds(snapshot, perms, true, |k| k.moves);
+        self.add_azure_kinds(snapshot, perms, |k| k.moves);
     }
 
-    /// [`add_azure`](Self::add_azure) without the access edges (to Key Vaults, storage accounts, VMs without a
-    /// managed identity): the kinds that only give access are not asked at all.
-    pub fn add_azure_without_access(&mut self, snapshot: &Snapshot, perms: &dyn Permissions) {
-        self.add_azure_kinds(snapshot, perms, false, |k| k.moves || !ACCESS.contains(&k.id));
-    }
-
-    fn add_azure_kinds(
-        &mut self,
-        snapshot: &Snapshot,
-        perms: &dyn Permissions,
-        access: bool,
-        asked: impl Fn(&AzureEdge) -> bool,
-    ) {
-        let mut ctx = Ctx::new(snapshot, perms);
-        ctx.access = access;
+    fn add_azure_kinds(&mut self, snapshot: &Snapshot, perms: &dyn Permissions, asked: impl Fn(&AzureEdge) -> bool) {
+        let ctx = Ctx::new(snapshot, perms);
         let mut edges = Vec::new();
         for kind in EDGES.iter().filter(|k| asked(k)) {
             edges.extend((kind.find)(&ctx));
-        }
-        if !access {
-            edges.retain(|e| !matches!(e.kind, EdgeKind::Azure { moves: false, id } if ACCESS.contains(&id)));
         }
         self.insert_azure(&ctx, edges);
     }
@@ -801,6 +785,80 @@ fn add_node(ids: &mut HashMap<String, String>, nodes: &mut Vec<Node>, node: Node
         v.insert(node.id.clone());
         nodes.push(node);
     }
+}
+
+/// What [`stream`] hands its sink.
+pub enum Item<'a> {
+    /// A node, and whether it is an administrator.
+    Node(&'a Node, bool),
+    Edge(&'a Edge),
+}
+
+/// The Azure part of `snapshot` as [`Graph::add_azure`] builds it (without `access`, leaving out the access edges
+/// and not asking for them), handed to `sink` one edge kind at a time, so that only one kind's
+/// edges are in memory at once: every principal, scope and resource node first (administrators are known up front
+/// from the `grant-role` edges), then the edges of each kind; a node an edge needs that the snapshot lacks (a scope
+/// of a deleted resource, or the administrator node unless `admin_written`) comes just before that edge. Returns
+/// the graph's problems.
+pub fn stream<E>(
+    snapshot: &Snapshot,
+    perms: &dyn Permissions,
+    access: bool,
+    mut admin_written: bool,
+    mut sink: impl FnMut(Item<'_>) -> Result<(), E>,
+) -> Result<Vec<String>, E> {
+    let mut ctx = Ctx::new(snapshot, perms);
+    ctx.access = access;
+    let mut granting = Some(merge((grant_role::EDGE.find)(&ctx)));
+    let admins: HashSet<String> = granting.iter().flatten().filter(|e| e.to == ADMIN).map(|e| key(&e.from)).collect();
+    let mut ids: HashMap<String, String> = HashMap::new();
+    let principals = snapshot.principals.iter().filter(|p| p.provider == Provider::Azure);
+    let principal_nodes =
+        principals.filter_map(|p| principal_kind(p).map(|kind| Node { id: p.id.clone(), kind, name: p.name.clone() }));
+    let scope_nodes = ctx.order.iter().filter_map(|k| ctx.nodes.get(k)).cloned();
+    for node in principal_nodes.chain(scope_nodes) {
+        if let std::collections::hash_map::Entry::Vacant(v) = ids.entry(key(&node.id)) {
+            v.insert(node.id.clone());
+            sink(Item::Node(&node, admins.contains(&key(&node.id))))?;
+        }
+    }
+    for kind in EDGES.iter().filter(|k| access || k.moves || !ACCESS.contains(&k.id)) {
+        let found = match granting.take_if(|_| kind.id == grant_role::EDGE.id) {
+            Some(edges) => edges,
+            None => merge((kind.find)(&ctx)),
+        };
+        for mut e in found {
+            if !access && matches!(e.kind, EdgeKind::Azure { moves: false, id } if ACCESS.contains(&id)) {
+                continue;
+            }
+            // As `insert_azure`: ends spelled as the nodes are; a missing scope becomes a node; an edge from a
+            // principal the snapshot lacks is left out.
+            if !ids.contains_key(&key(&e.from)) {
+                continue;
+            }
+            if e.to == ADMIN {
+                if !admin_written {
+                    let admin = Node { id: ADMIN.to_string(), kind: NodeKind::Admin, name: "administrator".into() };
+                    sink(Item::Node(&admin, true))?;
+                    admin_written = true;
+                }
+            } else if !ids.contains_key(&key(&e.to)) {
+                if !e.to.starts_with('/') {
+                    continue;
+                }
+                let node = scope_node(&e.to);
+                ids.insert(key(&node.id), node.id.clone());
+                sink(Item::Node(&node, false))?;
+            }
+            for end in [&mut e.from, &mut e.to] {
+                if let Some(id) = ids.get(&key(end)) {
+                    end.clone_from(id);
+                }
+            }
+            sink(Item::Edge(&e))?;
+        }
+    }
+    Ok(ctx.problems())
 }
 
 /// The Azure graph of a snapshot alone.
