@@ -52,7 +52,11 @@ fn judge(r: &Resource) -> Judgement {
         if microsoft.is_empty() {
             "managed services, managed disks and the DBFS root use customer-managed keys".to_string()
         } else {
-            format!("Microsoft-managed keys encrypt the workspace's {}", microsoft.join(", "))
+            let listed = match microsoft.split_last() {
+                Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+                _ => microsoft.join(""),
+            };
+            format!("Microsoft-managed keys encrypt the workspace's {listed}")
         },
         json!({ "microsoftManagedKeys": microsoft }),
     )))
