@@ -131,11 +131,13 @@ const CHILD_LISTS: &[(&str, &str, &str, &str, bool)] = &[
         "Microsoft.Insights/diagnosticSettings",
         false,
     ),
+    // Recorded under the workspaces' own operation: the subscription's and the vaults' diagnostic settings say
+    // nothing about whether the workspaces' were listed.
     (
         "microsoft.databricks/workspaces",
         "/providers/Microsoft.Insights/diagnosticSettings",
         "2021-05-01-preview",
-        "Microsoft.Insights/diagnosticSettings",
+        "Microsoft.Databricks/workspaces/diagnosticSettings",
         false,
     ),
     (
@@ -197,6 +199,7 @@ const TOP_LEVEL: &[&str] = &[
     "Microsoft.Web/sites",
     "Microsoft.ManagedIdentity/userAssignedIdentities",
     "Microsoft.ContainerService/managedClusters",
+    "Microsoft.Databricks/workspaces",
 ];
 
 /// Calls in flight at once for the per-resource listings: the time is spent waiting on the network, so more than
@@ -296,14 +299,23 @@ fn certificates(rest: &Rest, ids: &[String], resources: &[Value], out: &mut Coll
     use std::collections::BTreeMap;
     let mut outcome: BTreeMap<String, Result<(), RestError>> =
         ids.iter().map(|id| (id.to_ascii_lowercase(), Ok(()))).collect();
-    let vaults: Vec<(&str, &str, &str)> = resources
+    let mut vaults: Vec<(&str, &str, &str)> = Vec::new();
+    for vault in resources
         .iter()
         .filter(|r| r["type"].as_str().is_some_and(|t| t.eq_ignore_ascii_case("microsoft.keyvault/vaults")))
-        .filter_map(|vault| {
-            let id = vault["id"].as_str()?;
-            Some((id, id.split('/').nth(2)?, vault["properties"]["vaultUri"].as_str()?.trim_end_matches('/')))
-        })
-        .collect();
+    {
+        let Some(id) = vault["id"].as_str() else { continue };
+        let Some(sub) = id.split('/').nth(2) else { continue };
+        match vault["properties"]["vaultUri"].as_str() {
+            Some(uri) => vaults.push((id, sub, uri.trim_end_matches('/'))),
+            // Without its address the vault's certificates cannot be listed: say so rather than claim none.
+            None => {
+                let why =
+                    RestError::Json { url: id.to_string(), message: "the vault has no properties.vaultUri".into() };
+                outcome.insert(sub.to_ascii_lowercase(), Err(why));
+            }
+        }
+    }
     let listings = in_parallel(&vaults, |(id, _, base)| -> Result<Vec<Value>, RestError> {
         let items = rest.list(Audience::KeyVault, &format!("{base}/certificates?api-version={KEY_VAULT}"))?;
         items
@@ -384,6 +396,8 @@ pub fn collect(rest: &Rest, options: &Options) -> Collected {
         ("resourcegraph-resources.json", "resources", "resources", false),
     ];
     let mut resources: Vec<Value> = Vec::new();
+    // Why the per-resource listings below could not be made: the resources they hang under were not listed.
+    let mut unlisted: Option<RestError> = None;
     for (name, operation, query, by_group) in queries {
         if ids.is_empty() && !by_group {
             continue;
@@ -412,6 +426,7 @@ pub fn collect(rest: &Rest, options: &Options) -> Collected {
             Err(e) => {
                 out.record(&tenant_id, "Microsoft.ResourceGraph", operation, Err(&e));
                 if operation == "resources" {
+                    unlisted = Some(e.clone());
                     // Every type the query would have listed is missing, and rules must say so.
                     for id in &ids {
                         for t in TOP_LEVEL.iter() {
@@ -442,8 +457,22 @@ pub fn collect(rest: &Rest, options: &Options) -> Collected {
     }
 
     // Per resource: the child and extension resources Resource Graph does not hold.
-    children(rest, &ids, &resources, &mut out);
-    certificates(rest, &ids, &resources, &mut out);
+    match &unlisted {
+        None => {
+            children(rest, &ids, &resources, &mut out);
+            certificates(rest, &ids, &resources, &mut out);
+        }
+        Some(e) => {
+            let listed = CHILD_LISTS.iter().map(|c| c.3).chain(["Microsoft.KeyVault/vaults/certificates"]);
+            let mut done = std::collections::BTreeSet::new();
+            for t in listed.filter(|t| done.insert(*t)) {
+                let (namespace, operation) = split_type(t);
+                for id in &ids {
+                    out.record(id, namespace, operation, Err(e));
+                }
+            }
+        }
+    }
 
     if !options.skip_graph {
         collect_graph(rest, &tenant_id, &mut out);
@@ -598,8 +627,9 @@ fn collect_graph(rest: &Rest, tenant: &str, out: &mut Collected) {
             .into_iter()
             .map(|mut unit| {
                 if let Some(id) = unit["id"].as_str().map(str::to_string) {
-                    unit["members"] =
-                        json!(list(&format!("/v1.0/directory/administrativeUnits/{id}/members?$select=id"))?);
+                    // Every member, paged (an `$expand` stops at 20), as the ids `import azure` takes as complete.
+                    let members = list(&format!("/v1.0/directory/administrativeUnits/{id}/members?$select=id"))?;
+                    unit["memberIds"] = members.iter().filter_map(|m| m.get("id").cloned()).collect();
                 }
                 Ok(unit)
             })

@@ -160,6 +160,13 @@ pub(crate) fn object(b: &mut Builder, mut obj: Map<String, Value>, tenant: Optio
             }
             let account = subscription_of(&id).map_or_else(tenant_or_none, str::to_string);
             b.covered_type(&account, &resource_type);
+            // A Databricks workspace's diagnostic setting shows that the workspaces' settings were listed (the
+            // subscription's or a vault's say nothing about them).
+            if lower(&resource_type) == "microsoft.insights/diagnosticsettings"
+                && lower(&id).contains("/providers/microsoft.databricks/workspaces/")
+            {
+                b.covered(&account, "Microsoft.Databricks", "workspaces/diagnosticSettings");
+            }
             let region = str_of(&obj, "location").map(str::to_string);
             let name = str_of(&obj, "name").unwrap_or_default().to_string();
             let tags = tags_of(&obj);

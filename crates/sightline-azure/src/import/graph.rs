@@ -143,6 +143,9 @@ pub(crate) fn context(text: &str) -> Context {
     Context { entity, relation }
 }
 
+/// The most related objects Graph returns inline with `$expand`.
+const EXPAND_LIMIT: usize = 20;
+
 /// The id Graph gives every tenant's security defaults policy.
 const SECURITY_DEFAULTS_ID: &str = "00000000-0000-0000-0000-000000000005";
 
@@ -502,13 +505,31 @@ pub(crate) fn object(b: &mut Builder, hint: Option<Entity>, mut obj: Map<String,
         // membership is unknown, and roles scoped to it are reported as such.
         Entity::AdministrativeUnit => {
             obj.remove("members@odata.context");
-            if let Some(Value::Array(members)) = obj.remove("members") {
-                let ids: Vec<Value> = members
+            let ids = |members: &[Value]| -> Vec<Value> {
+                members
                     .iter()
                     .filter_map(|m| m.get("id").and_then(Value::as_str).or_else(|| m.as_str()))
                     .map(|m| Value::String(m.to_string()))
-                    .collect();
-                obj.insert("members".into(), Value::Array(ids));
+                    .collect()
+            };
+            let expanded = obj.remove("members");
+            // `memberIds`: the complete list `collect azure` pages through. `members`: an `$expand`, which Graph
+            // stops at 20, so a list of 20 may be cut short and leaves the membership unknown.
+            match (obj.remove("memberIds"), expanded) {
+                (Some(Value::Array(complete)), _) => {
+                    obj.insert("members".into(), Value::Array(ids(&complete)));
+                }
+                (_, Some(Value::Array(members))) if members.len() < EXPAND_LIMIT => {
+                    obj.insert("members".into(), Value::Array(ids(&members)));
+                }
+                (_, Some(Value::Array(_))) => b.warn(
+                    Some(&id),
+                    format!(
+                        "administrative unit: $expand lists at most {EXPAND_LIMIT} members, so its membership is \
+                         treated as unknown (collect azure pages through all of them)"
+                    ),
+                ),
+                _ => {}
             }
             let name = str_of(&obj, "displayName").unwrap_or(&id).to_string();
             resource(b, "Microsoft.Graph/administrativeUnits", id, name, account, obj)
@@ -622,6 +643,32 @@ mod tests {
         assert_eq!(m.relation, Some((Relation::Members, "6b5a".to_string())));
         assert_eq!(c("directoryObjects").entity, Some(Entity::DirectoryObject));
         assert_eq!(context("nothing").entity, None);
+    }
+
+    #[test]
+    fn administrative_unit_members_are_complete_or_unknown() {
+        let unit = |extra: Value| {
+            let mut u =
+                json!({"@odata.type": "#microsoft.graph.administrativeUnit", "id": "au1", "displayName": "Paris"});
+            u.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
+            let Value::Object(u) = u else { unreachable!() };
+            let mut b = Builder::default();
+            object(&mut b, None, u, Some("T"));
+            b.finish("t", None)
+        };
+        let ids = |n: usize| (0..n).map(|i| json!({"id": format!("u{i}")})).collect::<Vec<_>>();
+        // As collect azure writes it: every member, paged.
+        let (s, warnings) = unit(json!({"memberIds": (0..25).map(|i| format!("u{i}")).collect::<Vec<_>>()}));
+        assert!(warnings.is_empty(), "{warnings:?}");
+        assert_eq!(s.resources[0].properties["members"].as_array().unwrap().len(), 25);
+        // An $expand under Graph's limit is the whole list; members are no group memberships.
+        let (s, _) = unit(json!({"members": ids(3)}));
+        assert_eq!(s.resources[0].properties["members"], json!(["u0", "u1", "u2"]));
+        assert!(s.principals.is_empty());
+        // An $expand of 20 may be cut short: the membership is unknown, and the import says so.
+        let (s, warnings) = unit(json!({"members": ids(20)}));
+        assert!(s.resources[0].properties.get("members").is_none());
+        assert!(warnings.iter().any(|w| w.message.contains("at most 20 members")), "{warnings:?}");
     }
 
     #[test]

@@ -447,7 +447,8 @@ pub struct RbacIndex {
     /// Answers of [`RbacIndex::who_can`] in ARM, by what decides them (see [`WhoCanKey`]): the resources of one
     /// resource group with no assignment or deny assignment of their own share one answer, so a graph of a
     /// tenant asks the engine once per resource group, not once per resource.
-    who_can_memo: std::sync::Mutex<HashMap<WhoCanKey, Vec<Access>>>,
+    /// With the number of answers' principals it holds, which bounds its memory.
+    who_can_memo: std::sync::Mutex<(HashMap<WhoCanKey, Vec<Access>>, usize)>,
 }
 
 /// Everything an ARM `who_can` answer depends on: the operation, the scopes above the asked one that hold
@@ -455,8 +456,10 @@ pub struct RbacIndex {
 /// collected, unknown scopes). Two scopes with the same key get the same answer.
 type WhoCanKey = (Plane, String, Vec<u32>, Vec<(usize, usize)>, Vec<String>);
 
-/// The most answers kept; past it the memo starts over (it is a cache, bounded in memory).
+/// The most answers kept, and the most principals in them all; past either the memo starts over (it is a cache,
+/// bounded in memory).
 const WHO_CAN_MEMO: usize = 4096;
+const WHO_CAN_HELD: usize = 250_000;
 
 /// What the index keeps of each principal of the snapshot, to name it in answers.
 struct PrincipalInfo {
@@ -572,7 +575,7 @@ impl RbacIndex {
             tenants: HashSet::new(),
             problems: Vec::new(),
             now: chrono::DateTime::parse_from_rfc3339(snapshot.created_at.trim()).ok(),
-            who_can_memo: std::sync::Mutex::new(HashMap::new()),
+            who_can_memo: std::sync::Mutex::new((HashMap::new(), 0)),
         };
         index.load_principals(snapshot);
         index.load_tree(snapshot);
@@ -983,7 +986,7 @@ impl RbacIndex {
                     query.denies.iter().map(|(d, block, _)| (*d, *block)).collect(),
                     query.notes.clone(),
                 );
-                if let Some(answer) = self.who_can_memo.lock().ok().and_then(|memo| memo.get(&key).cloned()) {
+                if let Some(answer) = self.who_can_memo.lock().ok().and_then(|memo| memo.0.get(&key).cloned()) {
                     return answer;
                 }
                 memo_key = Some(key);
@@ -1035,10 +1038,15 @@ impl RbacIndex {
             (a.principal_name.as_deref().unwrap_or_default().to_lowercase(), a.principal.to_lowercase())
         });
         if let (Some(key), Ok(mut memo)) = (memo_key, self.who_can_memo.lock()) {
-            if memo.len() >= WHO_CAN_MEMO {
-                memo.clear();
+            let (answers, held) = &mut *memo;
+            if answers.len() >= WHO_CAN_MEMO || *held + access.len() > WHO_CAN_HELD {
+                answers.clear();
+                *held = 0;
             }
-            memo.insert(key, access.clone());
+            if access.len() <= WHO_CAN_HELD {
+                *held += access.len();
+                answers.insert(key, access.clone());
+            }
         }
         access
     }

@@ -961,15 +961,31 @@ pub(crate) fn vault_edges(
             if granted.is_empty() {
                 continue;
             }
-            // The edge starts at the policy's principal; a group's members reach it through their member-of edges.
-            let Some(p) = ctx.principal(object) else { continue };
-            let proof = vec![Step {
-                action: format!("{family}: {}", granted.join(", ")),
-                resource: vault.id.clone(),
-                statements: vec![format!("access policy of {} for {}", vault.name, ctx.name(object))],
-            }];
+            let proof = |through: String| {
+                vec![Step {
+                    action: format!("{family}: {}", granted.join(", ")),
+                    resource: vault.id.clone(),
+                    statements: vec![format!("access policy of {} for {}{through}", vault.name, ctx.name(object))],
+                }]
+            };
             let detail = format!("{doing} {} (access policy: {})", vault.name, granted.join(", "));
-            edges.push(ctx.edge(id, false, &p.id, &vault.id, detail, proof));
+            // The edge starts at the policy's principal; a group's members reach it through their member-of edges.
+            if let Some(p) = ctx.principal(object) {
+                edges.push(ctx.edge(id, false, &p.id, &vault.id, detail, proof(String::new())));
+                continue;
+            }
+            // A group the snapshot knows only from its members' memberships: an edge from each member.
+            let object_key = key(object);
+            let members = ctx
+                .snapshot
+                .principals
+                .iter()
+                .filter(|p| p.provider == Provider::Azure)
+                .filter(|p| ctx.groups_of(&p.id).is_some_and(|g| g.contains(&object_key)));
+            for p in members {
+                let through = format!(", through group {object}");
+                edges.push(ctx.edge(id, false, &p.id, &vault.id, detail.clone(), proof(through)));
+            }
         }
         let op = Operation::action("Microsoft.KeyVault/vaults/accessPolicies/write");
         for h in ctx.holders(&op, &vault.id, Use::Access) {

@@ -20,7 +20,7 @@ pub(crate) static RULE: Rule = Rule {
         },
         references: &["https://learn.microsoft.com/en-us/azure/databricks/admin/account-settings/audit-log-delivery"],
         controls: &[cis_azure("2.1.7"), nist("AU-2"), nist("AU-12")],
-        needs: &[az("Microsoft.Databricks", "workspaces"), az("Microsoft.Insights", "diagnosticSettings")],
+        needs: &[az("Microsoft.Databricks", "workspaces"), az("Microsoft.Databricks", "workspaces/diagnosticSettings")],
     },
     check,
     fixtures: Fixtures {

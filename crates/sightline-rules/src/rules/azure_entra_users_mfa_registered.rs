@@ -37,12 +37,19 @@ pub(crate) static RULE: Rule = Rule {
 fn check(scan: &Scan<'_>, out: &mut Out<'_>) {
     let needs = out.meta().needs;
     each_tenant(scan, out, needs, |tenant, out| {
-        let registered: HashMap<String, Option<bool>> = scan
+        // By user: whether MFA is registered, and whether the report calls the user a guest.
+        let registered: HashMap<String, (Option<bool>, bool)> = scan
             .resources("Microsoft.Graph/userRegistrationDetails")
             .filter(|r| r.account_id.eq_ignore_ascii_case(tenant))
             .filter_map(|r| {
                 let user = r.properties.get("id").and_then(Props::as_str)?;
-                Some((user.to_ascii_lowercase(), r.properties.get("isMfaRegistered").and_then(Props::as_bool)))
+                let mfa = r.properties.get("isMfaRegistered").and_then(Props::as_bool);
+                let guest = r
+                    .properties
+                    .get("userType")
+                    .and_then(Props::as_str)
+                    .is_some_and(|t| t.eq_ignore_ascii_case("guest"));
+                Some((user.to_ascii_lowercase(), (mfa, guest)))
             })
             .collect();
         for user in scan.azure_principals(PrincipalKind::User).filter(|u| u.account_id.eq_ignore_ascii_case(tenant)) {
@@ -52,11 +59,15 @@ fn check(scan: &Scan<'_>, out: &mut Out<'_>) {
             if guest || field("accountEnabled").and_then(Value::as_bool) == Some(false) {
                 continue;
             }
+            // A user record without `userType` (some exports leave it out): the report's says whether it is a guest.
             match registered.get(&user.id.to_ascii_lowercase()) {
+                Some((_, true)) => {}
                 None => out.not_evaluated(user, "the registration report has no record for this user"),
-                Some(None) => out.not_evaluated(user, "the user's registration record does not give isMfaRegistered"),
-                Some(Some(true)) => out.pass(user, "a multifactor authentication method is registered"),
-                Some(Some(false)) => out.fail(
+                Some((None, _)) => {
+                    out.not_evaluated(user, "the user's registration record does not give isMfaRegistered")
+                }
+                Some((Some(true), _)) => out.pass(user, "a multifactor authentication method is registered"),
+                Some((Some(false), _)) => out.fail(
                     user,
                     "no multifactor authentication method is registered",
                     json!({ "isMfaRegistered": false }),
@@ -64,4 +75,23 @@ fn check(scan: &Scan<'_>, out: &mut Out<'_>) {
             }
         }
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::tests::{snapshot, statuses};
+
+    /// A guest whose user record gives no `userType` (some exports leave it out) is told by the report's record,
+    /// and left out like any guest.
+    #[test]
+    fn guests_are_told_by_the_report_too() {
+        let fixture = r#"{"principals":[{"id":"g1","kind":"user","name":"Guest","properties":{"id":"g1","accountEnabled":true}}],
+            "resources":[{"id":"/reports/authenticationMethods/userRegistrationDetails/g1","resource_type":"Microsoft.Graph/userRegistrationDetails","name":"guest","properties":{"id":"g1","userType":"guest","isMfaRegistered":false}}]}"#;
+        assert!(statuses(&RULE, &snapshot(&RULE, fixture, false)).is_empty());
+        let member = fixture.replace(r#""userType":"guest""#, r#""userType":"member""#);
+        let got = statuses(&RULE, &snapshot(&RULE, &member, false));
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert_eq!(got[0].0, sightline_model::FindingStatus::Fail);
+    }
 }

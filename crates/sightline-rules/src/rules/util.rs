@@ -96,14 +96,19 @@ fn lists(need: &Need, resource_type: &str) -> bool {
     })
 }
 
-/// The parent type of an Azure child type (`Microsoft.KeyVault/vaults/keys` → `Microsoft.KeyVault/vaults`); `None`
-/// for top-level types, Graph records and AWS.
+/// Azure child types that only a listing per parent gives (Resource Graph does not hold them): an import of
+/// Resource Graph alone has none, whatever the vaults hold.
+const LISTED_PER_PARENT: &[&str] =
+    &["Microsoft.KeyVault/vaults/keys", "Microsoft.KeyVault/vaults/secrets", "Microsoft.KeyVault/vaults/certificates"];
+
+/// The parent type of an Azure child type of [`LISTED_PER_PARENT`] (`Microsoft.KeyVault/vaults/keys` →
+/// `Microsoft.KeyVault/vaults`); `None` for every other type. Types Resource Graph holds are left out: an import
+/// records coverage only for the types it saw, so for them no record may just mean none exist.
 fn parent_type(provider: sightline_model::Provider, resource_type: &str) -> Option<&str> {
-    if provider != sightline_model::Provider::Azure || resource_type.starts_with("Microsoft.Graph/") {
+    if provider != sightline_model::Provider::Azure || !LISTED_PER_PARENT.contains(&resource_type) {
         return None;
     }
-    let (parent, _) = resource_type.rsplit_once('/')?;
-    parent.contains('/').then_some(parent)
+    resource_type.rsplit_once('/').map(|(parent, _)| parent)
 }
 
 /// The needs of an Azure rule other than the listing of `resource_type` itself (the locks, diagnostic settings or
