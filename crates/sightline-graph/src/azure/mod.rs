@@ -716,21 +716,8 @@ impl Graph {
     /// scopes and resources as nodes, the edges of [`EDGES`], and Azure administrators (the sources of
     /// `grant-role` edges) among [`Graph::admins`]. AWS nodes and edges are left as they are.
     pub fn add_azure(&mut self, snapshot: &Snapshot, perms: &dyn Permissions) {
-        self.add_azure_kinds(snapshot, perms, |_| true);
-    }
-
-    /// [`add_azure`](Self::add_azure) with only the edge kinds that can be moves: what paths to an administrator or
-    /// to a principal need, for less work.
-    pub fn add_azure_moves(&mut self, snapshot: &Snapshot, perms: &dyn Permissions) {
-        self.add_azure_kinds(snapshot, perms, |k| k.moves);
-    }
-
-    fn add_azure_kinds(&mut self, snapshot: &Snapshot, perms: &dyn Permissions, asked: impl Fn(&AzureEdge) -> bool) {
         let ctx = Ctx::new(snapshot, perms);
-        let mut edges = Vec::new();
-        for kind in EDGES.iter().filter(|k| asked(k)) {
-            edges.extend((kind.find)(&ctx));
-        }
+        let edges = EDGES.iter().flat_map(|kind| (kind.find)(&ctx)).collect();
         self.insert_azure(&ctx, edges);
     }
 
@@ -749,23 +736,9 @@ impl Graph {
                 add_node(&mut ids, &mut self.nodes, n.clone());
             }
         }
-        for mut e in merge(edges) {
-            // Endpoints as the nodes spell them; a scope or resource the snapshot lacks becomes a node; an edge
-            // from a principal the snapshot lacks (an assignment to a deleted object) is left out.
-            if !ids.contains_key(&key(&e.from)) {
-                continue;
-            }
-            if e.to != ADMIN && !ids.contains_key(&key(&e.to)) {
-                if !e.to.starts_with('/') {
-                    continue;
-                }
-                add_node(&mut ids, &mut self.nodes, scope_node(&e.to));
-            }
-            for end in [&mut e.from, &mut e.to] {
-                if let Some(id) = ids.get(&key(end)) {
-                    end.clone_from(id);
-                }
-            }
+        for e in merge(edges) {
+            let Some((node, e)) = place(&mut ids, e) else { continue };
+            self.nodes.extend(node);
             if e.to == ADMIN {
                 if e.kind.id() == grant_role::EDGE.id && !self.admins.contains(&e.from) {
                     self.admins.push(e.from.clone());
@@ -777,6 +750,31 @@ impl Graph {
         }
         self.problems.extend(ctx.problems());
     }
+}
+
+/// Places an edge among the nodes of `ids` (lowercase id -> id): its ends spelled as the nodes are, and a scope or
+/// resource the snapshot lacks made a node (returned, and added to `ids`). `None` for an edge from a principal the
+/// snapshot lacks (an assignment to a deleted object) or to an object it lacks that is no scope. [`ADMIN`] is left
+/// to the caller.
+fn place(ids: &mut HashMap<String, String>, mut e: Edge) -> Option<(Option<Node>, Edge)> {
+    if !ids.contains_key(&key(&e.from)) {
+        return None;
+    }
+    let mut added = None;
+    if e.to != ADMIN && !ids.contains_key(&key(&e.to)) {
+        if !e.to.starts_with('/') {
+            return None;
+        }
+        let node = scope_node(&e.to);
+        ids.insert(key(&node.id), node.id.clone());
+        added = Some(node);
+    }
+    for end in [&mut e.from, &mut e.to] {
+        if let Some(id) = ids.get(&key(end)) {
+            end.clone_from(id);
+        }
+    }
+    Some((added, e))
 }
 
 /// Adds `node` unless a node with its id (in any case) is there.
@@ -827,33 +825,18 @@ pub fn stream<E>(
             Some(edges) => edges,
             None => merge((kind.find)(&ctx)),
         };
-        for mut e in found {
+        for e in found {
             if !access && matches!(e.kind, EdgeKind::Azure { moves: false, id } if ACCESS.contains(&id)) {
                 continue;
             }
-            // As `insert_azure`: ends spelled as the nodes are; a missing scope becomes a node; an edge from a
-            // principal the snapshot lacks is left out.
-            if !ids.contains_key(&key(&e.from)) {
-                continue;
-            }
-            if e.to == ADMIN {
-                if !admin_written {
-                    let admin = Node { id: ADMIN.to_string(), kind: NodeKind::Admin, name: "administrator".into() };
-                    sink(Item::Node(&admin, true))?;
-                    admin_written = true;
-                }
-            } else if !ids.contains_key(&key(&e.to)) {
-                if !e.to.starts_with('/') {
-                    continue;
-                }
-                let node = scope_node(&e.to);
-                ids.insert(key(&node.id), node.id.clone());
+            let Some((node, e)) = place(&mut ids, e) else { continue };
+            if let Some(node) = node {
                 sink(Item::Node(&node, false))?;
             }
-            for end in [&mut e.from, &mut e.to] {
-                if let Some(id) = ids.get(&key(end)) {
-                    end.clone_from(id);
-                }
+            if e.to == ADMIN && !admin_written {
+                let admin = Node { id: ADMIN.to_string(), kind: NodeKind::Admin, name: "administrator".into() };
+                sink(Item::Node(&admin, true))?;
+                admin_written = true;
             }
             sink(Item::Edge(&e))?;
         }
